@@ -1,0 +1,163 @@
+// What each container key does: which containers it applies to, whether it asks first, and the
+// words it leaves in the status line. The UI calls `requestContainerAction`; nothing here knows Ink.
+import type { Engine } from '../engine/engine.js';
+import { explainActionError } from '../engine/errors.js';
+import type { Container } from '../engine/models.js';
+import type { Action, AppState, Confirm, ContainerCommand } from '../store/state.js';
+import type { Store } from '../store/store.js';
+
+interface CommandSpec {
+  /** The present participle shown while it runs. */
+  doing: string;
+  /** The past tense for the status line. */
+  done: string;
+  /** Why it does not apply to this container, or undefined when it does. */
+  refuse(c: Container): string | undefined;
+}
+
+const RUNNING_LIKE = new Set(['running', 'restarting', 'paused']);
+
+export const COMMANDS: Record<ContainerCommand, CommandSpec> = {
+  start: {
+    doing: 'starting',
+    done: 'started',
+    refuse: (c) => (c.state === 'running' ? 'is already running' : c.state === 'paused' ? 'is paused: press p to unpause' : undefined),
+  },
+  stop: {
+    doing: 'stopping',
+    done: 'stopped',
+    refuse: (c) => (RUNNING_LIKE.has(c.state) ? undefined : 'is not running'),
+  },
+  restart: { doing: 'restarting', done: 'restarted', refuse: () => undefined },
+  pause: {
+    doing: 'pausing',
+    done: 'paused',
+    refuse: (c) => (c.state === 'running' ? undefined : 'is not running'),
+  },
+  unpause: {
+    doing: 'unpausing',
+    done: 'unpaused',
+    refuse: (c) => (c.state === 'paused' ? undefined : 'is not paused'),
+  },
+  kill: {
+    doing: 'killing',
+    done: 'killed',
+    refuse: (c) => (RUNNING_LIKE.has(c.state) ? undefined : 'is not running'),
+  },
+  remove: {
+    doing: 'removing',
+    done: 'removed',
+    refuse: (c) => (RUNNING_LIKE.has(c.state) ? 'is running: remove it with force' : undefined),
+  },
+  'force-remove': { doing: 'removing', done: 'removed', refuse: () => undefined },
+};
+
+export function displayName(c: Container): string {
+  return `${c.engineId}/${c.name}`;
+}
+
+/** The question `d` and `K` ask before acting. */
+export function confirmFor(command: 'remove' | 'kill', c: Container): Confirm {
+  const name = displayName(c);
+  if (command === 'kill') {
+    return {
+      title: `Kill ${name}?`,
+      lines: [`Sends SIGKILL to its main process now: it gets no chance to clean up.`, `image ${c.image} · ${c.status}`],
+      target: c.key,
+      choices: [{ key: 'y', label: 'kill', command: 'kill' }],
+    };
+  }
+  const running = RUNNING_LIKE.has(c.state);
+  return {
+    title: `Remove ${name}?`,
+    lines: running
+      ? [`It is ${c.state}: force removal kills it first.`, `Its writable layer goes with it (anonymous volumes stay). image ${c.image}`]
+      : [`Its writable layer goes with it (anonymous volumes stay).`, `image ${c.image} · ${c.status}`],
+    target: c.key,
+    choices: running ? [{ key: 'f', label: 'force remove', command: 'force-remove' }] : [{ key: 'y', label: 'remove', command: 'remove' }],
+  };
+}
+
+export interface ActionContext {
+  store: Store<AppState, Action>;
+  engines: ReadonlyMap<string, Engine>;
+  /** Called after an action so the list catches up even before the event arrives. */
+  refresh(engineId: string): void;
+}
+
+function findContainer(s: AppState, key: string): Container | undefined {
+  const engineId = key.slice(0, key.indexOf('/'));
+  return (s.containers[engineId] ?? []).find((c) => c.key === key);
+}
+
+/**
+ * Runs a command on a container now (confirmation, if any, has been given). Leaves a message.
+ */
+export async function runContainerCommand(ctx: ActionContext, key: string, command: ContainerCommand): Promise<void> {
+  const { store } = ctx;
+  const s = store.getState();
+  const c = findContainer(s, key);
+  if (!c) {
+    store.dispatch({ type: 'message', level: 'error', text: `that container no longer exists` });
+    return;
+  }
+  const name = displayName(c);
+  if (s.readOnly) {
+    store.dispatch({ type: 'message', level: 'error', text: `read-only mode: ${command} is disabled (started with --read-only)` });
+    return;
+  }
+  const spec = COMMANDS[command];
+  const refusal = spec.refuse(c);
+  if (refusal) {
+    store.dispatch({ type: 'message', level: 'info', text: `${name} ${refusal}` });
+    return;
+  }
+  const engine = ctx.engines.get(c.engineId);
+  if (!engine) {
+    store.dispatch({ type: 'message', level: 'error', text: `${name}: its engine is not connected` });
+    return;
+  }
+  if (s.ui.pending[key]) {
+    store.dispatch({ type: 'message', level: 'info', text: `${name} is busy ${s.ui.pending[key]}; wait for it` });
+    return;
+  }
+  store.dispatch({ type: 'pending', key, label: spec.doing });
+  store.dispatch({ type: 'message', level: 'info', text: `${spec.doing} ${name}…` });
+  try {
+    if (command === 'force-remove') await engine.containerAction(c.id, 'remove', { force: true });
+    else await engine.containerAction(c.id, command);
+    store.dispatch({ type: 'message', level: 'ok', text: `${spec.done} ${name}` });
+  } catch (e) {
+    store.dispatch({ type: 'message', level: 'error', text: `could not ${command.replace('force-', 'force ')} ${name}: ${explainActionError(e)}` });
+  } finally {
+    store.dispatch({ type: 'pending', key });
+    ctx.refresh(c.engineId);
+  }
+}
+
+export type ContainerKeyCommand = 'start' | 'stop' | 'restart' | 'pause-toggle' | 'kill' | 'remove';
+
+/** What a key asks for: run at once, or open the confirmation first. */
+export function requestContainerAction(ctx: ActionContext, c: Container | undefined, cmd: ContainerKeyCommand): void {
+  const { store } = ctx;
+  if (!c) {
+    store.dispatch({ type: 'message', level: 'info', text: 'no container selected' });
+    return;
+  }
+  if (store.getState().readOnly) {
+    store.dispatch({ type: 'message', level: 'error', text: `read-only mode: actions are disabled (started with --read-only)` });
+    return;
+  }
+  if (cmd === 'kill' || cmd === 'remove') {
+    const spec = COMMANDS[cmd];
+    const refusal = cmd === 'kill' ? spec.refuse(c) : undefined;
+    if (refusal) {
+      store.dispatch({ type: 'message', level: 'info', text: `${displayName(c)} ${refusal}` });
+      return;
+    }
+    store.dispatch({ type: 'confirm', confirm: confirmFor(cmd, c) });
+    return;
+  }
+  const command: ContainerCommand = cmd === 'pause-toggle' ? (c.state === 'paused' ? 'unpause' : 'pause') : cmd;
+  void runContainerCommand(ctx, c.key, command);
+}

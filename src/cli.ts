@@ -1,0 +1,230 @@
+// gantry's entry point: arguments, config, engine discovery, then the TUI.
+import React from 'react';
+import { render } from 'ink';
+import { parseArgs } from 'node:util';
+import { homedir } from 'node:os';
+import { ConfigError, configPath, loadConfig, type Config } from './config.js';
+import { discoverEngines, noEngineMessage, type DiscoveryResult } from './engine/discovery.js';
+import { checkHostUrl, normaliseHostUrl } from './engine/endpoints.js';
+import type { Engine } from './engine/engine.js';
+import { requestContainerAction, runContainerCommand, type ActionContext } from './actions/containers.js';
+import { EngineWatcher } from './store/sources.js';
+import { createStore } from './store/store.js';
+import { initialState, reducer } from './store/state.js';
+import { App } from './ui/App.js';
+import { noColor } from './ui/theme.js';
+import { guardTerminal, writeCrashLog } from './terminal.js';
+
+declare const GANTRY_VERSION: string | undefined;
+export const VERSION = typeof GANTRY_VERSION === 'string' ? GANTRY_VERSION : '0.0.0-dev';
+
+export const USAGE = `gantry ${VERSION}: a terminal UI for Docker and Podman on GPU servers
+
+Usage: gantry [options]
+
+Options:
+  -H, --host URL        use this engine (unix:///path.sock, tcp://host:port, ssh://user@host);
+                        repeat for several. When given, only these are used.
+  --read-only           disable every action that changes anything
+  --no-podman-service   do not start a Podman API service for the session
+  --config PATH         read this config file instead of the default
+  -h, --help            show this help
+  -v, --version         print the version
+
+Engines, when no --host is given: DOCKER_HOST, the current Docker context,
+/var/run/docker.sock, $XDG_RUNTIME_DIR/podman/podman.sock, /run/podman/podman.sock;
+every one that answers is shown. If podman is installed and no Podman socket answers,
+gantry starts \`podman system service\` on a private socket and stops it on exit.
+
+Config: $XDG_CONFIG_HOME/gantry/config.yaml (else ~/.config/gantry/config.yaml), optional:
+  hosts: [unix:///run/user/1000/podman/podman.sock]
+  readOnly: false
+  showStopped: true
+  podmanService: true
+  resyncSeconds: 10
+
+Keys: press ? inside gantry. Quit with q or Ctrl-C.`;
+
+interface Args {
+  hosts: string[];
+  readOnly: boolean;
+  podmanService: boolean;
+  config?: string;
+  help: boolean;
+  version: boolean;
+}
+
+export class UsageError extends Error {}
+
+export function parseCli(argv: string[]): Args {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        host: { type: 'string', short: 'H', multiple: true },
+        'read-only': { type: 'boolean' },
+        'no-podman-service': { type: 'boolean' },
+        config: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+      allowPositionals: false,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.replace(/\. To specify.*$/s, '')}\nRun gantry --help for the options.`);
+  }
+  const v = parsed.values;
+  const hosts = (v.host ?? []).map(normaliseHostUrl);
+  for (const h of hosts) {
+    const bad = checkHostUrl(h);
+    if (bad) throw new UsageError(`--host ${bad}`);
+  }
+  const out: Args = {
+    hosts,
+    readOnly: v['read-only'] === true,
+    podmanService: v['no-podman-service'] !== true,
+    help: v.help === true,
+    version: v.version === true,
+  };
+  if (v.config !== undefined) out.config = v.config;
+  return out;
+}
+
+function fail(message: string, code: number): never {
+  process.stderr.write(message.endsWith('\n') ? message : message + '\n');
+  process.exit(code);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  let args: Args;
+  try {
+    args = parseCli(argv);
+  } catch (e) {
+    fail(`gantry: ${(e as Error).message}`, 2);
+  }
+  if (args.help) {
+    process.stdout.write(USAGE + '\n');
+    return;
+  }
+  if (args.version) {
+    process.stdout.write(`gantry ${VERSION}\n`);
+    return;
+  }
+  let config: Config;
+  try {
+    config = loadConfig(args.config ?? configPath()).config;
+  } catch (e) {
+    if (e instanceof ConfigError) fail(`gantry: bad config: ${e.message}\nFix or remove that line; gantry does not start on a half-read config.`, 2);
+    throw e;
+  }
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    fail('gantry: needs an interactive terminal (stdin and stdout must be a TTY). For scripts, use the docker or podman CLI.', 2);
+  }
+  for (const h of config.hosts) {
+    const bad = checkHostUrl(normaliseHostUrl(h));
+    if (bad) fail(`gantry: bad config: hosts: ${bad}`, 2);
+  }
+  const hosts = args.hosts.length > 0 ? args.hosts : config.hosts.map(normaliseHostUrl);
+
+  let discovery: DiscoveryResult | undefined;
+  const cleanupDiscovery = () => discovery?.shutdown();
+  // Signals during discovery still stop a session Podman service.
+  const earlySignal = (sig: NodeJS.Signals) => {
+    cleanupDiscovery();
+    process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGHUP' ? 1 : 15));
+  };
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(s, earlySignal);
+
+  discovery = await discoverEngines({
+    env: process.env,
+    home: homedir(),
+    hosts,
+    podmanService: args.podmanService && config.podmanService,
+  });
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, earlySignal);
+
+  if (discovery.engines.length === 0) {
+    cleanupDiscovery();
+    fail(noEngineMessage(discovery.attempts), 1);
+  }
+
+  const store = createStore(reducer, initialState({ readOnly: args.readOnly || config.readOnly, showStopped: config.showStopped }));
+  const engines = new Map<string, Engine>(discovery.engines.map((e) => [e.id, e]));
+  store.dispatch({
+    type: 'engines/set',
+    engines: discovery.engines.map((e) => ({
+      id: e.id,
+      kind: e.kind,
+      label: e.label,
+      endpoint: e.url,
+      status: 'connecting',
+      version: e.version,
+      sessionService: e.sessionService,
+    })),
+  });
+  // Places that exist but refused us (permission, UID/GID) are worth a line even when others work.
+  const refused = discovery.attempts.filter((a) => !a.ok && !/no socket there/.test(a.detail));
+  if (refused.length > 0) store.dispatch({ type: 'message', level: 'error', text: refused.map((a) => a.detail).join(' · ') });
+
+  const watchers = new Map<string, EngineWatcher>();
+  for (const e of discovery.engines) {
+    const w = new EngineWatcher(e, store, { resyncMs: config.resyncSeconds * 1000 });
+    watchers.set(e.id, w);
+  }
+  const ctx: ActionContext = { store, engines, refresh: (id) => watchers.get(id)?.refresh() };
+
+  const term = guardTerminal(process.stdout, process.stdin);
+  let exiting = false;
+  let instance: ReturnType<typeof render> | undefined;
+  const shutdown = (code: number) => {
+    if (exiting) return;
+    exiting = true;
+    for (const w of watchers.values()) w.stop();
+    try {
+      instance?.unmount();
+    } catch {
+      // unmounting a broken tree must not stop the restore
+    }
+    term.restore();
+    cleanupDiscovery();
+    process.exit(code);
+  };
+  process.on('SIGTERM', () => shutdown(143));
+  process.on('SIGHUP', () => shutdown(129));
+  process.on('SIGINT', () => shutdown(130));
+  const crash = (err: unknown) => {
+    for (const w of watchers.values()) w.stop();
+    term.restore();
+    cleanupDiscovery();
+    const path = writeCrashLog(err);
+    process.stderr.write(`gantry crashed: ${err instanceof Error ? err.message : String(err)}\nThe details are in ${path}\nPlease report it with that file.\n`);
+    process.exit(70);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+
+  term.enter();
+  instance = render(
+    React.createElement(App, {
+      store,
+      color: !noColor(),
+      controller: {
+        containerKey: (c, action) => requestContainerAction(ctx, c, action),
+        confirmed: (key, command) => void runContainerCommand(ctx, key, command),
+        quit: () => shutdown(0),
+      },
+    }),
+    { exitOnCtrlC: false, patchConsole: false, incrementalRendering: true, maxFps: 30 },
+  );
+  for (const w of watchers.values()) w.start();
+
+  // A hook for the end-to-end tests of the crash path: GANTRY_TEST_CRASH_MS=N throws after N ms.
+  const crashMs = Number(process.env.GANTRY_TEST_CRASH_MS);
+  if (Number.isFinite(crashMs) && crashMs > 0) {
+    setTimeout(() => {
+      throw new Error('deliberate crash for testing (GANTRY_TEST_CRASH_MS)');
+    }, crashMs);
+  }
+}

@@ -1,0 +1,112 @@
+// The optional config file, $XDG_CONFIG_HOME/gantry/config.yaml (else ~/.config/gantry/).
+// Validated whole before gantry starts: an unknown key or a wrong type is named with its line,
+// and gantry never runs on a half-read config.
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+
+export interface Config {
+  /** Engines to use instead of discovery, like repeated --host. */
+  hosts: string[];
+  readOnly: boolean;
+  showStopped: boolean;
+  /** Start `podman system service` for the session when no Podman socket answers. */
+  podmanService: boolean;
+  /** Seconds between full re-lists of each engine (events drive updates in between). */
+  resyncSeconds: number;
+}
+
+export const DEFAULT_CONFIG: Config = {
+  hosts: [],
+  readOnly: false,
+  showStopped: true,
+  podmanService: true,
+  resyncSeconds: 10,
+};
+
+type Kind = 'boolean' | 'string-list' | 'number';
+const SCHEMA: Record<keyof Config, { kind: Kind; min?: number; max?: number }> = {
+  hosts: { kind: 'string-list' },
+  readOnly: { kind: 'boolean' },
+  showStopped: { kind: 'boolean' },
+  podmanService: { kind: 'boolean' },
+  resyncSeconds: { kind: 'number', min: 1, max: 3600 },
+};
+
+export class ConfigError extends Error {}
+
+export function configPath(env: Record<string, string | undefined> = process.env, home = homedir()): string {
+  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(home, '.config');
+  return join(base, 'gantry', 'config.yaml');
+}
+
+/** Parses and validates config text. Throws ConfigError naming the file, line and problem. */
+export function parseConfig(text: string, file = 'config.yaml'): Config {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const at = (node: { range?: [number, number, number] | null } | null | undefined) =>
+    node?.range ? `${file} line ${lc.linePos(node.range[0]).line}` : file;
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const line = e.linePos?.[0]?.line;
+    throw new ConfigError(`${file}${line ? ` line ${line}` : ''}: not valid YAML: ${e.message.split('\n')[0]}`);
+  }
+  const cfg: Config = { ...DEFAULT_CONFIG, hosts: [] };
+  const root = doc.contents;
+  if (root === null || root === undefined || (isScalar(root) && (root.value === null || root.value === ''))) return cfg;
+  if (!isMap(root)) throw new ConfigError(`${at(root as YamlNode)}: the config must be a mapping of keys to values`);
+  const known = Object.keys(SCHEMA).join(', ');
+  for (const pair of root.items) {
+    const keyNode = pair.key as YamlNode;
+    const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+    const where = at(keyNode);
+    if (!(key in SCHEMA)) throw new ConfigError(`${where}: unknown key "${key}" (known keys: ${known})`);
+    const spec = SCHEMA[key as keyof Config];
+    const valueNode = pair.value as YamlNode | null;
+    const vwhere = valueNode ? at(valueNode) : where;
+    if (spec.kind === 'boolean') {
+      if (!isScalar(valueNode) || typeof valueNode.value !== 'boolean')
+        throw new ConfigError(`${vwhere}: "${key}" must be true or false, not ${describe(valueNode)}`);
+      (cfg as unknown as Record<string, unknown>)[key] = valueNode.value;
+    } else if (spec.kind === 'number') {
+      if (!isScalar(valueNode) || typeof valueNode.value !== 'number' || !Number.isFinite(valueNode.value))
+        throw new ConfigError(`${vwhere}: "${key}" must be a number, not ${describe(valueNode)}`);
+      const n = valueNode.value;
+      if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max))
+        throw new ConfigError(`${vwhere}: "${key}" must be between ${spec.min} and ${spec.max}, not ${n}`);
+      (cfg as unknown as Record<string, unknown>)[key] = n;
+    } else {
+      if (!isSeq(valueNode)) throw new ConfigError(`${vwhere}: "${key}" must be a list of strings, not ${describe(valueNode)}`);
+      const out: string[] = [];
+      for (const item of valueNode.items) {
+        const n = item as YamlNode;
+        if (!isScalar(n) || typeof n.value !== 'string' || !n.value.trim())
+          throw new ConfigError(`${at(n)}: each entry of "${key}" must be a non-empty string, not ${describe(n)}`);
+        out.push(n.value);
+      }
+      (cfg as unknown as Record<string, unknown>)[key] = out;
+    }
+  }
+  return cfg;
+}
+
+function describe(node: YamlNode | null | undefined): string {
+  if (node === null || node === undefined) return 'nothing';
+  if (isScalar(node)) return node.value === null ? 'nothing' : JSON.stringify(node.value);
+  if (isSeq(node)) return 'a list';
+  if (isMap(node)) return 'a mapping';
+  return 'something else';
+}
+
+/** Loads the config file if it exists. A missing file is the defaults; a broken one throws. */
+export function loadConfig(path: string): { config: Config; loaded: boolean } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { config: { ...DEFAULT_CONFIG, hosts: [] }, loaded: false };
+    throw new ConfigError(`${path}: cannot read it (${(e as Error).message})`);
+  }
+  return { config: parseConfig(text, path), loaded: true };
+}

@@ -1,0 +1,73 @@
+// Plain words for what goes wrong between gantry and an engine: what happened and what to do.
+// Every message that reaches the screen about an engine failure is made here.
+
+interface ErrLike {
+  code?: string;
+  errno?: number;
+  statusCode?: number;
+  reason?: string;
+  message?: string;
+  json?: unknown;
+}
+
+function engineMessage(err: ErrLike): string | undefined {
+  const j = err.json as { message?: string } | string | undefined | null;
+  if (j && typeof j === 'object' && typeof j.message === 'string') return j.message;
+  if (typeof j === 'string' && j.trim()) return j.trim();
+  return undefined;
+}
+
+/** The underlying reason text of an error from dockerode/docker-modem or the socket. */
+export function rawReason(err: unknown): string {
+  if (err && typeof err === 'object') {
+    const e = err as ErrLike;
+    const m = engineMessage(e);
+    if (m) return m;
+    if (e.message) {
+      // docker-modem's messages look like "(HTTP code 409) unexpected - <json message> ".
+      const mm = /^\(HTTP code \d+\)\s*[^-]*-\s*(.*)$/s.exec(e.message);
+      return (mm?.[1] ?? e.message).trim();
+    }
+  }
+  return String(err);
+}
+
+/**
+ * Explains a failure to reach or use an engine at `where` (a socket path or URL), with the fix.
+ */
+export function explainConnectError(err: unknown, where: string): string {
+  const e = (err && typeof err === 'object' ? err : {}) as ErrLike;
+  const reason = rawReason(err);
+  if (/cannot find UID\/GID|cannot find uid|newuidmap|there might not be enough IDs available/i.test(reason)) {
+    return `${where}: Podman cannot find the UID/GID mapping for your user (${reason}). Run \`podman system migrate\` (and check /etc/subuid and /etc/subgid), then start gantry again.`;
+  }
+  switch (e.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return `${where}: permission denied. Add your user to the docker group (\`sudo usermod -aG docker $USER\`, then log in again), or use rootless Podman (\`systemctl --user enable --now podman.socket\`).`;
+    case 'ENOENT':
+      return `${where}: no socket there (the engine is not running, or listens elsewhere).`;
+    case 'ECONNREFUSED':
+      return `${where}: connection refused (the socket exists but no engine answers: is the daemon stopped?).`;
+    case 'ETIMEDOUT':
+    case 'ESOCKETTIMEDOUT':
+      return `${where}: no answer in time (the engine is busy or hung).`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `${where}: host not found (${reason}).`;
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return `${where}: the connection was cut (${reason}).`;
+  }
+  if (e.statusCode) return `${where}: the engine answered HTTP ${e.statusCode}: ${reason}`;
+  return `${where}: ${reason}`;
+}
+
+/** Explains an action's failure (stop, remove, …) in the engine's own words, cleaned up. */
+export function explainActionError(err: unknown): string {
+  const e = (err && typeof err === 'object' ? err : {}) as ErrLike;
+  const reason = rawReason(err).replace(/\s+/g, ' ');
+  if (e.code && !e.statusCode) return explainConnectError(err, 'engine');
+  if (e.statusCode === 404) return `no longer exists (${reason})`;
+  return reason;
+}

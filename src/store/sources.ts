@@ -1,0 +1,152 @@
+// Keeps the store in step with each engine: a list on start, a re-list shortly after each event,
+// a periodic resync in case an event was missed, and reconnection with backoff when the engine
+// goes away. No busy polling: between events an engine costs one list per resync period.
+import type { Engine, EngineEvent } from '../engine/engine.js';
+import { explainConnectError } from '../engine/errors.js';
+import type { Store } from './store.js';
+import type { Action, AppState } from './state.js';
+
+export interface WatchOptions {
+  /** Resync period while connected, ms. */
+  resyncMs?: number;
+  /** Coalesce a burst of events into one list, ms. */
+  debounceMs?: number;
+  /** Reconnect backoff: first and largest delay, ms. */
+  backoffMs?: [number, number];
+}
+
+const RELIST_EVENTS = new Set([
+  'create', 'start', 'restart', 'stop', 'die', 'kill', 'pause', 'unpause', 'destroy', 'remove', 'rename', 'update',
+  'oom', 'health_status', 'cleanup', 'init', 'died', 'exited',
+]);
+
+export function eventNeedsRelist(e: EngineEvent): boolean {
+  if (e.type !== 'container') return false;
+  // Docker sends "health_status: healthy"; Podman a bare "health_status".
+  const action = e.action.split(':')[0]!.trim();
+  return RELIST_EVENTS.has(action);
+}
+
+export class EngineWatcher {
+  private stopped = false;
+  private closeEvents: (() => void) | undefined;
+  private resyncTimer: NodeJS.Timeout | undefined;
+  private debounceTimer: NodeJS.Timeout | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private listing = false;
+  private relistAgain = false;
+  private backoff: number;
+  private readonly resyncMs: number;
+  private readonly debounceMs: number;
+  private readonly backoffRange: [number, number];
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly store: Store<AppState, Action>,
+    opts: WatchOptions = {},
+  ) {
+    this.resyncMs = opts.resyncMs ?? 10_000;
+    this.debounceMs = opts.debounceMs ?? 80;
+    this.backoffRange = opts.backoffMs ?? [500, 10_000];
+    this.backoff = this.backoffRange[0];
+  }
+
+  start(): void {
+    void this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.closeEvents?.();
+    clearTimeout(this.resyncTimer);
+    clearTimeout(this.debounceTimer);
+    clearTimeout(this.reconnectTimer);
+  }
+
+  /** Re-lists now (after an action), coalescing with one in flight. */
+  refresh(): void {
+    void this.list();
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.engine.ping();
+    } catch (e) {
+      this.down(e);
+      return;
+    }
+    this.closeEvents = this.engine.watchEvents(
+      (ev) => {
+        if (eventNeedsRelist(ev)) this.scheduleList();
+      },
+      (err) => {
+        if (this.stopped) return;
+        this.closeEvents = undefined;
+        this.down(err);
+      },
+    );
+    const ok = await this.list();
+    if (ok) {
+      this.backoff = this.backoffRange[0];
+      this.store.dispatch({ type: 'engine/status', id: this.engine.id, status: 'up' });
+      this.scheduleResync();
+    }
+  }
+
+  private down(err: unknown): void {
+    if (this.stopped) return;
+    this.closeEvents?.();
+    this.closeEvents = undefined;
+    clearTimeout(this.resyncTimer);
+    const where = this.engine.label;
+    const detail = explainConnectError(err, where);
+    this.store.dispatch({ type: 'engine/status', id: this.engine.id, status: 'down', error: detail });
+    clearTimeout(this.reconnectTimer);
+    const delay = this.backoff;
+    this.backoff = Math.min(this.backoff * 2, this.backoffRange[1]);
+    this.reconnectTimer = setTimeout(() => void this.connect(), delay);
+    this.reconnectTimer.unref?.();
+  }
+
+  private scheduleList(): void {
+    if (this.debounceTimer) return;
+    this.debounceTimer = setTimeout(() => {
+      this.debounceTimer = undefined;
+      void this.list();
+    }, this.debounceMs);
+  }
+
+  private scheduleResync(): void {
+    clearTimeout(this.resyncTimer);
+    if (this.stopped) return;
+    this.resyncTimer = setTimeout(async () => {
+      await this.list();
+      if (this.closeEvents) this.scheduleResync();
+    }, this.resyncMs);
+    this.resyncTimer.unref?.();
+  }
+
+  private async list(): Promise<boolean> {
+    if (this.stopped) return false;
+    if (this.listing) {
+      this.relistAgain = true;
+      return true;
+    }
+    this.listing = true;
+    try {
+      const containers = await this.engine.listContainers();
+      if (!this.stopped) this.store.dispatch({ type: 'containers/set', engineId: this.engine.id, containers });
+      return true;
+    } catch (e) {
+      this.down(e);
+      return false;
+    } finally {
+      this.listing = false;
+      if (this.relistAgain && !this.stopped) {
+        this.relistAgain = false;
+        this.scheduleList();
+      }
+    }
+  }
+}

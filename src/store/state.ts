@@ -1,0 +1,231 @@
+// The application state and its reducer. Pure: no I/O here.
+import type { Container, EngineInfo } from '../engine/models.js';
+
+export type PaneId = 'containers' | 'images' | 'volumes' | 'networks' | 'gpus' | 'system';
+export const PANES: readonly PaneId[] = ['containers', 'images', 'volumes', 'networks', 'gpus', 'system'];
+
+export type ContainerCommand = 'start' | 'stop' | 'restart' | 'pause' | 'unpause' | 'kill' | 'remove' | 'force-remove';
+
+export interface ConfirmChoice {
+  key: string;
+  label: string;
+  command: ContainerCommand;
+}
+
+export interface Confirm {
+  title: string;
+  lines: string[];
+  target: string; // container key
+  choices: ConfirmChoice[];
+}
+
+export type MessageLevel = 'info' | 'ok' | 'error';
+
+export interface Message {
+  text: string;
+  level: MessageLevel;
+  at: number;
+}
+
+export interface UiState {
+  pane: PaneId;
+  selectedKey?: string;
+  /** Index of the selection in the visible list, kept when the selected container goes away. */
+  cursor: number;
+  filter: string;
+  filterEditing: boolean;
+  showStopped: boolean;
+  help: boolean;
+  confirm?: Confirm;
+  message?: Message;
+  /** Actions in flight, by container key: "stopping", "removing", … */
+  pending: Record<string, string>;
+}
+
+export interface AppState {
+  engines: EngineInfo[];
+  containers: Record<string, Container[]>;
+  /** Engines whose container list has been loaded at least once. */
+  loaded: Record<string, boolean>;
+  readOnly: boolean;
+  ui: UiState;
+}
+
+export type Action =
+  | { type: 'engines/set'; engines: EngineInfo[] }
+  | { type: 'engine/status'; id: string; status: EngineInfo['status']; error?: string }
+  | { type: 'containers/set'; engineId: string; containers: Container[] }
+  | { type: 'pane'; pane: PaneId }
+  | { type: 'move'; delta?: number; to?: 'top' | 'bottom' }
+  | { type: 'select'; key: string }
+  | { type: 'filter/start' }
+  | { type: 'filter/set'; text: string }
+  | { type: 'filter/end' }
+  | { type: 'filter/clear' }
+  | { type: 'toggle-stopped' }
+  | { type: 'help'; open: boolean }
+  | { type: 'confirm'; confirm?: Confirm }
+  | { type: 'message'; text: string; level: MessageLevel; at?: number }
+  | { type: 'message/clear' }
+  | { type: 'pending'; key: string; label?: string };
+
+export function initialState(opts: { readOnly?: boolean; showStopped?: boolean } = {}): AppState {
+  return {
+    engines: [],
+    containers: {},
+    loaded: {},
+    readOnly: opts.readOnly ?? false,
+    ui: {
+      pane: 'containers',
+      cursor: 0,
+      filter: '',
+      filterEditing: false,
+      showStopped: opts.showStopped ?? true,
+      help: false,
+      pending: {},
+    },
+  };
+}
+
+const ACTIVE: ReadonlySet<string> = new Set(['running', 'restarting', 'paused', 'removing']);
+
+export function isActive(c: Container): boolean {
+  return ACTIVE.has(c.state);
+}
+
+function compareContainers(a: Container, b: Container): number {
+  const ga = isActive(a) ? 0 : 1;
+  const gb = isActive(b) ? 0 : 1;
+  if (ga !== gb) return ga - gb;
+  const n = a.name.localeCompare(b.name, undefined, { numeric: true, sensitivity: 'base' });
+  if (n !== 0) return n;
+  return a.engineId.localeCompare(b.engineId) || a.id.localeCompare(b.id);
+}
+
+let memo: { containers: AppState['containers']; filter: string; showStopped: boolean; engines: EngineInfo[]; out: Container[] } | undefined;
+
+/** The containers the list shows, in order: filtered, stopped ones hidden if asked, sorted. */
+export function visibleContainers(s: AppState): Container[] {
+  const { filter, showStopped } = s.ui;
+  if (memo && memo.containers === s.containers && memo.filter === filter && memo.showStopped === showStopped && memo.engines === s.engines) {
+    return memo.out;
+  }
+  const q = filter.trim().toLowerCase();
+  const out: Container[] = [];
+  for (const e of s.engines) {
+    for (const c of s.containers[e.id] ?? []) {
+      if (!showStopped && !isActive(c)) continue;
+      if (q && !c.name.toLowerCase().includes(q) && !c.image.toLowerCase().includes(q)) continue;
+      out.push(c);
+    }
+  }
+  out.sort(compareContainers);
+  memo = { containers: s.containers, filter, showStopped, engines: s.engines, out };
+  return out;
+}
+
+export function containerCounts(s: AppState): { shown: number; total: number; running: number } {
+  let total = 0;
+  let running = 0;
+  for (const e of s.engines) {
+    for (const c of s.containers[e.id] ?? []) {
+      total++;
+      if (c.state === 'running') running++;
+    }
+  }
+  return { shown: visibleContainers(s).length, total, running };
+}
+
+export function selectedContainer(s: AppState): Container | undefined {
+  const list = visibleContainers(s);
+  if (list.length === 0) return undefined;
+  if (s.ui.selectedKey) {
+    const found = list.find((c) => c.key === s.ui.selectedKey);
+    if (found) return found;
+  }
+  return list[Math.min(Math.max(s.ui.cursor, 0), list.length - 1)];
+}
+
+/** Re-anchors the selection after the visible list changed: same container if still there, else same row. */
+function reselect(s: AppState): AppState {
+  const list = visibleContainers(s);
+  if (list.length === 0) return s.ui.selectedKey === undefined && s.ui.cursor === 0 ? s : { ...s, ui: { ...s.ui, selectedKey: undefined, cursor: 0 } };
+  let idx = s.ui.selectedKey ? list.findIndex((c) => c.key === s.ui.selectedKey) : -1;
+  if (idx < 0) idx = Math.min(Math.max(s.ui.cursor, 0), list.length - 1);
+  const key = list[idx]!.key;
+  if (key === s.ui.selectedKey && idx === s.ui.cursor) return s;
+  return { ...s, ui: { ...s.ui, selectedKey: key, cursor: idx } };
+}
+
+function setUi(s: AppState, patch: Partial<UiState>): AppState {
+  return { ...s, ui: { ...s.ui, ...patch } };
+}
+
+export function reducer(s: AppState, a: Action): AppState {
+  switch (a.type) {
+    case 'engines/set':
+      return reselect({ ...s, engines: a.engines });
+    case 'engine/status': {
+      const engines = s.engines.map((e) => {
+        if (e.id !== a.id) return e;
+        const next: EngineInfo = { ...e, status: a.status };
+        if (a.error) next.error = a.error;
+        else delete next.error;
+        return next;
+      });
+      return { ...s, engines };
+    }
+    case 'containers/set': {
+      const pending = { ...s.ui.pending };
+      // A container that no longer exists has no action in flight.
+      const keys = new Set(a.containers.map((c) => c.key));
+      for (const k of Object.keys(pending)) if (k.startsWith(`${a.engineId}/`) && !keys.has(k)) delete pending[k];
+      return reselect({
+        ...s,
+        containers: { ...s.containers, [a.engineId]: a.containers },
+        loaded: s.loaded[a.engineId] ? s.loaded : { ...s.loaded, [a.engineId]: true },
+        ui: { ...s.ui, pending },
+      });
+    }
+    case 'pane':
+      return s.ui.pane === a.pane ? s : setUi(s, { pane: a.pane });
+    case 'move': {
+      const list = visibleContainers(s);
+      if (list.length === 0) return s;
+      let idx = s.ui.selectedKey ? list.findIndex((c) => c.key === s.ui.selectedKey) : s.ui.cursor;
+      if (idx < 0) idx = Math.min(s.ui.cursor, list.length - 1);
+      if (a.to === 'top') idx = 0;
+      else if (a.to === 'bottom') idx = list.length - 1;
+      else idx = Math.min(Math.max(idx + (a.delta ?? 0), 0), list.length - 1);
+      return setUi(s, { cursor: idx, selectedKey: list[idx]!.key });
+    }
+    case 'select': {
+      const idx = visibleContainers(s).findIndex((c) => c.key === a.key);
+      return idx < 0 ? s : setUi(s, { selectedKey: a.key, cursor: idx });
+    }
+    case 'filter/start':
+      return setUi(s, { filterEditing: true });
+    case 'filter/set':
+      return reselect(setUi(s, { filter: a.text }));
+    case 'filter/end':
+      return setUi(s, { filterEditing: false });
+    case 'filter/clear':
+      return reselect(setUi(s, { filter: '', filterEditing: false }));
+    case 'toggle-stopped':
+      return reselect(setUi(s, { showStopped: !s.ui.showStopped }));
+    case 'help':
+      return setUi(s, { help: a.open });
+    case 'confirm':
+      return a.confirm ? setUi(s, { confirm: a.confirm }) : setUi(s, { confirm: undefined });
+    case 'message':
+      return setUi(s, { message: { text: a.text, level: a.level, at: a.at ?? Date.now() } });
+    case 'message/clear':
+      return s.ui.message ? setUi(s, { message: undefined }) : s;
+    case 'pending': {
+      const pending = { ...s.ui.pending };
+      if (a.label) pending[a.key] = a.label;
+      else delete pending[a.key];
+      return setUi(s, { pending });
+    }
+  }
+}

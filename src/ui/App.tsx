@@ -1,0 +1,438 @@
+// The screen. One useInput owns the keyboard and dispatches by mode (help, confirm, filter, list).
+import React, { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { Box, Text, useInput, useStdout } from 'ink';
+import type { Container, EngineInfo } from '../engine/models.js';
+import {
+  containerCounts,
+  PANES,
+  selectedContainer,
+  visibleContainers,
+  type Action,
+  type AppState,
+  type ContainerCommand,
+  type PaneId,
+} from '../store/state.js';
+import type { Store } from '../store/store.js';
+import { cell, portsText, printable, shortDuration, stateText, truncate } from './format.js';
+import { KEY_HELP, resolveKey, type Command } from './keymap.js';
+import { computeLayout, containerColumns, MIN_COLS, MIN_ROWS } from './layout.js';
+import { makeTheme, type Theme } from './theme.js';
+
+export interface Controller {
+  containerKey(c: Container | undefined, action: 'start' | 'stop' | 'restart' | 'pause-toggle' | 'kill' | 'remove'): void;
+  confirmed(key: string, command: ContainerCommand): void;
+  quit(): void;
+}
+
+export interface AppProps {
+  store: Store<AppState, Action>;
+  controller: Controller;
+  color?: boolean;
+  /** Fixed size for tests; otherwise the terminal's, following resizes. */
+  size?: { cols: number; rows: number };
+}
+
+const PANE_TITLES: Record<PaneId, string> = {
+  containers: 'Containers',
+  images: 'Images',
+  volumes: 'Volumes',
+  networks: 'Networks',
+  gpus: 'GPUs',
+  system: 'System',
+};
+
+function useTerminalSize(fixed?: { cols: number; rows: number }): { cols: number; rows: number } {
+  const { stdout } = useStdout();
+  const read = () => ({ cols: stdout.columns || 100, rows: stdout.rows || 30 });
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    if (fixed) return;
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout, fixed]);
+  return fixed ?? size;
+}
+
+function useNow(periodMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), periodMs);
+    t.unref?.();
+    return () => clearInterval(t);
+  }, [periodMs]);
+  return now;
+}
+
+function Header({ engines, width, theme }: { engines: EngineInfo[]; width: number; theme: Theme }) {
+  const right = '? help ';
+  const parts: React.ReactNode[] = [];
+  let used = ' gantry '.length + right.length;
+  const perEngine = Math.max(12, Math.floor((width - used) / Math.max(1, engines.length)) - 2);
+  for (const e of engines) {
+    const dot = e.status === 'up' ? '●' : e.status === 'down' ? '○' : '◌';
+    const color = e.status === 'up' ? theme.up : e.status === 'down' ? theme.down : theme.connecting;
+    const label = truncate(`${e.kind === e.id ? '' : ''}${e.label}`, perEngine - e.id.length - 3);
+    const text = `${e.id} `;
+    used += text.length + 2 + label.length + 2;
+    parts.push(
+      <Text key={e.id}>
+        {'  '}
+        <Text bold>{text}</Text>
+        <Text color={color}>{dot}</Text> {label}
+      </Text>,
+    );
+  }
+  const pad = Math.max(1, width - used);
+  return (
+    <Box height={1} width={width} overflow="hidden">
+      <Text wrap="truncate">
+        <Text bold color={theme.accent}>
+          {' gantry'}
+        </Text>
+        {parts}
+        {' '.repeat(pad)}
+        <Text color={theme.dim}>{right}</Text>
+      </Text>
+    </Box>
+  );
+}
+
+function Tabs({ state, width, theme }: { state: AppState; width: number; theme: Theme }) {
+  const counts = containerCounts(state);
+  return (
+    <Box height={1} width={width} overflow="hidden">
+      <Text wrap="truncate">
+        {PANES.map((p, i) => {
+          const active = state.ui.pane === p;
+          const extra = p === 'containers' ? ` ${counts.shown}/${counts.total}` : '';
+          const label = `[${i + 1}] ${PANE_TITLES[p]}${extra}`;
+          return (
+            <Text key={p}>
+              {' '}
+              <Text inverse={active} bold={active} color={active ? undefined : theme.dim}>
+                {label}
+              </Text>
+            </Text>
+          );
+        })}
+      </Text>
+    </Box>
+  );
+}
+
+function Banner({ engine, width, theme }: { engine: EngineInfo; width: number; theme: Theme }) {
+  const text = ` ${engine.id}: connection lost, retrying — ${engine.error ?? ''}`;
+  return (
+    <Box height={1} width={width} overflow="hidden">
+      <Text color={theme.color ? 'white' : undefined} backgroundColor={theme.color ? 'red' : undefined} inverse={!theme.color} wrap="truncate">
+        {cell(printable(text), width)}
+      </Text>
+    </Box>
+  );
+}
+
+function ContainerRow({
+  c,
+  selected,
+  cols,
+  now,
+  pending,
+  theme,
+}: {
+  c: Container;
+  selected: boolean;
+  cols: ReturnType<typeof containerColumns>;
+  now: number;
+  pending?: string;
+  theme: Theme;
+}) {
+  const state = pending ? `${pending}…` : stateText(c, now);
+  const left = ` ${cell(c.engineId, cols.engine)} ${cell(printable(c.name), cols.name)} ${cell(printable(c.image), cols.image)} `;
+  const right = ` ${cell(portsText(c.ports), cols.ports)} ${cell(shortDuration(now - c.created * 1000) + ' ago', cols.created, 'right')}`;
+  const stateColor = pending ? theme.warn : theme.stateColor(c.state, c.exitCode);
+  return (
+    <Text inverse={selected} wrap="truncate">
+      {left}
+      <Text color={selected ? undefined : stateColor}>{cell(state, cols.state)}</Text>
+      {right}
+    </Text>
+  );
+}
+
+function ContainerList({ state, rows, width, now, theme }: { state: AppState; rows: number; width: number; now: number; theme: Theme }) {
+  const list = visibleContainers(state);
+  const cols = containerColumns(width);
+  const sel = selectedContainer(state);
+  const selIdx = sel ? list.indexOf(sel) : -1;
+  const top = useRef(0);
+  // Keep the selection in view, moving the window only when the selection leaves it.
+  if (selIdx >= 0) {
+    if (selIdx < top.current) top.current = selIdx;
+    if (selIdx >= top.current + rows) top.current = selIdx - rows + 1;
+  }
+  top.current = Math.max(0, Math.min(top.current, Math.max(0, list.length - rows)));
+  const slice = list.slice(top.current, top.current + rows);
+  const header = ` ${cell('ENGINE', cols.engine)} ${cell('NAME', cols.name)} ${cell('IMAGE', cols.image)} ${cell('STATE', cols.state)} ${cell('PORTS', cols.ports)} ${cell('CREATED', cols.created, 'right')}`;
+  const loading = state.engines.length > 0 && state.engines.every((e) => !state.loaded[e.id]);
+  let empty: string | undefined;
+  if (list.length === 0) {
+    if (loading) empty = 'loading containers…';
+    else if (state.ui.filter) empty = `no container matches "${state.ui.filter}" (Esc clears the filter)`;
+    else if (!state.ui.showStopped && containerCounts(state).total > 0) empty = 'no running containers (e shows stopped ones)';
+    else empty = 'no containers on any engine';
+  }
+  return (
+    <Box flexDirection="column" width={width} height={rows + 1} overflow="hidden">
+      <Text bold color={theme.dim} wrap="truncate">
+        {header}
+      </Text>
+      {empty ? (
+        <Text color={theme.dim}> {empty}</Text>
+      ) : (
+        slice.map((c) => (
+          <ContainerRow key={c.key} c={c} selected={c === sel} cols={cols} now={now} pending={state.ui.pending[c.key]} theme={theme} />
+        ))
+      )}
+    </Box>
+  );
+}
+
+function Details({ c, width, rows, now, theme }: { c: Container | undefined; width: number; rows: number; now: number; theme: Theme }) {
+  if (!c) return <Box width={width} height={rows + 1} />;
+  const line = (k: string, v: string) => `${cell(k, 9)} ${truncate(printable(v), width - 11)}`;
+  const labels = Object.entries(c.labels).slice(0, Math.max(0, rows - 10));
+  const lines = [
+    line('name', c.name),
+    line('id', c.id.slice(0, 12)),
+    line('engine', c.engineId),
+    line('image', c.image),
+    line('state', stateText(c, now)),
+    line('status', c.status),
+    line('created', new Date(c.created * 1000).toISOString().replace('T', ' ').slice(0, 19)),
+    line('ports', portsText(c.ports) || '-'),
+    line('command', c.command),
+    ...(labels.length ? [line('labels', ''), ...labels.map(([k, v]) => `  ${truncate(printable(`${k}=${v}`), width - 3)}`)] : []),
+  ];
+  return (
+    <Box flexDirection="column" width={width} height={rows + 1} overflow="hidden" paddingLeft={1}>
+      <Text bold color={theme.accent}>
+        Details
+      </Text>
+      {lines.slice(0, rows).map((l, i) => (
+        <Text key={i} wrap="truncate">
+          {l}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+function Placeholder({ pane, rows, width, theme }: { pane: PaneId; rows: number; width: number; theme: Theme }) {
+  return (
+    <Box flexDirection="column" width={width} height={rows + 1} paddingLeft={1}>
+      <Text bold>{PANE_TITLES[pane]}</Text>
+      <Text color={theme.dim}>Coming: this pane is not built yet. Press 1 for Containers.</Text>
+    </Box>
+  );
+}
+
+function Help({ rows, width, theme }: { rows: number; width: number; theme: Theme }) {
+  const lines: { text: string; head?: boolean }[] = [];
+  let section = '';
+  for (const k of KEY_HELP) {
+    if (k.section !== section) {
+      section = k.section;
+      lines.push({ text: section, head: true });
+    }
+    lines.push({ text: `  ${cell(k.keys, 26)} ${k.what}` });
+  }
+  return (
+    <Box flexDirection="column" width={width} height={rows + 1} overflow="hidden" paddingLeft={1}>
+      <Text bold color={theme.accent}>
+        Keys — Esc or ? closes
+      </Text>
+      {lines.slice(0, rows).map((l, i) => (
+        <Text key={i} bold={l.head} wrap="truncate">
+          {l.text}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+function ConfirmBox({ state, rows, width, theme }: { state: AppState; rows: number; width: number; theme: Theme }) {
+  const c = state.ui.confirm!;
+  const w = Math.min(width - 4, 76);
+  const choices = c.choices.map((ch) => `[${ch.key}] ${ch.label}`).join('   ') + '   [Esc] cancel';
+  return (
+    <Box width={width} height={rows + 1} alignItems="center" justifyContent="center">
+      <Box flexDirection="column" borderStyle="round" borderColor={theme.warn} width={w} paddingX={1}>
+        <Text bold wrap="truncate">
+          {printable(c.title)}
+        </Text>
+        {c.lines.map((l, i) => (
+          <Text key={i} wrap="truncate">
+            {printable(l)}
+          </Text>
+        ))}
+        <Text> </Text>
+        <Text bold color={theme.warn} wrap="truncate">
+          {choices}
+        </Text>
+      </Box>
+    </Box>
+  );
+}
+
+function StatusLine({ state, width, theme }: { state: AppState; width: number; theme: Theme }) {
+  if (state.ui.filterEditing || state.ui.filter) {
+    const cursor = state.ui.filterEditing ? '█' : '';
+    const hint = state.ui.filterEditing ? '  (Enter keep · Esc clear)' : '  (/ edit · Esc clear)';
+    return (
+      <Text wrap="truncate">
+        <Text color={theme.accent}>{' filter: '}</Text>
+        {state.ui.filter}
+        {cursor}
+        <Text color={theme.dim}>{hint}</Text>
+      </Text>
+    );
+  }
+  const m = state.ui.message;
+  if (!m) return <Text> </Text>;
+  const color = m.level === 'error' ? theme.error : m.level === 'ok' ? theme.ok : undefined;
+  return (
+    <Text color={color} wrap="truncate">
+      {truncate(' ' + printable(m.text), width)}
+    </Text>
+  );
+}
+
+function Hints({ state, width, theme }: { state: AppState; width: number; theme: Theme }) {
+  let text: string;
+  if (state.ui.help) text = 'Esc close help   q quit';
+  else if (state.ui.confirm) text = state.ui.confirm.choices.map((c) => `${c.key} ${c.label}`).join('  ') + '  Esc cancel';
+  else if (state.ui.filterEditing) text = 'type to filter   Enter keep   Esc clear   Backspace delete';
+  else if (state.ui.pane === 'containers')
+    text = `s stop  S start  r restart  p pause  K kill  d remove  e ${state.ui.showStopped ? 'hide' : 'show'} stopped  / filter  ? help  q quit`;
+  else text = '1-6 panes  ? help  q quit';
+  if (state.readOnly) text = `READ-ONLY  ${text}`;
+  return (
+    <Text color={theme.dim} wrap="truncate">
+      {truncate(' ' + text, width)}
+    </Text>
+  );
+}
+
+export function App({ store, controller, color = true, size }: AppProps) {
+  const state = useSyncExternalStore(store.subscribe, store.getState, store.getState);
+  const { cols, rows } = useTerminalSize(size);
+  const now = useNow(15_000);
+  const theme = React.useMemo(() => makeTheme(color), [color]);
+  const down = state.engines.filter((e) => e.status === 'down').slice(0, 3);
+  const layout = computeLayout(cols, rows, down.length);
+
+  useInput((input, key) => {
+    const s = store.getState();
+    const d = store.dispatch;
+    if (key.ctrl && input === 'c') return controller.quit();
+    if (s.ui.help) {
+      if (key.escape || input === '?' || input === 'q') d({ type: 'help', open: false });
+      return;
+    }
+    if (s.ui.confirm) {
+      const conf = s.ui.confirm;
+      if (key.escape || input === 'n' || input === 'q') {
+        d({ type: 'confirm' });
+        d({ type: 'message', level: 'info', text: 'cancelled' });
+        return;
+      }
+      const choice = conf.choices.find((ch) => ch.key === input);
+      if (choice) {
+        d({ type: 'confirm' });
+        controller.confirmed(conf.target, choice.command);
+      }
+      return;
+    }
+    if (s.ui.filterEditing) {
+      if (key.escape) d({ type: 'filter/clear' });
+      else if (key.return) d({ type: 'filter/end' });
+      else if (key.backspace || key.delete) d({ type: 'filter/set', text: s.ui.filter.slice(0, -1) });
+      else if (key.upArrow) d({ type: 'move', delta: -1 });
+      else if (key.downArrow) d({ type: 'move', delta: 1 });
+      else if (input && !key.ctrl && !key.meta) d({ type: 'filter/set', text: s.ui.filter + input.replace(/[\x00-\x1f\x7f]/g, '') });
+      return;
+    }
+    const cmd: Command = resolveKey(input, key, s.ui.pane);
+    const page = Math.max(1, layout.listRows - 1);
+    switch (cmd.kind) {
+      case 'quit':
+        return controller.quit();
+      case 'help':
+        return d({ type: 'help', open: true });
+      case 'pane':
+        return d({ type: 'pane', pane: cmd.pane });
+      case 'pane-next': {
+        const i = PANES.indexOf(s.ui.pane);
+        return d({ type: 'pane', pane: PANES[(i + cmd.delta + PANES.length) % PANES.length]! });
+      }
+      case 'move':
+        return d({ type: 'move', delta: cmd.delta });
+      case 'move-page':
+        return d({ type: 'move', delta: cmd.direction * page });
+      case 'move-to':
+        return d({ type: 'move', to: cmd.to });
+      case 'filter':
+        return d({ type: 'filter/start' });
+      case 'escape':
+        if (s.ui.filter) d({ type: 'filter/clear' });
+        else d({ type: 'message/clear' });
+        return;
+      case 'toggle-stopped':
+        d({ type: 'toggle-stopped' });
+        d({ type: 'message', level: 'info', text: s.ui.showStopped ? 'stopped containers hidden (e shows them)' : 'showing stopped containers' });
+        return;
+      case 'container':
+        return controller.containerKey(selectedContainer(s), cmd.action);
+      case 'none':
+        return;
+    }
+  });
+
+  if (layout.tooSmall) {
+    return (
+      <Box flexDirection="column" height={layout.height} width={cols}>
+        <Text wrap="wrap">
+          Terminal too small: {cols}×{rows}. gantry needs at least {MIN_COLS}×{MIN_ROWS}. Enlarge the window, or press q to quit.
+        </Text>
+      </Box>
+    );
+  }
+
+  let body: React.ReactNode;
+  if (state.ui.help) body = <Help rows={layout.listRows} width={cols} theme={theme} />;
+  else if (state.ui.confirm) body = <ConfirmBox state={state} rows={layout.listRows} width={cols} theme={theme} />;
+  else if (state.ui.pane === 'containers')
+    body = (
+      <Box flexDirection="row">
+        <ContainerList state={state} rows={layout.listRows} width={layout.listWidth} now={now} theme={theme} />
+        {layout.detailWidth > 0 ? <Details c={selectedContainer(state)} width={layout.detailWidth} rows={layout.listRows} now={now} theme={theme} /> : null}
+      </Box>
+    );
+  else body = <Placeholder pane={state.ui.pane} rows={layout.listRows} width={cols} theme={theme} />;
+
+  return (
+    <Box flexDirection="column" height={layout.height} width={cols} overflow="hidden">
+      <Header engines={state.engines} width={cols} theme={theme} />
+      <Tabs state={state} width={cols} theme={theme} />
+      {down.map((e) => (
+        <Banner key={e.id} engine={e} width={cols} theme={theme} />
+      ))}
+      {body}
+      <StatusLine state={state} width={cols} theme={theme} />
+      <Hints state={state} width={cols} theme={theme} />
+    </Box>
+  );
+}

@@ -1,0 +1,122 @@
+// The keyboard: one table from keys to commands, by mode. Pure, so the help screen and the tests
+// read the same table the app dispatches from.
+import type { PaneId } from '../store/state.js';
+
+export interface KeyInfo {
+  upArrow?: boolean;
+  downArrow?: boolean;
+  leftArrow?: boolean;
+  rightArrow?: boolean;
+  pageUp?: boolean;
+  pageDown?: boolean;
+  home?: boolean;
+  end?: boolean;
+  return?: boolean;
+  escape?: boolean;
+  ctrl?: boolean;
+  shift?: boolean;
+  tab?: boolean;
+  backspace?: boolean;
+  delete?: boolean;
+  meta?: boolean;
+}
+
+export type Command =
+  | { kind: 'quit' }
+  | { kind: 'help' }
+  | { kind: 'pane'; pane: PaneId }
+  | { kind: 'pane-next'; delta: 1 | -1 }
+  | { kind: 'move'; delta: number }
+  | { kind: 'move-page'; direction: 1 | -1 }
+  | { kind: 'move-to'; to: 'top' | 'bottom' }
+  | { kind: 'filter' }
+  | { kind: 'escape' }
+  | { kind: 'toggle-stopped' }
+  | { kind: 'container'; action: 'start' | 'stop' | 'restart' | 'pause-toggle' | 'kill' | 'remove' }
+  | { kind: 'none' };
+
+export interface KeyHelp {
+  keys: string;
+  what: string;
+  section: 'Global' | 'Lists' | 'Containers';
+}
+
+/** Every key, for the help screen and the README. Keep in step with `resolveKey`. */
+export const KEY_HELP: readonly KeyHelp[] = [
+  { keys: '1-6, Tab, Shift-Tab', what: 'switch pane: Containers, Images, Volumes, Networks, GPUs, System', section: 'Global' },
+  { keys: '?', what: 'this help (Esc or ? closes it)', section: 'Global' },
+  { keys: 'q, Ctrl-C', what: 'quit', section: 'Global' },
+  { keys: 'j/k, ↓/↑', what: 'move the selection', section: 'Lists' },
+  { keys: 'g/G, Home/End', what: 'first / last row', section: 'Lists' },
+  { keys: 'PgUp/PgDn, Ctrl-U/Ctrl-D', what: 'move a page', section: 'Lists' },
+  { keys: '/', what: 'filter by name or image as you type; Enter keeps it, Esc clears it', section: 'Lists' },
+  { keys: 'Esc', what: 'clear the filter, close a dialog', section: 'Lists' },
+  { keys: 's', what: 'stop', section: 'Containers' },
+  { keys: 'S', what: 'start', section: 'Containers' },
+  { keys: 'r', what: 'restart', section: 'Containers' },
+  { keys: 'p', what: 'pause / unpause', section: 'Containers' },
+  { keys: 'K', what: 'kill (asks first)', section: 'Containers' },
+  { keys: 'd', what: 'remove (asks first; a running one offers force)', section: 'Containers' },
+  { keys: 'e', what: 'show / hide stopped containers', section: 'Containers' },
+];
+
+const PANE_KEYS: Record<string, PaneId> = {
+  '1': 'containers',
+  '2': 'images',
+  '3': 'volumes',
+  '4': 'networks',
+  '5': 'gpus',
+  '6': 'system',
+};
+
+export function resolveKey(input: string, key: KeyInfo, pane: PaneId): Command {
+  if (key.ctrl && input === 'c') return { kind: 'quit' };
+  if (key.ctrl && input === 'd') return { kind: 'move-page', direction: 1 };
+  if (key.ctrl && input === 'u') return { kind: 'move-page', direction: -1 };
+  if (key.tab) return { kind: 'pane-next', delta: key.shift ? -1 : 1 };
+  if (key.escape) return { kind: 'escape' };
+  if (key.upArrow) return { kind: 'move', delta: -1 };
+  if (key.downArrow) return { kind: 'move', delta: 1 };
+  if (key.pageUp) return { kind: 'move-page', direction: -1 };
+  if (key.pageDown) return { kind: 'move-page', direction: 1 };
+  if (key.home) return { kind: 'move-to', to: 'top' };
+  if (key.end) return { kind: 'move-to', to: 'bottom' };
+  if (key.ctrl || key.meta) return { kind: 'none' };
+  const p = PANE_KEYS[input];
+  if (p) return { kind: 'pane', pane: p };
+  switch (input) {
+    case 'q':
+      return { kind: 'quit' };
+    case '?':
+      return { kind: 'help' };
+    case 'j':
+      return { kind: 'move', delta: 1 };
+    case 'k':
+      return { kind: 'move', delta: -1 };
+    case 'g':
+      return { kind: 'move-to', to: 'top' };
+    case 'G':
+      return { kind: 'move-to', to: 'bottom' };
+    case '/':
+      return { kind: 'filter' };
+  }
+  if (pane === 'containers') {
+    switch (input) {
+      case 's':
+        return { kind: 'container', action: 'stop' };
+      case 'S':
+        return { kind: 'container', action: 'start' };
+      case 'r':
+        return { kind: 'container', action: 'restart' };
+      case 'p':
+        return { kind: 'container', action: 'pause-toggle' };
+      case 'K':
+        return { kind: 'container', action: 'kill' };
+      case 'd':
+        return { kind: 'container', action: 'remove' };
+      case 'e':
+        return { kind: 'toggle-stopped' };
+    }
+  }
+  return { kind: 'none' };
+}

@@ -1,0 +1,44 @@
+// Sizes of the screen's parts, from the terminal size. Pure.
+
+export const MIN_COLS = 80;
+export const MIN_ROWS = 24;
+
+export interface Layout {
+  tooSmall: boolean;
+  /** The frame is one row shorter than the terminal: Ink clears the whole screen otherwise. */
+  height: number;
+  width: number;
+  listRows: number;
+  listWidth: number;
+  detailWidth: number;
+}
+
+export function computeLayout(cols: number, rows: number, banners: number): Layout {
+  const tooSmall = cols < MIN_COLS || rows < MIN_ROWS;
+  const height = Math.max(1, rows - 1);
+  const width = cols;
+  // header, tabs, banners, table header, status line, key hints
+  const listRows = Math.max(1, height - 5 - banners);
+  const detailWidth = cols >= 140 ? Math.min(70, Math.floor(cols * 0.36)) : 0;
+  const listWidth = detailWidth > 0 ? cols - detailWidth - 1 : cols;
+  return { tooSmall, height, width, listRows, listWidth, detailWidth };
+}
+
+export interface Column {
+  title: string;
+  width: number;
+  align?: 'left' | 'right';
+}
+
+/** Container table columns for a list `width` columns wide (one space between columns, one for the mark). */
+export function containerColumns(width: number): { engine: number; name: number; image: number; state: number; ports: number; created: number } {
+  const engine = 6;
+  const state = width >= 100 ? 22 : 19;
+  const created = 7;
+  const fixed = 1 + engine + state + created + 5;
+  const rest = Math.max(12, width - fixed);
+  const name = Math.max(8, Math.floor(rest * 0.4));
+  const image = Math.max(6, Math.floor(rest * 0.35));
+  const ports = Math.max(0, rest - name - image);
+  return { engine, name, image, state, ports, created };
+}
