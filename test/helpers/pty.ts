@@ -1,0 +1,157 @@
+// Runs a real program in a pseudo-terminal (node-pty) and reads its screen through a terminal
+// emulator (@xterm/headless): what the tests see is what a person sees.
+import pty from '@lydell/node-pty';
+import xterm from '@xterm/headless';
+import { fileURLToPath } from 'node:url';
+
+const { Terminal } = xterm;
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const GANTRY = `${ROOT}bin/gantry`;
+
+export const KEY = {
+  ESC: '\x1b',
+  ENTER: '\r',
+  TAB: '\t',
+  BACKSPACE: '\x7f',
+  CTRL_C: '\x03',
+  UP: '\x1b[A',
+  DOWN: '\x1b[B',
+  PGDN: '\x1b[6~',
+  PGUP: '\x1b[5~',
+} as const;
+
+export interface PtyOptions {
+  cols?: number;
+  rows?: number;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+}
+
+export class PtySession {
+  readonly term: InstanceType<typeof Terminal>;
+  private readonly proc: pty.IPty;
+  private output = '';
+  private exitInfo: { exitCode: number; signal?: number } | undefined;
+  private readonly exitWaiters: ((e: { exitCode: number; signal?: number }) => void)[] = [];
+  private writes: Promise<void> = Promise.resolve();
+
+  constructor(file: string, args: string[], opts: PtyOptions = {}) {
+    const cols = opts.cols ?? 100;
+    const rows = opts.rows ?? 30;
+    this.term = new Terminal({ cols, rows, allowProposedApi: true, scrollback: 1000 });
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries({ ...process.env, TERM: 'xterm-256color', ...opts.env })) {
+      if (v !== undefined) env[k] = v;
+    }
+    this.proc = pty.spawn(file, args, { name: 'xterm-256color', cols, rows, cwd: opts.cwd ?? ROOT, env });
+    this.proc.onData((d) => {
+      this.output += d;
+      this.writes = this.writes.then(() => new Promise<void>((r) => this.term.write(d, r)));
+    });
+    this.proc.onExit((e) => {
+      this.exitInfo = e;
+      for (const w of this.exitWaiters.splice(0)) w(e);
+    });
+  }
+
+  static gantry(args: string[], opts: PtyOptions = {}): PtySession {
+    return new PtySession(process.execPath, [GANTRY, ...args], opts);
+  }
+
+  get pid(): number {
+    return this.proc.pid;
+  }
+
+  /** Everything the program wrote, raw. */
+  get raw(): string {
+    return this.output;
+  }
+
+  get exited(): { exitCode: number; signal?: number } | undefined {
+    return this.exitInfo;
+  }
+
+  /** The visible screen, one string per row, trailing spaces trimmed. */
+  async lines(): Promise<string[]> {
+    await this.writes;
+    const buf = this.term.buffer.active;
+    const out: string[] = [];
+    for (let i = 0; i < this.term.rows; i++) out.push(buf.getLine(buf.viewportY + i)?.translateToString(true) ?? '');
+    return out;
+  }
+
+  async screen(): Promise<string> {
+    return (await this.lines()).join('\n');
+  }
+
+  /** Whether the program has the terminal in its alternate screen. */
+  async inAltScreen(): Promise<boolean> {
+    await this.writes;
+    return this.term.buffer.active.type === 'alternate';
+  }
+
+  type(keys: string): void {
+    this.proc.write(keys);
+  }
+
+  /** Types one key at a time, with a short pause between, as a person would. */
+  async press(...keys: string[]): Promise<void> {
+    for (const k of keys) {
+      this.proc.write(k);
+      await new Promise((r) => setTimeout(r, 40));
+    }
+  }
+
+  resize(cols: number, rows: number): void {
+    this.proc.resize(cols, rows);
+    this.term.resize(cols, rows);
+  }
+
+  kill(signal = 'SIGTERM'): void {
+    try {
+      this.proc.kill(signal);
+    } catch {
+      // already gone
+    }
+  }
+
+  /** Waits until the screen satisfies `test` (a string it contains, a regex, or a predicate). */
+  async waitFor(test: string | RegExp | ((screen: string) => boolean), timeoutMs = 15_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    const ok = (s: string) => (typeof test === 'string' ? s.includes(test) : test instanceof RegExp ? test.test(s) : test(s));
+    let last = '';
+    for (;;) {
+      last = await this.screen();
+      if (ok(last)) return last;
+      if (this.exitInfo && Date.now() > deadline - timeoutMs + 200) {
+        // Exited: one last look after its final output is parsed.
+        last = await this.screen();
+        if (ok(last)) return last;
+        throw new Error(`program exited (${JSON.stringify(this.exitInfo)}) before the screen showed ${String(test)}. Screen:\n${last}\nRaw tail:\n${JSON.stringify(this.output.slice(-600))}`);
+      }
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${String(test)}. Screen:\n${last}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  waitExit(timeoutMs = 15_000): Promise<{ exitCode: number; signal?: number }> {
+    if (this.exitInfo) return Promise.resolve(this.exitInfo);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`program did not exit within ${timeoutMs} ms`)), timeoutMs);
+      this.exitWaiters.push((e) => {
+        clearTimeout(t);
+        resolve(e);
+      });
+    });
+  }
+
+  /** Stops the program if it still runs and frees the emulator. */
+  async dispose(): Promise<void> {
+    if (!this.exitInfo) {
+      this.kill('SIGTERM');
+      await this.waitExit(5000).catch(() => this.kill('SIGKILL'));
+    }
+    this.term.dispose();
+  }
+}
