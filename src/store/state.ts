@@ -32,6 +32,8 @@ export interface UiState {
   selectedKey?: string;
   /** Index of the selection in the visible list, kept when the selected container goes away. */
   cursor: number;
+  /** Set once the user moved: from then on the selection follows its container through re-sorts. */
+  userSelected: boolean;
   filter: string;
   filterEditing: boolean;
   showStopped: boolean;
@@ -78,6 +80,7 @@ export function initialState(opts: { readOnly?: boolean; showStopped?: boolean }
     ui: {
       pane: 'containers',
       cursor: 0,
+      userSelected: false,
       filter: '',
       filterEditing: false,
       showStopped: opts.showStopped ?? true,
@@ -150,7 +153,7 @@ export function selectedContainer(s: AppState): Container | undefined {
 function reselect(s: AppState): AppState {
   const list = visibleContainers(s);
   if (list.length === 0) return s.ui.selectedKey === undefined && s.ui.cursor === 0 ? s : { ...s, ui: { ...s.ui, selectedKey: undefined, cursor: 0 } };
-  let idx = s.ui.selectedKey ? list.findIndex((c) => c.key === s.ui.selectedKey) : -1;
+  let idx = s.ui.selectedKey && s.ui.userSelected ? list.findIndex((c) => c.key === s.ui.selectedKey) : -1;
   if (idx < 0) idx = Math.min(Math.max(s.ui.cursor, 0), list.length - 1);
   const key = list[idx]!.key;
   if (key === s.ui.selectedKey && idx === s.ui.cursor) return s;
@@ -197,11 +200,11 @@ export function reducer(s: AppState, a: Action): AppState {
       if (a.to === 'top') idx = 0;
       else if (a.to === 'bottom') idx = list.length - 1;
       else idx = Math.min(Math.max(idx + (a.delta ?? 0), 0), list.length - 1);
-      return setUi(s, { cursor: idx, selectedKey: list[idx]!.key });
+      return setUi(s, { cursor: idx, selectedKey: list[idx]!.key, userSelected: true });
     }
     case 'select': {
       const idx = visibleContainers(s).findIndex((c) => c.key === a.key);
-      return idx < 0 ? s : setUi(s, { selectedKey: a.key, cursor: idx });
+      return idx < 0 ? s : setUi(s, { selectedKey: a.key, cursor: idx, userSelected: true });
     }
     case 'filter/start':
       return setUi(s, { filterEditing: true });

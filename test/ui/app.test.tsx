@@ -1,0 +1,271 @@
+// The screen, rendered from a store by ink-testing-library; keys go in through stdin.
+import React from 'react';
+import { render } from 'ink-testing-library';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { App, type Controller } from '../../src/ui/App.js';
+import { createStore } from '../../src/store/store.js';
+import { initialState, reducer, type AppState, type Action } from '../../src/store/state.js';
+import type { Container } from '../../src/engine/models.js';
+import { requestContainerAction, runContainerCommand, type ActionContext } from '../../src/actions/containers.js';
+
+const NOW = Date.now();
+
+function c(engineId: string, name: string, state: Container['state'], extra: Partial<Container> = {}): Container {
+  return {
+    key: `${engineId}/${name}-id`,
+    engineId,
+    id: `${name}-id`,
+    name,
+    image: `${name}-image:latest`,
+    state,
+    status: '',
+    created: Math.floor(NOW / 1000) - 3600,
+    since: NOW - 3 * 3600_000,
+    ports: [],
+    command: 'sleep 1000',
+    labels: {},
+    ...extra,
+  };
+}
+
+function makeStore(readOnly = false) {
+  const store = createStore<AppState, Action>(reducer, initialState({ readOnly }));
+  store.dispatch({
+    type: 'engines/set',
+    engines: [
+      { id: 'docker', kind: 'docker', label: '/var/run/docker.sock', endpoint: 'unix:///var/run/docker.sock', status: 'up' },
+      { id: 'podman', kind: 'podman', label: 'rootless', endpoint: 'unix:///run/user/1000/podman/podman.sock', status: 'up' },
+    ],
+  });
+  store.dispatch({
+    type: 'containers/set',
+    engineId: 'docker',
+    containers: [c('docker', 'vla-train', 'running'), c('docker', 'web', 'exited', { exitCode: 1, since: NOW - 300_000 })],
+  });
+  store.dispatch({ type: 'containers/set', engineId: 'podman', containers: [c('podman', 'ppo-train', 'running')] });
+  return store;
+}
+
+const tick = async () => {
+  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setTimeout(r, 0));
+};
+
+async function press(stdin: { write(s: string): void }, ...keys: string[]) {
+  for (const k of keys) {
+    stdin.write(k);
+    await tick();
+  }
+}
+
+let cleanup: (() => void) | undefined;
+afterEach(() => cleanup?.());
+
+function setup(opts: { readOnly?: boolean; size?: { cols: number; rows: number }; controller?: Partial<Controller> } = {}) {
+  const store = makeStore(opts.readOnly);
+  const controller: Controller = {
+    containerKey: vi.fn(),
+    confirmed: vi.fn(),
+    quit: vi.fn(),
+    ...opts.controller,
+  };
+  const r = render(<App store={store} controller={controller} color={false} size={opts.size ?? { cols: 100, rows: 30 }} />);
+  cleanup = r.unmount;
+  return { ...r, store, controller };
+}
+
+describe('App', () => {
+  it('shows the engines, the tabs and containers of both engines with their state in words', async () => {
+    const { lastFrame } = setup();
+    await tick();
+    const f = lastFrame()!;
+    expect(f).toMatch(/gantry\s+docker ● \/var\/run\/docker\.sock\s+podman ● rootless/);
+    expect(f).toContain('[1] Containers 3/3');
+    expect(f).toContain('[6] System');
+    expect(f).toMatch(/docker\s+vla-train\s+vla-train-image:lat\S*\s+up 3h/);
+    expect(f).toMatch(/podman\s+ppo-train/);
+    expect(f).toMatch(/docker\s+web\s+.*exited \(1\) 5m ago/);
+    expect(f).toContain('s stop');
+  });
+
+  it('fits the frame one row short of the terminal, at 80×24', async () => {
+    const { lastFrame } = setup({ size: { cols: 80, rows: 24 } });
+    await tick();
+    const lines = lastFrame()!.split('\n');
+    expect(lines.length).toBe(23);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
+  });
+
+  it('says when the terminal is too small instead of drawing', async () => {
+    const { lastFrame } = setup({ size: { cols: 60, rows: 15 } });
+    await tick();
+    expect(lastFrame()).toContain('Terminal too small: 60×15. gantry needs at least 80×24');
+    expect(lastFrame()).not.toContain('vla-train');
+  });
+
+  it('moves the selection with j/k and acts on the selected container', async () => {
+    const { stdin, controller } = setup();
+    await tick();
+    await press(stdin, 'j', 's');
+    expect(controller.containerKey).toHaveBeenLastCalledWith(expect.objectContaining({ name: 'vla-train' }), 'stop');
+    await press(stdin, 'k', 'S');
+    expect(controller.containerKey).toHaveBeenLastCalledWith(expect.objectContaining({ name: 'ppo-train' }), 'start');
+    await press(stdin, 'G', 'd');
+    expect(controller.containerKey).toHaveBeenLastCalledWith(expect.objectContaining({ name: 'web' }), 'remove');
+  });
+
+  it('filters as you type and clears with Esc', async () => {
+    const { stdin, lastFrame } = setup();
+    await tick();
+    await press(stdin, '/', 'p', 'p', 'o');
+    expect(lastFrame()).toContain('filter: ppo');
+    expect(lastFrame()).toContain('ppo-train');
+    expect(lastFrame()).not.toContain('vla-train');
+    expect(lastFrame()).toContain('[1] Containers 1/3');
+    await press(stdin, '\x1b');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(lastFrame()).toContain('vla-train');
+    expect(lastFrame()).not.toContain('filter:');
+  });
+
+  it('hides stopped containers with e', async () => {
+    const { stdin, lastFrame } = setup();
+    await tick();
+    await press(stdin, 'e');
+    expect(lastFrame()).not.toMatch(/docker\s+web/);
+    expect(lastFrame()).toContain('[1] Containers 2/3');
+    await press(stdin, 'e');
+    expect(lastFrame()).toMatch(/docker\s+web/);
+  });
+
+  it('opens help with ? listing every key and closes it with Esc', async () => {
+    const { stdin, lastFrame } = setup();
+    await tick();
+    await press(stdin, '?');
+    const f = lastFrame()!;
+    for (const k of ['stop', 'start', 'restart', 'pause / unpause', 'kill (asks first)', 'remove (asks first', 'show / hide stopped', 'quit']) expect(f).toContain(k);
+    await press(stdin, '\x1b');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(lastFrame()).toContain('vla-train');
+  });
+
+  it('switches panes with number keys; unbuilt panes say so', async () => {
+    const { stdin, lastFrame } = setup();
+    await tick();
+    await press(stdin, '2');
+    expect(lastFrame()).toContain('Coming: this pane is not built yet');
+    await press(stdin, '1');
+    expect(lastFrame()).toContain('vla-train');
+  });
+
+  it('shows a banner for an engine that went away and keeps its rows', async () => {
+    const { store, lastFrame } = setup();
+    store.dispatch({ type: 'engine/status', id: 'docker', status: 'down', error: '/var/run/docker.sock: connection refused' });
+    await tick();
+    expect(lastFrame()).toContain('docker: connection lost, retrying');
+    expect(lastFrame()).toContain('vla-train');
+    expect(lastFrame()).toMatch(/docker ○/);
+  });
+
+  it('quits with q and Ctrl-C', async () => {
+    const { stdin, controller } = setup();
+    await tick();
+    await press(stdin, 'q');
+    await press(stdin, '\x03');
+    expect(controller.quit).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('confirmation', () => {
+  function withActions(readOnly = false) {
+    const store = makeStore(readOnly);
+    const ran: string[] = [];
+    const engine = {
+      containerAction: vi.fn(async (id: string, verb: string, o?: { force?: boolean }) => {
+        ran.push(`${verb}${o?.force ? '!' : ''} ${id}`);
+      }),
+    };
+    const ctx: ActionContext = { store, engines: new Map([['docker', engine as never], ['podman', engine as never]]), refresh: vi.fn() };
+    const controller: Controller = {
+      containerKey: (cc, a) => requestContainerAction(ctx, cc, a),
+      confirmed: (key, cmd) => void runContainerCommand(ctx, key, cmd),
+      quit: vi.fn(),
+    };
+    const r = render(<App store={store} controller={controller} color={false} size={{ cols: 100, rows: 30 }} />);
+    cleanup = r.unmount;
+    return { ...r, store, ran };
+  }
+
+  it('asks before removing, naming the container, and removes on y', async () => {
+    const { stdin, lastFrame, ran } = withActions();
+    await tick();
+    await press(stdin, 'G', 'd');
+    expect(lastFrame()).toContain('Remove docker/web?');
+    expect(lastFrame()).toContain('[y] remove');
+    expect(ran).toEqual([]);
+    await press(stdin, 'y');
+    await tick();
+    expect(ran).toEqual(['remove web-id']);
+    expect(lastFrame()).toContain('removed docker/web');
+  });
+
+  it('offers force for a running container, and Esc cancels without acting', async () => {
+    const { stdin, lastFrame, ran } = withActions();
+    await tick();
+    await press(stdin, 'd');
+    expect(lastFrame()).toContain('Remove podman/ppo-train?');
+    expect(lastFrame()).toContain('[f] force remove');
+    await press(stdin, 'y');
+    expect(ran).toEqual([]);
+    await press(stdin, '\x1b');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(lastFrame()).toContain('cancelled');
+    expect(ran).toEqual([]);
+    await press(stdin, 'd', 'f');
+    await tick();
+    expect(ran).toEqual(['remove! ppo-train-id']);
+  });
+
+  it('asks before kill', async () => {
+    const { stdin, lastFrame, ran } = withActions();
+    await tick();
+    await press(stdin, 'j', 'K');
+    expect(lastFrame()).toContain('Kill docker/vla-train?');
+    await press(stdin, 'y');
+    await tick();
+    expect(ran).toEqual(['kill vla-train-id']);
+  });
+
+  it('refuses every action in read-only mode and says why', async () => {
+    const { stdin, lastFrame, ran } = withActions(true);
+    await tick();
+    await press(stdin, 's');
+    expect(lastFrame()).toContain('read-only mode: actions are disabled');
+    await press(stdin, 'd');
+    expect(lastFrame()).not.toContain('Remove');
+    expect(ran).toEqual([]);
+  });
+
+  it('says what is wrong when an action does not apply', async () => {
+    const { stdin, lastFrame, ran } = withActions();
+    await tick();
+    await press(stdin, 'S');
+    await tick();
+    expect(lastFrame()).toContain('podman/ppo-train is already running');
+    expect(ran).toEqual([]);
+  });
+
+  it("leaves the engine's error in the status line", async () => {
+    const store = makeStore();
+    const engine = { containerAction: vi.fn(async () => Promise.reject(Object.assign(new Error('x'), { statusCode: 500, json: { message: 'cannot stop container: permission denied' } }))) };
+    const ctx: ActionContext = { store, engines: new Map([['podman', engine as never]]), refresh: vi.fn() };
+    const r = render(
+      <App store={store} controller={{ containerKey: (cc, a) => requestContainerAction(ctx, cc, a), confirmed: vi.fn(), quit: vi.fn() }} color={false} size={{ cols: 100, rows: 30 }} />,
+    );
+    cleanup = r.unmount;
+    await tick();
+    await press(r.stdin, 's');
+    await tick();
+    expect(r.lastFrame()).toContain('could not stop podman/ppo-train: cannot stop container: permission denied');
+  });
+});
