@@ -1,0 +1,214 @@
+// The real bin/gantry in a pseudo-terminal, against the real engines, read through a terminal
+// emulator: what a person at the keyboard would see.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { GANTRY, KEY, PtySession } from '../helpers/pty.js';
+import { enginesOrSkip, enginesScript, inspectState, removeTestContainers, runContainer, uniqueName } from '../helpers/engines.js';
+
+const engines = enginesOrSkip('end-to-end tests (test/e2e/gantry.test.ts)');
+const tmp = mkdtempSync(join(tmpdir(), 'gantry-e2e-'));
+chmodSync(tmp, 0o755);
+const env = { XDG_CONFIG_HOME: join(tmp, 'config'), XDG_STATE_HOME: join(tmp, 'state'), NO_COLOR: undefined };
+
+let sessions: PtySession[] = [];
+function gantry(args: string[], opts: { cols?: number; rows?: number; env?: Record<string, string | undefined> } = {}): PtySession {
+  const s = PtySession.gantry(args, { cols: opts.cols ?? 120, rows: opts.rows ?? 30, env: { ...env, ...opts.env } });
+  sessions.push(s);
+  return s;
+}
+afterEach(async () => {
+  await Promise.all(sessions.map((s) => s.dispose()));
+  sessions = [];
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const LEAVE_ALT = '\x1b[?1049l';
+const SHOW_CURSOR = '\x1b[?25h';
+
+describe('without engines', () => {
+  it('says every place it tried and how to start an engine, exit code 1, no stack trace', async () => {
+    const s = gantry(['--host', `unix://${tmp}/none.sock`, '--host', 'tcp://127.0.0.1:1']);
+    const e = await s.waitExit();
+    const screen = await s.screen();
+    expect(e.exitCode).toBe(1);
+    expect(screen).toContain('gantry: no container engine is reachable. Tried:');
+    expect(screen).toContain(`unix://${tmp}/none.sock (--host):`);
+    expect(screen).toMatch(/tcp:\/\/127\.0\.0\.1:1 \(--host\): .*connection refused/);
+    expect(screen).toMatch(/systemctl start docker/);
+    expect(s.raw).not.toMatch(/\n\s+at /);
+  });
+
+  it('rejects a config with an unknown key, naming its line, and does not start', async () => {
+    const dir = join(tmp, 'badcfg', 'gantry');
+    execFileSync('mkdir', ['-p', dir]);
+    writeFileSync(join(dir, 'config.yaml'), 'readOnly: false\ncolour: blue\n');
+    const s = gantry(['--host', 'unix:///nonexistent.sock'], { env: { XDG_CONFIG_HOME: join(tmp, 'badcfg') } });
+    const e = await s.waitExit();
+    expect(e.exitCode).toBe(2);
+    expect(await s.screen()).toMatch(/bad config: .*config\.yaml line 2: unknown key "colour"/);
+  });
+
+  it('prints --help and --version', () => {
+    expect(execFileSync(process.execPath, [GANTRY, '--version'], { encoding: 'utf8' })).toMatch(/^gantry \d+\.\d+\.\d+/);
+    const help = execFileSync(process.execPath, [GANTRY, '--help'], { encoding: 'utf8' });
+    expect(help).toContain('--host URL');
+    expect(help).toContain('--read-only');
+  });
+});
+
+describe.skipIf(!engines)('with real Docker and Podman', () => {
+  const [dockerTe, podmanTe] = engines ?? [];
+  const hostArgs = () => ['--host', dockerTe!.url, '--host', podmanTe!.url];
+  const names = { dock: uniqueName('e2e-dock'), pod: uniqueName('e2e-pod'), rm: uniqueName('e2e-rm') };
+
+  beforeAll(async () => {
+    await runContainer(dockerTe!, { name: names.dock });
+    await runContainer(podmanTe!, { name: names.pod });
+    await runContainer(dockerTe!, { name: names.rm, cmd: ['true'] });
+  });
+  afterAll(async () => {
+    await removeTestContainers(dockerTe!);
+    await removeTestContainers(podmanTe!);
+  });
+
+  it('shows the containers of both engines side by side; q restores the terminal', async () => {
+    const s = gantry(hostArgs());
+    const screen = await s.waitFor((t) => t.includes(names.dock) && t.includes(names.pod));
+    expect(await s.inAltScreen()).toBe(true);
+    expect(screen).toMatch(new RegExp(`docker\\s+${names.dock}\\s+busybox`));
+    expect(screen).toMatch(new RegExp(`podman\\s+${names.pod}\\s+localhost/busybox`));
+    expect(screen).toMatch(/docker ● .*docker\.sock/);
+    expect(screen).toMatch(/podman ● .*podman\.sock/);
+    expect(screen).toContain('[1] Containers');
+    await s.press('q');
+    const e = await s.waitExit();
+    expect(e.exitCode).toBe(0);
+    expect(await s.inAltScreen()).toBe(false);
+    expect(s.raw.lastIndexOf(LEAVE_ALT)).toBeGreaterThan(s.raw.lastIndexOf('\x1b[?1049h'));
+    expect(s.raw.slice(s.raw.lastIndexOf('\x1b[?25l'))).toContain(SHOW_CURSOR);
+  });
+
+  it('filters with /, stops the selected container with s and shows it exited', async () => {
+    const name = uniqueName('e2e-stop');
+    const c = await runContainer(dockerTe!, { name });
+    const s = gantry(hostArgs());
+    await s.waitFor(name);
+    await s.press('/', ...name.split(''));
+    let screen = await s.waitFor(`filter: ${name}`);
+    expect(screen).not.toContain(names.pod);
+    expect(screen).toMatch(/Containers 1\/\d+/);
+    await s.press(KEY.ENTER, 's');
+    screen = await s.waitFor(new RegExp(`${name}\\s+busybox\\S*\\s+exited \\(\\d+\\)`), 20_000);
+    expect(screen).toContain(`stopped docker/${name}`);
+    expect(await inspectState(dockerTe!, c.id)).toBe('exited');
+    await s.press(KEY.ESC);
+    await s.waitFor(names.pod);
+  });
+
+  it('asks before removing with d, names the container, removes on y', async () => {
+    const s = gantry(hostArgs());
+    await s.waitFor(names.rm);
+    await s.press('/', ...names.rm.split(''), KEY.ENTER);
+    await s.waitFor(`filter: ${names.rm}`);
+    await s.press('d');
+    const screen = await s.waitFor(`Remove docker/${names.rm}?`);
+    expect(screen).toContain('[y] remove');
+    expect(await inspectState(dockerTe!, (await dockerTe!.docker.getContainer(names.rm).inspect()).Id)).toBe('exited');
+    await s.press('y');
+    await s.waitFor(`removed docker/${names.rm}`);
+    await s.waitFor((t) => !new RegExp(`docker\\s+${names.rm}`).test(t));
+    await expect(dockerTe!.docker.getContainer(names.rm).inspect()).rejects.toThrow();
+  });
+
+  it('redraws on resize, and says so when the terminal is too small', async () => {
+    const s = gantry(hostArgs(), { cols: 120, rows: 30 });
+    await s.waitFor(names.pod);
+    s.resize(80, 24);
+    await s.waitFor((t) => t.includes(names.pod) && t.split('\n').length === 24);
+    const lines = await s.lines();
+    expect(lines[0]).toMatch(/gantry/);
+    expect(lines.some((l) => l.includes('s stop'))).toBe(true);
+    s.resize(60, 20);
+    await s.waitFor('Terminal too small: 60×20');
+    s.resize(100, 30);
+    await s.waitFor((t) => t.includes(names.pod) && !t.includes('Terminal too small'));
+  });
+
+  it('restores the terminal on SIGTERM and SIGHUP', async () => {
+    for (const sig of ['SIGTERM', 'SIGHUP'] as const) {
+      const s = gantry(hostArgs());
+      await s.waitFor(names.pod);
+      s.kill(sig);
+      const e = await s.waitExit();
+      expect(e.exitCode === 0 ? e.signal : e.exitCode).toBe(sig === 'SIGTERM' ? 143 : 129);
+      expect(await s.inAltScreen()).toBe(false);
+      expect(s.raw.lastIndexOf(LEAVE_ALT)).toBeGreaterThan(s.raw.lastIndexOf('\x1b[?1049h'));
+    }
+  });
+
+  it('Ctrl-C quits and restores the terminal', async () => {
+    const s = gantry(hostArgs());
+    await s.waitFor(names.pod);
+    s.type(KEY.CTRL_C);
+    const e = await s.waitExit();
+    expect(e.exitCode).toBe(0);
+    expect(await s.inAltScreen()).toBe(false);
+  });
+
+  it('on an uncaught error restores the terminal, writes the stack to a log and prints its path', async () => {
+    const s = gantry(hostArgs(), { env: { GANTRY_TEST_CRASH_MS: '1500' } });
+    await s.waitFor(names.pod);
+    const e = await s.waitExit();
+    expect(e.exitCode).toBe(70);
+    expect(await s.inAltScreen()).toBe(false);
+    const screen = await s.screen();
+    expect(screen).toContain('gantry crashed: deliberate crash for testing');
+    const m = /The details are in (\S+\.log)/.exec(screen.replace(/\n/g, ''));
+    expect(m).toBeTruthy();
+    expect(m![1]!.startsWith(join(tmp, 'state', 'gantry'))).toBe(true);
+    expect(existsSync(m![1]!)).toBe(true);
+    expect(readFileSync(m![1]!, 'utf8')).toMatch(/Error: deliberate crash[\s\S]*\n\s+at /);
+  });
+
+  it('tells a user without access to the socket what to do', async () => {
+    // As a user outside the docker group (nobody), the root-owned socket refuses the connection.
+    const s = new PtySession('runuser', ['-u', 'nobody', '--', process.execPath, GANTRY, '--host', dockerTe!.url], {
+      cols: 120,
+      rows: 30,
+      env: { HOME: tmp, ...env },
+    });
+    sessions.push(s);
+    const e = await s.waitExit();
+    expect(e.exitCode).toBe(1);
+    const screen = (await s.screen()).replace(/\n/g, '');
+    expect(screen).toContain(`${dockerTe!.socket}: permission denied`);
+    expect(screen).toContain('docker group');
+  });
+
+  it('shows a banner when docker dies, keeps podman, and recovers when docker returns', async () => {
+    const s = gantry(hostArgs());
+    await s.waitFor((t) => t.includes(names.dock) && t.includes(names.pod));
+    try {
+      enginesScript('stop-docker');
+      let screen = await s.waitFor('docker: connection lost, retrying', 20_000);
+      expect(screen).toContain(names.pod);
+      expect(screen).toContain(names.dock);
+      const pname = uniqueName('e2e-while-down');
+      await runContainer(podmanTe!, { name: pname });
+      await s.waitFor(pname, 15_000);
+      enginesScript('start-docker');
+      screen = await s.waitFor((t) => !t.includes('connection lost') && /docker ●/.test(t), 40_000);
+      expect(screen).toContain(names.dock);
+    } finally {
+      // Leave docker running for whatever runs next, even when this test failed half-way.
+      try {
+        enginesScript('start-docker');
+      } catch {
+        /* already running */
+      }
+    }
+  }, 90_000);
+});
