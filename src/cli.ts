@@ -14,6 +14,7 @@ import { initialState, reducer } from './store/state.js';
 import { App } from './ui/App.js';
 import { noColor } from './ui/theme.js';
 import { guardTerminal, writeCrashLog } from './terminal.js';
+import { FrameStdout } from './ui/screen.js';
 
 declare const GANTRY_VERSION: string | undefined;
 export const VERSION = typeof GANTRY_VERSION === 'string' ? GANTRY_VERSION : '0.0.0-dev';
@@ -206,6 +207,7 @@ export async function main(argv: string[]): Promise<void> {
   process.on('unhandledRejection', crash);
 
   term.enter();
+  const frames = new FrameStdout(process.stdout);
   instance = render(
     React.createElement(App, {
       store,
@@ -216,7 +218,8 @@ export async function main(argv: string[]): Promise<void> {
         quit: () => shutdown(0),
       },
     }),
-    { exitOnCtrlC: false, patchConsole: false, incrementalRendering: true, maxFps: 30 },
+    // debug: Ink hands each whole frame to FrameStdout, which writes only the rows that changed.
+    { stdout: frames as unknown as NodeJS.WriteStream, debug: true, exitOnCtrlC: false, patchConsole: false },
   );
   for (const w of watchers.values()) w.start();
 

@@ -14,7 +14,7 @@ import {
 } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import { cell, portsText, printable, shortDuration, stateText, truncate } from './format.js';
-import { KEY_HELP, resolveKey, type Command } from './keymap.js';
+import { KEY_HELP, resolveKey, type Command, type KeyInfo } from './keymap.js';
 import { computeLayout, containerColumns, MIN_COLS, MIN_ROWS } from './layout.js';
 import { makeTheme, type Theme } from './theme.js';
 
@@ -288,21 +288,25 @@ function ConfirmBox({ state, rows, width, theme }: { state: AppState; rows: numb
 }
 
 function StatusLine({ state, width, theme }: { state: AppState; width: number; theme: Theme }) {
+  const m = state.ui.message;
+  const color = m?.level === 'error' ? theme.error : m?.level === 'ok' ? theme.ok : undefined;
   if (state.ui.filterEditing || state.ui.filter) {
+    // The filter on the left, the latest message (if any) after it: neither hides the other.
     const cursor = state.ui.filterEditing ? '█' : '';
-    const hint = state.ui.filterEditing ? '  (Enter keep · Esc clear)' : '  (/ edit · Esc clear)';
+    const hint = state.ui.filterEditing ? '  (Enter keep · Esc clear)' : '';
+    const left = ` filter: ${state.ui.filter}${cursor}${hint}`;
+    const room = width - left.length - 3;
     return (
       <Text wrap="truncate">
         <Text color={theme.accent}>{' filter: '}</Text>
         {state.ui.filter}
         {cursor}
         <Text color={theme.dim}>{hint}</Text>
+        {m && room > 10 ? <Text color={color}>{'  │ ' + truncate(printable(m.text), room - 1)}</Text> : null}
       </Text>
     );
   }
-  const m = state.ui.message;
   if (!m) return <Text> </Text>;
-  const color = m.level === 'error' ? theme.error : m.level === 'ok' ? theme.ok : undefined;
   return (
     <Text color={color} wrap="truncate">
       {truncate(' ' + printable(m.text), width)}
@@ -334,7 +338,7 @@ export function App({ store, controller, color = true, size }: AppProps) {
   const down = state.engines.filter((e) => e.status === 'down').slice(0, 3);
   const layout = computeLayout(cols, rows, down.length);
 
-  useInput((input, key) => {
+  const handle = (input: string, key: KeyInfo) => {
     const s = store.getState();
     const d = store.dispatch;
     if (key.ctrl && input === 'c') return controller.quit();
@@ -399,6 +403,13 @@ export function App({ store, controller, color = true, size }: AppProps) {
       case 'none':
         return;
     }
+  };
+
+  useInput((input, key) => {
+    // Keys typed faster than a frame (or pasted) arrive as one string: take them one by one.
+    const plain = !key.ctrl && !key.meta && !key.escape && !key.return && !key.tab && !key.backspace && !key.delete;
+    const chars = plain && input.length > 1 && !/[\x00-\x1f]/.test(input) ? [...input] : [input];
+    for (const ch of chars) handle(ch, key);
   });
 
   if (layout.tooSmall) {

@@ -128,6 +128,14 @@ describe('App', () => {
     expect(lastFrame()).not.toContain('filter:');
   });
 
+  it('takes keys that arrive in one chunk one by one (fast typing, paste)', async () => {
+    const { stdin, lastFrame } = setup();
+    await tick();
+    await press(stdin, '/vla');
+    expect(lastFrame()).toContain('filter: vla');
+    expect(lastFrame()).not.toContain('ppo-train');
+  });
+
   it('hides stopped containers with e', async () => {
     const { stdin, lastFrame } = setup();
     await tick();
