@@ -47,7 +47,7 @@ export class EngineWatcher {
   ) {
     this.resyncMs = opts.resyncMs ?? 10_000;
     this.debounceMs = opts.debounceMs ?? 80;
-    this.backoffRange = opts.backoffMs ?? [500, 10_000];
+    this.backoffRange = opts.backoffMs ?? [500, 5_000];
     this.backoff = this.backoffRange[0];
   }
 

@@ -140,10 +140,13 @@ function ContainerRow({
   cols,
   now,
   pending,
+  stale,
   theme,
 }: {
   c: Container;
   selected: boolean;
+  /** Its engine is down: the row is the last thing known, drawn dim. */
+  stale?: boolean;
   cols: ReturnType<typeof containerColumns>;
   now: number;
   pending?: string;
@@ -152,9 +155,9 @@ function ContainerRow({
   const state = pending ? `${pending}…` : stateText(c, now);
   const left = ` ${cell(c.engineId, cols.engine)} ${cell(printable(c.name), cols.name)} ${cell(printable(c.image), cols.image)} `;
   const right = ` ${cell(portsText(c.ports), cols.ports)} ${cell(shortDuration(now - c.created * 1000) + ' ago', cols.created, 'right')}`;
-  const stateColor = pending ? theme.warn : theme.stateColor(c.state, c.exitCode);
+  const stateColor = stale ? theme.dim : pending ? theme.warn : theme.stateColor(c.state, c.exitCode);
   return (
-    <Text inverse={selected} wrap="truncate">
+    <Text inverse={selected} dimColor={stale} wrap="truncate">
       {left}
       <Text color={selected ? undefined : stateColor}>{cell(state, cols.state)}</Text>
       {right}
@@ -165,6 +168,7 @@ function ContainerRow({
 function ContainerList({ state, rows, width, now, theme }: { state: AppState; rows: number; width: number; now: number; theme: Theme }) {
   const list = visibleContainers(state);
   const cols = containerColumns(width);
+  const downIds = new Set(state.engines.filter((e) => e.status === 'down').map((e) => e.id));
   const sel = selectedContainer(state);
   const selIdx = sel ? list.indexOf(sel) : -1;
   const top = useRef(0);
@@ -193,7 +197,16 @@ function ContainerList({ state, rows, width, now, theme }: { state: AppState; ro
         <Text color={theme.dim}> {empty}</Text>
       ) : (
         slice.map((c) => (
-          <ContainerRow key={c.key} c={c} selected={c === sel} cols={cols} now={now} pending={state.ui.pending[c.key]} theme={theme} />
+          <ContainerRow
+            key={c.key}
+            c={c}
+            selected={c === sel}
+            cols={cols}
+            now={now}
+            pending={state.ui.pending[c.key]}
+            stale={downIds.has(c.engineId)}
+            theme={theme}
+          />
         ))
       )}
     </Box>
@@ -202,7 +215,7 @@ function ContainerList({ state, rows, width, now, theme }: { state: AppState; ro
 
 function Details({ c, width, rows, now, theme }: { c: Container | undefined; width: number; rows: number; now: number; theme: Theme }) {
   if (!c) return <Box width={width} height={rows + 1} />;
-  const line = (k: string, v: string) => `${cell(k, 9)} ${truncate(printable(v), width - 11)}`;
+  const line = (k: string, v: string) => `${cell(k, 9)} ${truncate(printable(v), width - 13)}`;
   const labels = Object.entries(c.labels).slice(0, Math.max(0, rows - 10));
   const lines = [
     line('name', c.name),
@@ -214,10 +227,21 @@ function Details({ c, width, rows, now, theme }: { c: Container | undefined; wid
     line('created', new Date(c.created * 1000).toISOString().replace('T', ' ').slice(0, 19)),
     line('ports', portsText(c.ports) || '-'),
     line('command', c.command),
-    ...(labels.length ? [line('labels', ''), ...labels.map(([k, v]) => `  ${truncate(printable(`${k}=${v}`), width - 3)}`)] : []),
+    ...(labels.length ? [line('labels', ''), ...labels.map(([k, v]) => `  ${truncate(printable(`${k}=${v}`), width - 5)}`)] : []),
   ];
   return (
-    <Box flexDirection="column" width={width} height={rows + 1} overflow="hidden" paddingLeft={1}>
+    <Box
+      flexDirection="column"
+      width={width}
+      height={rows + 1}
+      overflow="hidden"
+      paddingLeft={1}
+      borderStyle="single"
+      borderTop={false}
+      borderBottom={false}
+      borderRight={false}
+      borderColor={theme.dim}
+    >
       <Text bold color={theme.accent}>
         Details
       </Text>

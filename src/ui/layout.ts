@@ -33,7 +33,8 @@ export interface Column {
 /** Container table columns for a list `width` columns wide (one space between columns, one for the mark). */
 export function containerColumns(width: number): { engine: number; name: number; image: number; state: number; ports: number; created: number } {
   const engine = 6;
-  const state = width >= 100 ? 22 : 19;
+  // "exited (137) 59m ago" is 20 columns.
+  const state = 20;
   const created = 7;
   const fixed = 1 + engine + state + created + 5;
   const rest = Math.max(12, width - fixed);
