@@ -2,11 +2,20 @@
 // emulator (@xterm/headless): what the tests see is what a person sees.
 import pty from '@lydell/node-pty';
 import xterm from '@xterm/headless';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const { Terminal } = xterm;
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The project folder (with a trailing slash): the nearest one up from here with bin/gantry. */
+function findRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'bin', 'gantry')) && dirname(dir) !== dir) dir = dirname(dir);
+  return `${dir}/`;
+}
+
+export const ROOT = findRoot();
 export const GANTRY = `${ROOT}bin/gantry`;
 
 export const KEY = {

@@ -1,0 +1,141 @@
+// `npm run bench`: gantry beside lazydocker on the same real engine, in the same run.
+// Fills Docker with 30 containers (20 running and printing a line a second, 10 exited), then runs
+// each tool in a pseudo-terminal and measures: time to the first paint of the container list,
+// CPU % and resident memory over an idle period, and key-press-to-screen latency (move the
+// selection). Prints a table with ratios and writes JSON to bench-results.json.
+import Docker from 'dockerode';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { PtySession, GANTRY, ROOT } from '../test/helpers/pty.js';
+
+const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 30);
+const KEYS = Number(process.env.BENCH_KEYS ?? 40);
+const LAZYDOCKER = process.env.LAZYDOCKER ?? `${ROOT}../shared/bin/lazydocker`;
+const TICK = 100; // USER_HZ on Linux
+
+function sh(cmd: string, args: string[]): string {
+  return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+}
+
+function rssKiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : 0;
+}
+
+/** The pid of the real program under the pty (node for gantry; lazydocker itself). */
+function programPid(s: PtySession): number {
+  return s.pid;
+}
+
+const pct = (xs: number[], p: number) => {
+  const a = [...xs].sort((x, y) => x - y);
+  return a[Math.min(a.length - 1, Math.floor((p / 100) * a.length))] ?? NaN;
+};
+
+interface Result {
+  firstPaintMs: number;
+  idleCpuPct: number;
+  rssMiB: number;
+  keyP50Ms: number;
+  keyP95Ms: number;
+}
+
+async function measure(label: string, start: () => PtySession, painted: (screen: string) => boolean, moveKey: string): Promise<Result> {
+  process.stderr.write(`bench: ${label}: first paint… `);
+  const t0 = performance.now();
+  const s = start();
+  await s.waitFor(painted, 30_000);
+  const firstPaintMs = performance.now() - t0;
+  process.stderr.write(`${firstPaintMs.toFixed(0)} ms; idle ${IDLE_S} s… `);
+  await new Promise((r) => setTimeout(r, 2000));
+  const pid = programPid(s);
+  const c0 = cpuTicks(pid);
+  const w0 = performance.now();
+  let rssMax = 0;
+  const end = Date.now() + IDLE_S * 1000;
+  while (Date.now() < end) {
+    rssMax = Math.max(rssMax, rssKiB(pid));
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  const idleCpuPct = (((cpuTicks(pid) - c0) / TICK) * 1000 * 100) / (performance.now() - w0);
+  process.stderr.write(`${idleCpuPct.toFixed(2)}% CPU; ${KEYS} key presses… `);
+  const lat: number[] = [];
+  for (let i = 0; i < KEYS; i++) {
+    const before = await s.screen();
+    const t = performance.now();
+    s.type(i % 20 < 10 ? moveKey : moveKey === 'j' ? 'k' : moveKey);
+    await s.waitFor((scr) => scr !== before, 5000).catch(() => undefined);
+    lat.push(performance.now() - t);
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  process.stderr.write('done\n');
+  await s.dispose();
+  return { firstPaintMs, idleCpuPct, rssMiB: rssMax / 1024, keyP50Ms: pct(lat, 50), keyP95Ms: pct(lat, 95) };
+}
+
+async function main() {
+  const envOut = sh('bash', [`${ROOT}scripts/engines.sh`, 'start']);
+  const dsock = /GANTRY_TEST_DOCKER_SOCK=(\S+)/.exec(envOut)![1]!;
+  const docker = new Docker({ socketPath: dsock });
+  process.stderr.write('bench: creating 30 containers (20 running and logging, 10 exited)\n');
+  const names: string[] = [];
+  for (let i = 0; i < 30; i++) {
+    const running = i < 20;
+    const name = `bench-${running ? 'run' : 'exit'}-${String(i).padStart(2, '0')}`;
+    names.push(name);
+    const c = await docker.createContainer({
+      name,
+      Image: 'busybox:latest',
+      Cmd: running ? ['sh', '-c', 'while true; do echo "step $(date +%s) loss 0.42"; sleep 1; done'] : ['true'],
+      HostConfig: { NetworkMode: 'none' },
+    });
+    await c.start();
+    if (!running) await c.wait();
+  }
+  const painted = (scr: string) => names.slice(0, 10).filter((n) => scr.includes(n)).length >= 5;
+  const results: Record<string, Result> = {};
+  results.gantry = await measure('gantry', () => PtySession.gantry(['--host', `unix://${dsock}`], { cols: 160, rows: 45 }), painted, 'j');
+  if (existsSync(LAZYDOCKER)) {
+    results.lazydocker = await measure(
+      'lazydocker',
+      () => new PtySession(LAZYDOCKER, [], { cols: 160, rows: 45, env: { DOCKER_HOST: `unix://${dsock}` } }),
+      painted,
+      'j',
+    );
+  } else {
+    process.stderr.write(`bench: no lazydocker at ${LAZYDOCKER} (set LAZYDOCKER): gantry only\n`);
+  }
+  sh('bash', [`${ROOT}scripts/engines.sh`, 'stop']);
+
+  const g = results.gantry!;
+  const l = results.lazydocker;
+  const rows: [string, keyof Result, string, string][] = [
+    ['first paint, 30 containers', 'firstPaintMs', 'ms', '≤ 1.5× lazydocker'],
+    [`CPU idle (${IDLE_S} s, 20 logging)`, 'idleCpuPct', '%', '≤ 1%'],
+    ['resident memory (max)', 'rssMiB', 'MiB', '≤ 90 MiB'],
+    ['key → screen p50', 'keyP50Ms', 'ms', ''],
+    ['key → screen p95', 'keyP95Ms', 'ms', '≤ 50 ms (at 1,000)'],
+  ];
+  const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(2));
+  const lines = [
+    `machine: ${sh('nproc', []).trim()} cores, node ${process.version}, ${new Date().toISOString()}`,
+    `| measure | gantry | lazydocker | ratio | target |`,
+    `| --- | --- | --- | --- | --- |`,
+    ...rows.map(([name, k, unit, target]) => {
+      const gv = g[k];
+      const lv = l?.[k];
+      return `| ${name} | ${fmt(gv)} ${unit} | ${lv === undefined ? '-' : `${fmt(lv)} ${unit}`} | ${lv ? (gv / lv).toFixed(2) + '×' : '-'} | ${target} |`;
+    }),
+  ];
+  console.log(lines.join('\n'));
+  writeFileSync(`${ROOT}bench-results.json`, JSON.stringify({ date: new Date().toISOString(), idleSeconds: IDLE_S, results }, null, 2));
+  console.log(`\n(JSON: ${ROOT}bench-results.json; gantry is ${GANTRY})`);
+}
+
+await main();
