@@ -50,7 +50,7 @@ async function measure(label: string, start: () => PtySession, painted: (screen:
   process.stderr.write(`bench: ${label}: first paint… `);
   const t0 = performance.now();
   const s = start();
-  await s.waitFor(painted, 30_000);
+  await s.waitFor(painted, 30_000, 2);
   const firstPaintMs = performance.now() - t0;
   process.stderr.write(`${firstPaintMs.toFixed(0)} ms; idle ${IDLE_S} s… `);
   await new Promise((r) => setTimeout(r, 2000));
@@ -70,7 +70,7 @@ async function measure(label: string, start: () => PtySession, painted: (screen:
     const before = await s.screen();
     const t = performance.now();
     s.type(i % 20 < 10 ? moveKey : moveKey === 'j' ? 'k' : moveKey);
-    await s.waitFor((scr) => scr !== before, 5000).catch(() => undefined);
+    await s.waitFor((scr) => scr !== before, 5000, 1).catch(() => undefined);
     lat.push(performance.now() - t);
     await new Promise((r) => setTimeout(r, 30));
   }

@@ -5,13 +5,16 @@ import { readFileSync } from 'node:fs';
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 await build({
-  entryPoints: ['src/cli.ts'],
-  outfile: 'dist/gantry.js',
+  // Split: the UI (Ink, React, Yoga) is a chunk cli.ts imports while discovery runs.
+  entryPoints: { gantry: 'src/cli.ts' },
+  outdir: 'dist',
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  minify: false,
+  minify: true,
   sourcemap: 'linked',
   legalComments: 'none',
   // ssh2's optional native crypto and cpu-features are not needed (ssh goes through an ssh tunnel).

@@ -1,7 +1,6 @@
 // gantry's entry point: arguments, config, engine discovery, then the TUI.
-import React from 'react';
-import { render } from 'ink';
 import { parseArgs } from 'node:util';
+import { appendFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { ConfigError, configPath, loadConfig, type Config } from './config.js';
 import { discoverEngines, noEngineMessage, type DiscoveryResult } from './engine/discovery.js';
@@ -11,7 +10,6 @@ import { requestContainerAction, runContainerCommand, type ActionContext } from 
 import { EngineWatcher } from './store/sources.js';
 import { createStore } from './store/store.js';
 import { initialState, reducer } from './store/state.js';
-import { App } from './ui/App.js';
 import { noColor } from './ui/theme.js';
 import { guardTerminal, writeCrashLog } from './terminal.js';
 import { FrameStdout } from './ui/screen.js';
@@ -57,6 +55,17 @@ interface Args {
 
 export class UsageError extends Error {}
 
+/** GANTRY_TRACE=FILE appends start-up phase times (ms since the process began) to FILE. */
+const traceFile = process.env.GANTRY_TRACE;
+export function trace(phase: string): void {
+  if (!traceFile) return;
+  try {
+    appendFileSync(traceFile, `${performance.now().toFixed(1)} ${phase}\n`);
+  } catch {
+    // tracing must never break gantry
+  }
+}
+
 export function parseCli(argv: string[]): Args {
   let parsed;
   try {
@@ -99,6 +108,7 @@ function fail(message: string, code: number): never {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  trace('main');
   let args: Args;
   try {
     args = parseCli(argv);
@@ -138,6 +148,10 @@ export async function main(argv: string[]): Promise<void> {
   };
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(s, earlySignal);
 
+  trace('discovery start');
+  // Ink, React and Yoga load while discovery talks to the engines.
+  const ui = import('./ui/mount.js');
+  ui.catch(() => undefined);
   discovery = await discoverEngines({
     env: process.env,
     home: homedir(),
@@ -145,6 +159,7 @@ export async function main(argv: string[]): Promise<void> {
     podmanService: args.podmanService && config.podmanService,
   });
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, earlySignal);
+  trace('discovery done');
 
   if (discovery.engines.length === 0) {
     cleanupDiscovery();
@@ -169,6 +184,15 @@ export async function main(argv: string[]): Promise<void> {
   const refused = discovery.attempts.filter((a) => !a.ok && !/no socket there/.test(a.detail));
   if (refused.length > 0) store.dispatch({ type: 'message', level: 'error', text: refused.map((a) => a.detail).join(' · ') });
 
+  // The first frame shows the list: fetch it now, while the UI code finishes loading.
+  const first = await Promise.race([
+    Promise.all(discovery.engines.map((e) => e.listContainers().then((list) => ({ id: e.id, list }), () => undefined))),
+    new Promise<undefined>((r) => setTimeout(() => r(undefined), 1500).unref()),
+  ]);
+  for (const r of first ?? []) if (r) store.dispatch({ type: 'containers/set', engineId: r.id, containers: r.list });
+  const { mount } = await ui;
+  trace('list fetched, ui loaded');
+
   const watchers = new Map<string, EngineWatcher>();
   for (const e of discovery.engines) {
     const w = new EngineWatcher(e, store, { resyncMs: config.resyncSeconds * 1000 });
@@ -178,7 +202,7 @@ export async function main(argv: string[]): Promise<void> {
 
   const term = guardTerminal(process.stdout, process.stdin);
   let exiting = false;
-  let instance: ReturnType<typeof render> | undefined;
+  let instance: { unmount(): void } | undefined;
   const shutdown = (code: number) => {
     if (exiting) return;
     exiting = true;
@@ -208,19 +232,24 @@ export async function main(argv: string[]): Promise<void> {
 
   term.enter();
   const frames = new FrameStdout(process.stdout);
-  instance = render(
-    React.createElement(App, {
-      store,
-      color: !noColor(),
-      controller: {
-        containerKey: (c, action) => requestContainerAction(ctx, c, action),
-        confirmed: (key, command) => void runContainerCommand(ctx, key, command),
-        quit: () => shutdown(0),
-      },
-    }),
-    // debug: Ink hands each whole frame to FrameStdout, which writes only the rows that changed.
-    { stdout: frames as unknown as NodeJS.WriteStream, debug: true, exitOnCtrlC: false, patchConsole: false },
+  instance = mount(
+    store,
+    {
+      containerKey: (c, action) => requestContainerAction(ctx, c, action),
+      confirmed: (key, command) => void runContainerCommand(ctx, key, command),
+      quit: () => shutdown(0),
+    },
+    frames,
+    !noColor(),
   );
+  trace('first render');
+  frames.onFlush = () => {
+    const s = store.getState();
+    if (Object.keys(s.loaded).length > 0) {
+      trace('list painted');
+      frames.onFlush = undefined;
+    }
+  };
   for (const w of watchers.values()) w.start();
 
   // A hook for the end-to-end tests of the crash path: GANTRY_TEST_CRASH_MS=N throws after N ms.

@@ -34,6 +34,8 @@ export class EngineWatcher {
   private debounceTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private listing = false;
+  /** What the last list looked like, to skip re-rendering an unchanged one. */
+  private lastSignature = '';
   private relistAgain = false;
   private backoff: number;
   private readonly resyncMs: number;
@@ -136,7 +138,13 @@ export class EngineWatcher {
     this.listing = true;
     try {
       const containers = await this.engine.listContainers();
-      if (!this.stopped) this.store.dispatch({ type: 'containers/set', engineId: this.engine.id, containers });
+      // A resync that finds nothing new costs no render: compare what the rows are made of.
+      const signature = containers.map((c) => `${c.id}\0${c.state}\0${c.status}\0${c.name}\0${c.image}\0${c.ports.length}`).join('\n');
+      const loaded = this.store.getState().loaded[this.engine.id];
+      if (!this.stopped && (signature !== this.lastSignature || !loaded)) {
+        this.lastSignature = signature;
+        this.store.dispatch({ type: 'containers/set', engineId: this.engine.id, containers });
+      }
       return true;
     } catch (e) {
       this.down(e);

@@ -126,7 +126,7 @@ export class PtySession {
   }
 
   /** Waits until the screen satisfies `test` (a string it contains, a regex, or a predicate). */
-  async waitFor(test: string | RegExp | ((screen: string) => boolean), timeoutMs = 15_000): Promise<string> {
+  async waitFor(test: string | RegExp | ((screen: string) => boolean), timeoutMs = 15_000, pollMs = 50): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     const ok = (s: string) => (typeof test === 'string' ? s.includes(test) : test instanceof RegExp ? test.test(s) : test(s));
     let last = '';
@@ -140,7 +140,7 @@ export class PtySession {
         throw new Error(`program exited (${JSON.stringify(this.exitInfo)}) before the screen showed ${String(test)}. Screen:\n${last}\nRaw tail:\n${JSON.stringify(this.output.slice(-600))}`);
       }
       if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${String(test)}. Screen:\n${last}`);
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, pollMs));
     }
   }
 

@@ -1,0 +1,23 @@
+// Mounts the Ink app. Kept apart from cli.ts so that Ink, React and Yoga load (a separate chunk
+// of the bundle) while discovery is already talking to the engines.
+import React from 'react';
+import { render } from 'ink';
+import { App, type Controller } from './App.js';
+import type { Store } from '../store/store.js';
+import type { Action, AppState } from '../store/state.js';
+import type { FrameStdout } from './screen.js';
+
+export interface Mounted {
+  unmount(): void;
+}
+
+export function mount(store: Store<AppState, Action>, controller: Controller, frames: FrameStdout, color: boolean): Mounted {
+  const instance = render(React.createElement(App, { store, color, controller }), {
+    // debug: Ink hands each whole frame to FrameStdout, which writes only the rows that changed.
+    stdout: frames as unknown as NodeJS.WriteStream,
+    debug: true,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
+  return { unmount: () => instance.unmount() };
+}
