@@ -189,7 +189,11 @@ export async function main(argv: string[]): Promise<void> {
     Promise.all(discovery.engines.map((e) => e.listContainers().then((list) => ({ id: e.id, list }), () => undefined))),
     new Promise<undefined>((r) => setTimeout(() => r(undefined), 1500).unref()),
   ]);
-  for (const r of first ?? []) if (r) store.dispatch({ type: 'containers/set', engineId: r.id, containers: r.list });
+  for (const r of first ?? []) {
+    if (!r) continue;
+    store.dispatch({ type: 'containers/set', engineId: r.id, containers: r.list });
+    store.dispatch({ type: 'engine/status', id: r.id, status: 'up' });
+  }
   const { mount } = await ui;
   trace('list fetched, ui loaded');
 
