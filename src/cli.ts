@@ -13,19 +13,26 @@ import { initialState, reducer } from './store/state.js';
 import { noColor } from './ui/theme.js';
 import { guardTerminal, writeCrashLog } from './terminal.js';
 import { FrameStdout } from './ui/screen.js';
+import { GpuMonitor } from './gpu/monitor.js';
+import { attribute } from './gpu/attribute.js';
+import { buildReport, formatReport } from './gpuReport.js';
 
 declare const GANTRY_VERSION: string | undefined;
 export const VERSION = typeof GANTRY_VERSION === 'string' ? GANTRY_VERSION : '0.0.0-dev';
 
 export const USAGE = `gantry ${VERSION}: a terminal UI for Docker and Podman on GPU servers
 
-Usage: gantry [options]
+Usage: gantry [options]          the TUI
+       gantry gpus [--json]     which container holds which GPU, then exit
 
 Options:
   -H, --host URL        use this engine (unix:///path.sock, tcp://host:port, ssh://user@host);
                         repeat for several. When given, only these are used.
   --read-only           disable every action that changes anything
   --no-podman-service   do not start a Podman API service for the session
+  --nvidia-smi PATH     the nvidia-smi to run (default: nvidia-smi on PATH)
+  --no-gpu              do not watch GPUs
+  --json                with \`gpus\`: print JSON
   --config PATH         read this config file instead of the default
   -h, --help            show this help
   -v, --version         print the version
@@ -41,10 +48,18 @@ Config: $XDG_CONFIG_HOME/gantry/config.yaml (else ~/.config/gantry/config.yaml),
   showStopped: true
   podmanService: true
   resyncSeconds: 10
+  gpu: true
+  nvidiaSmi: nvidia-smi
+  gpuIntervalMs: 1000
+  gpuIdleMinutes: 30
 
 Keys: press ? inside gantry. Quit with q or Ctrl-C.`;
 
 interface Args {
+  command: 'tui' | 'gpus';
+  json: boolean;
+  nvidiaSmi?: string;
+  noGpu: boolean;
   hosts: string[];
   readOnly: boolean;
   podmanService: boolean;
@@ -75,23 +90,33 @@ export function parseCli(argv: string[]): Args {
         host: { type: 'string', short: 'H', multiple: true },
         'read-only': { type: 'boolean' },
         'no-podman-service': { type: 'boolean' },
+        'nvidia-smi': { type: 'string' },
+        'no-gpu': { type: 'boolean' },
+        json: { type: 'boolean' },
         config: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
-      allowPositionals: false,
+      allowPositionals: true,
       strict: true,
     });
   } catch (e) {
     throw new UsageError(`${(e as Error).message.replace(/\. To specify.*$/s, '')}\nRun gantry --help for the options.`);
   }
   const v = parsed.values;
+  const pos = parsed.positionals;
+  if (pos.length > 1 || (pos.length === 1 && pos[0] !== 'gpus'))
+    throw new UsageError(`unknown command "${pos.join(' ')}" (the only command is \`gantry gpus\`)\nRun gantry --help for the options.`);
+  if (v.json && pos[0] !== 'gpus') throw new UsageError('--json goes with `gantry gpus`');
   const hosts = (v.host ?? []).map(normaliseHostUrl);
   for (const h of hosts) {
     const bad = checkHostUrl(h);
     if (bad) throw new UsageError(`--host ${bad}`);
   }
   const out: Args = {
+    command: pos[0] === 'gpus' ? 'gpus' : 'tui',
+    json: v.json === true,
+    noGpu: v['no-gpu'] === true,
     hosts,
     readOnly: v['read-only'] === true,
     podmanService: v['no-podman-service'] !== true,
@@ -99,6 +124,7 @@ export function parseCli(argv: string[]): Args {
     version: v.version === true,
   };
   if (v.config !== undefined) out.config = v.config;
+  if (v['nvidia-smi'] !== undefined) out.nvidiaSmi = v['nvidia-smi'];
   return out;
 }
 
@@ -130,7 +156,9 @@ export async function main(argv: string[]): Promise<void> {
     if (e instanceof ConfigError) fail(`gantry: bad config: ${e.message}\nFix or remove that line; gantry does not start on a half-read config.`, 2);
     throw e;
   }
-  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+  const gpuOn = !args.noGpu && config.gpu;
+  const nvidiaSmi = args.nvidiaSmi ?? config.nvidiaSmi;
+  if (args.command === 'tui' && (!process.stdout.isTTY || !process.stdin.isTTY)) {
     fail('gantry: needs an interactive terminal (stdin and stdout must be a TTY). For scripts, use the docker or podman CLI.', 2);
   }
   for (const h of config.hosts) {
@@ -161,12 +189,29 @@ export async function main(argv: string[]): Promise<void> {
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, earlySignal);
   trace('discovery done');
 
+  if (args.command === 'gpus') {
+    // Without an engine the report still names GPUs and host processes.
+    const report = await buildReport(nvidiaSmi, discovery.engines);
+    cleanupDiscovery();
+    if (args.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    if (report.status === 'error') {
+      process.stderr.write(`gantry: ${report.message}\n`);
+      process.exit(1);
+    }
+    if (!args.json) process.stdout.write(formatReport(report) + '\n');
+    if (discovery.engines.length === 0) process.stderr.write('gantry: no container engine answered: processes are shown with their host users only.\n');
+    process.exit(0);
+  }
+
   if (discovery.engines.length === 0) {
     cleanupDiscovery();
     fail(noEngineMessage(discovery.attempts), 1);
   }
 
-  const store = createStore(reducer, initialState({ readOnly: args.readOnly || config.readOnly, showStopped: config.showStopped }));
+  const store = createStore(
+    reducer,
+    initialState({ readOnly: args.readOnly || config.readOnly, showStopped: config.showStopped, gpu: gpuOn, gpuIdleMinutes: config.gpuIdleMinutes }),
+  );
   const engines = new Map<string, Engine>(discovery.engines.map((e) => [e.id, e]));
   store.dispatch({
     type: 'engines/set',
@@ -199,10 +244,19 @@ export async function main(argv: string[]): Promise<void> {
 
   const watchers = new Map<string, EngineWatcher>();
   for (const e of discovery.engines) {
-    const w = new EngineWatcher(e, store, { resyncMs: config.resyncSeconds * 1000 });
+    const w = new EngineWatcher(e, store, { resyncMs: config.resyncSeconds * 1000, gpuGrants: gpuOn });
     watchers.set(e.id, w);
   }
   const ctx: ActionContext = { store, engines, refresh: (id) => watchers.get(id)?.refresh() };
+
+  const gpuMonitor = gpuOn
+    ? new GpuMonitor({
+        binary: nvidiaSmi,
+        intervalMs: config.gpuIntervalMs,
+        onUpdate: (snap) =>
+          store.dispatch({ type: 'gpu/update', status: snap.status, gpus: snap.gpus, processes: attribute(snap.processes, snap.gpus), at: snap.at || Date.now() }),
+      })
+    : undefined;
 
   const term = guardTerminal(process.stdout, process.stdin);
   let exiting = false;
@@ -210,6 +264,7 @@ export async function main(argv: string[]): Promise<void> {
   const shutdown = (code: number) => {
     if (exiting) return;
     exiting = true;
+    gpuMonitor?.stop();
     for (const w of watchers.values()) w.stop();
     try {
       instance?.unmount();
@@ -224,6 +279,7 @@ export async function main(argv: string[]): Promise<void> {
   process.on('SIGHUP', () => shutdown(129));
   process.on('SIGINT', () => shutdown(130));
   const crash = (err: unknown) => {
+    gpuMonitor?.stop();
     for (const w of watchers.values()) w.stop();
     term.restore();
     cleanupDiscovery();
@@ -255,6 +311,7 @@ export async function main(argv: string[]): Promise<void> {
     }
   };
   for (const w of watchers.values()) w.start();
+  gpuMonitor?.start();
 
   // A hook for the end-to-end tests of the crash path: GANTRY_TEST_CRASH_MS=N throws after N ms.
   const crashMs = Number(process.env.GANTRY_TEST_CRASH_MS);

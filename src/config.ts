@@ -15,6 +15,14 @@ export interface Config {
   podmanService: boolean;
   /** Seconds between full re-lists of each engine (events drive updates in between). */
   resyncSeconds: number;
+  /** Watch GPUs with nvidia-smi. */
+  gpu: boolean;
+  /** The nvidia-smi binary (default: nvidia-smi on PATH). */
+  nvidiaSmi: string;
+  /** GPU sampling period, ms. */
+  gpuIntervalMs: number;
+  /** A container holding GPU memory at 0 % utilisation this long is marked idle. */
+  gpuIdleMinutes: number;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -23,15 +31,23 @@ export const DEFAULT_CONFIG: Config = {
   showStopped: true,
   podmanService: true,
   resyncSeconds: 10,
+  gpu: true,
+  nvidiaSmi: 'nvidia-smi',
+  gpuIntervalMs: 1000,
+  gpuIdleMinutes: 30,
 };
 
-type Kind = 'boolean' | 'string-list' | 'number';
+type Kind = 'boolean' | 'string-list' | 'number' | 'string';
 const SCHEMA: Record<keyof Config, { kind: Kind; min?: number; max?: number }> = {
   hosts: { kind: 'string-list' },
   readOnly: { kind: 'boolean' },
   showStopped: { kind: 'boolean' },
   podmanService: { kind: 'boolean' },
   resyncSeconds: { kind: 'number', min: 1, max: 3600 },
+  gpu: { kind: 'boolean' },
+  nvidiaSmi: { kind: 'string' },
+  gpuIntervalMs: { kind: 'number', min: 100, max: 60_000 },
+  gpuIdleMinutes: { kind: 'number', min: 1, max: 10_080 },
 };
 
 export class ConfigError extends Error {}
@@ -76,6 +92,10 @@ export function parseConfig(text: string, file = 'config.yaml'): Config {
       if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max))
         throw new ConfigError(`${vwhere}: "${key}" must be between ${spec.min} and ${spec.max}, not ${n}`);
       (cfg as unknown as Record<string, unknown>)[key] = n;
+    } else if (spec.kind === 'string') {
+      if (!isScalar(valueNode) || typeof valueNode.value !== 'string' || !valueNode.value.trim())
+        throw new ConfigError(`${vwhere}: "${key}" must be a non-empty string, not ${describe(valueNode)}`);
+      (cfg as unknown as Record<string, unknown>)[key] = valueNode.value;
     } else {
       if (!isSeq(valueNode)) throw new ConfigError(`${vwhere}: "${key}" must be a list of strings, not ${describe(valueNode)}`);
       const out: string[] = [];

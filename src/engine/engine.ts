@@ -144,6 +144,14 @@ export class Engine {
     return list.map((c) => normaliseContainer(this.id, c, now));
   }
 
+  /** What GPU-related settings the container was created with (for the GPU column). */
+  async gpuSettings(id: string): Promise<{ deviceRequests?: Docker.DeviceRequest[] | null; devices?: string[]; env?: string[] | null }> {
+    const i = await this.docker.getContainer(id).inspect({ abortSignal: timeout() } as object);
+    const hc = i.HostConfig as { DeviceRequests?: Docker.DeviceRequest[] | null; Devices?: { PathOnHost?: string }[] | null };
+    const devices = (hc.Devices ?? []).map((d) => d.PathOnHost ?? '').filter(Boolean);
+    return { deviceRequests: hc.DeviceRequests ?? null, devices, env: i.Config?.Env ?? null };
+  }
+
   async containerAction(id: string, verb: ContainerVerb, opts: { force?: boolean } = {}): Promise<void> {
     const c = this.docker.getContainer(id);
     switch (verb) {

@@ -189,3 +189,32 @@ export class GpuMonitor {
     for (const [k, v] of this.processes) if (v.seen < cutoff) this.processes.delete(k);
   }
 }
+
+export interface OnceResult {
+  gpus: GpuSample[];
+  processes: GpuProcess[];
+  /** Set when nvidia-smi is missing or failed; plain words. */
+  error?: string;
+}
+
+/** One sample of both queries (no loop), for `gantry gpus`. */
+export async function queryOnce(binary = 'nvidia-smi'): Promise<OnceResult> {
+  const run = async (args: string[]) => {
+    const r = await execa(binary, args.slice(0, 2), { reject: false, stdin: 'ignore', timeout: 20_000 });
+    const code = (r as { code?: string }).code;
+    if (code === 'ENOENT') return { error: MISSING_MESSAGE, lines: [] as string[] };
+    const lines = String(r.stdout ?? '').split('\n');
+    const err = lines.map(errorLine).find(Boolean);
+    if (err) return { error: err.message, lines };
+    if (r.exitCode !== 0) return { error: `nvidia-smi failed (exit code ${String(r.exitCode)}): ${String(r.stderr ?? '').trim() || lines.join(' ').trim()}`, lines };
+    return { lines };
+  };
+  const [g, a] = await Promise.all([run(gpuArgs(1000)), run(appArgs(1000))]);
+  const out: OnceResult = {
+    gpus: g.lines.map(parseGpuLine).filter((x): x is GpuSample => !!x),
+    processes: a.lines.map(parseAppLine).filter((x): x is GpuProcess => !!x),
+  };
+  const error = g.error ?? a.error;
+  if (error) out.error = error;
+  return out;
+}

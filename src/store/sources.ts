@@ -7,6 +7,8 @@ import type { Store } from './store.js';
 import type { Action, AppState } from './state.js';
 
 export interface WatchOptions {
+  /** Inspect running containers once each for their GPU settings. */
+  gpuGrants?: boolean;
   /** Resync period while connected, ms. */
   resyncMs?: number;
   /** Coalesce a burst of events into one list, ms. */
@@ -41,6 +43,8 @@ export class EngineWatcher {
   private readonly resyncMs: number;
   private readonly debounceMs: number;
   private readonly backoffRange: [number, number];
+  private readonly gpuGrants: boolean;
+  private inspecting = false;
 
   constructor(
     private readonly engine: Engine,
@@ -51,6 +55,7 @@ export class EngineWatcher {
     this.debounceMs = opts.debounceMs ?? 80;
     this.backoffRange = opts.backoffMs ?? [500, 5_000];
     this.backoff = this.backoffRange[0];
+    this.gpuGrants = opts.gpuGrants ?? false;
   }
 
   start(): void {
@@ -129,6 +134,23 @@ export class EngineWatcher {
     this.resyncTimer.unref?.();
   }
 
+  /** Inspects, four at a time, running containers whose GPU settings are not known yet. */
+  private async inspectGrants(): Promise<void> {
+    if (this.inspecting) return;
+    this.inspecting = true;
+    try {
+      const s = this.store.getState();
+      const todo = (s.containers[this.engine.id] ?? []).filter((c) => c.state === 'running' && !(c.key in s.grants));
+      for (let i = 0; i < todo.length && !this.stopped; i += 4) {
+        const batch = todo.slice(i, i + 4);
+        const found = await Promise.all(batch.map((c) => this.engine.gpuSettings(c.id).then((g) => [c.key, g] as const, () => [c.key, null] as const)));
+        this.store.dispatch({ type: 'grants/set', grants: Object.fromEntries(found) });
+      }
+    } finally {
+      this.inspecting = false;
+    }
+  }
+
   private async list(): Promise<boolean> {
     if (this.stopped) return false;
     if (this.listing) {
@@ -145,6 +167,7 @@ export class EngineWatcher {
         this.lastSignature = signature;
         this.store.dispatch({ type: 'containers/set', engineId: this.engine.id, containers });
       }
+      if (this.gpuGrants) void this.inspectGrants();
       return true;
     } catch (e) {
       this.down(e);

@@ -1,5 +1,21 @@
 // The application state and its reducer. Pure: no I/O here.
 import type { Container, EngineInfo } from '../engine/models.js';
+import type { AttributedProcess } from '../gpu/attribute.js';
+import type { GpuStatus } from '../gpu/monitor.js';
+import type { GpuSample } from '../gpu/parse.js';
+import type { GpuGrantInput } from '../gpu/reservations.js';
+
+export interface GpuState {
+  enabled: boolean;
+  status: GpuStatus | { state: 'off' };
+  gpus: GpuSample[];
+  processes: AttributedProcess[];
+  at: number;
+  /** Per GPU index: since when (ms) its utilisation has been 0; absent while it is busy. */
+  zeroSince: Record<number, number>;
+  /** Holding memory at 0 % utilisation this long marks a container idle. */
+  idleMs: number;
+}
 
 export type PaneId = 'containers' | 'images' | 'volumes' | 'networks' | 'gpus' | 'system';
 export const PANES: readonly PaneId[] = ['containers', 'images', 'volumes', 'networks', 'gpus', 'system'];
@@ -40,6 +56,8 @@ export interface UiState {
   help: boolean;
   confirm?: Confirm;
   message?: Message;
+  /** The selected row of the GPUs pane. */
+  gpuCursor: number;
   /** Actions in flight, by container key: "stopping", "removing", … */
   pending: Record<string, string>;
 }
@@ -50,6 +68,9 @@ export interface AppState {
   /** Engines whose container list has been loaded at least once. */
   loaded: Record<string, boolean>;
   readOnly: boolean;
+  gpu: GpuState;
+  /** What each container was given (from inspect), by container key; null: nothing GPU-related. */
+  grants: Record<string, GpuGrantInput | null>;
   ui: UiState;
 }
 
@@ -69,14 +90,28 @@ export type Action =
   | { type: 'confirm'; confirm?: Confirm }
   | { type: 'message'; text: string; level: MessageLevel; at?: number }
   | { type: 'message/clear' }
-  | { type: 'pending'; key: string; label?: string };
+  | { type: 'pending'; key: string; label?: string }
+  | { type: 'gpu/update'; status: GpuState['status']; gpus: GpuSample[]; processes: AttributedProcess[]; at: number }
+  | { type: 'grants/set'; grants: Record<string, GpuGrantInput | null> }
+  | { type: 'gpu/move'; delta?: number; to?: 'top' | 'bottom'; rows: number }
+  | { type: 'jump'; key: string };
 
-export function initialState(opts: { readOnly?: boolean; showStopped?: boolean } = {}): AppState {
+export function initialState(opts: { readOnly?: boolean; showStopped?: boolean; gpu?: boolean; gpuIdleMinutes?: number } = {}): AppState {
   return {
     engines: [],
     containers: {},
     loaded: {},
     readOnly: opts.readOnly ?? false,
+    gpu: {
+      enabled: opts.gpu ?? false,
+      status: opts.gpu ? { state: 'starting' } : { state: 'off' },
+      gpus: [],
+      processes: [],
+      at: 0,
+      zeroSince: {},
+      idleMs: (opts.gpuIdleMinutes ?? 30) * 60_000,
+    },
+    grants: {},
     ui: {
       pane: 'containers',
       cursor: 0,
@@ -85,6 +120,7 @@ export function initialState(opts: { readOnly?: boolean; showStopped?: boolean }
       filterEditing: false,
       showStopped: opts.showStopped ?? true,
       help: false,
+      gpuCursor: 0,
       pending: {},
     },
   };
@@ -224,6 +260,26 @@ export function reducer(s: AppState, a: Action): AppState {
       return setUi(s, { message: { text: a.text, level: a.level, at: a.at ?? Date.now() } });
     case 'message/clear':
       return s.ui.message ? setUi(s, { message: undefined }) : s;
+    case 'gpu/update': {
+      const zeroSince: Record<number, number> = {};
+      for (const g of a.gpus) {
+        if (g.utilizationPct === 0) zeroSince[g.index] = s.gpu.zeroSince[g.index] ?? a.at;
+      }
+      return { ...s, gpu: { ...s.gpu, status: a.status, gpus: a.gpus, processes: a.processes, at: a.at, zeroSince } };
+    }
+    case 'grants/set':
+      return { ...s, grants: { ...s.grants, ...a.grants } };
+    case 'gpu/move': {
+      if (a.rows === 0) return s;
+      const idx = a.to === 'top' ? 0 : a.to === 'bottom' ? a.rows - 1 : Math.min(Math.max(s.ui.gpuCursor + (a.delta ?? 0), 0), a.rows - 1);
+      return idx === s.ui.gpuCursor ? s : setUi(s, { gpuCursor: idx });
+    }
+    case 'jump': {
+      // Show the container, whatever hid it: clear the filter, show stopped ones.
+      const s2 = setUi(s, { pane: 'containers', filter: '', filterEditing: false, showStopped: true });
+      const idx = visibleContainers(s2).findIndex((c) => c.key === a.key);
+      return idx < 0 ? s2 : setUi(s2, { selectedKey: a.key, cursor: idx, userSelected: true });
+    }
     case 'pending': {
       const pending = { ...s.ui.pending };
       if (a.label) pending[a.key] = a.label;

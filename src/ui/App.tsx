@@ -17,6 +17,8 @@ import { cell, portsText, printable, shortDuration, stateText, truncate } from '
 import { KEY_HELP, resolveKey, type Command, type KeyInfo } from './keymap.js';
 import { computeLayout, containerColumns, MIN_COLS, MIN_ROWS } from './layout.js';
 import { makeTheme, type Theme } from './theme.js';
+import { GpuPane, GpuStrip, gib } from './gpu.js';
+import { containerGpu, gpuRows } from '../store/gpu.js';
 
 export interface Controller {
   containerKey(c: Container | undefined, action: 'start' | 'stop' | 'restart' | 'pause-toggle' | 'kill' | 'remove'): void;
@@ -141,8 +143,10 @@ function ContainerRow({
   now,
   pending,
   stale,
+  gpu,
   theme,
 }: {
+  gpu?: { text: string; vram: string; idle: boolean };
   c: Container;
   selected: boolean;
   /** Its engine is down: the row is the last thing known, drawn dim. */
@@ -153,7 +157,8 @@ function ContainerRow({
   theme: Theme;
 }) {
   const state = pending ? `${pending}…` : stateText(c, now);
-  const left = ` ${cell(c.engineId, cols.engine)} ${cell(printable(c.name), cols.name)} ${cell(printable(c.image), cols.image)} `;
+  const g = cols.gpu > 0 ? ` ${cell(gpu?.text ?? '-', cols.gpu)} ${cell(gpu?.vram ?? '-', cols.vram)}` : '';
+  const left = ` ${cell(c.engineId, cols.engine)} ${cell(printable(c.name), cols.name)} ${cell(printable(c.image), cols.image)}${g} `;
   const right = ` ${cell(portsText(c.ports), cols.ports)} ${cell(shortDuration(now - c.created * 1000) + ' ago', cols.created, 'right')}`;
   const stateColor = stale ? theme.dim : pending ? theme.warn : theme.stateColor(c.state, c.exitCode);
   return (
@@ -165,9 +170,16 @@ function ContainerRow({
   );
 }
 
+function gpuCell(state: AppState, c: Container, now: number): { text: string; vram: string; idle: boolean } | undefined {
+  const g = containerGpu(state, c, now);
+  if (!g) return undefined;
+  const vram = g.memoryMiB === undefined ? '-' : gib(g.memoryMiB);
+  return { text: g.indices.join(',') || '-', vram: g.idleMs !== undefined ? `${vram} idle` : vram, idle: g.idleMs !== undefined };
+}
+
 function ContainerList({ state, rows, width, now, theme }: { state: AppState; rows: number; width: number; now: number; theme: Theme }) {
   const list = visibleContainers(state);
-  const cols = containerColumns(width);
+  const cols = containerColumns(width, state.gpu.enabled);
   const downIds = new Set(state.engines.filter((e) => e.status === 'down').map((e) => e.id));
   const sel = selectedContainer(state);
   const selIdx = sel ? list.indexOf(sel) : -1;
@@ -179,7 +191,8 @@ function ContainerList({ state, rows, width, now, theme }: { state: AppState; ro
   }
   top.current = Math.max(0, Math.min(top.current, Math.max(0, list.length - rows)));
   const slice = list.slice(top.current, top.current + rows);
-  const header = ` ${cell('ENGINE', cols.engine)} ${cell('NAME', cols.name)} ${cell('IMAGE', cols.image)} ${cell('STATE', cols.state)} ${cell('PORTS', cols.ports)} ${cell('CREATED', cols.created, 'right')}`;
+  const gh = cols.gpu > 0 ? ` ${cell('GPU', cols.gpu)} ${cell('VRAM', cols.vram)}` : '';
+  const header = ` ${cell('ENGINE', cols.engine)} ${cell('NAME', cols.name)} ${cell('IMAGE', cols.image)}${gh} ${cell('STATE', cols.state)} ${cell('PORTS', cols.ports)} ${cell('CREATED', cols.created, 'right')}`;
   const loading = state.engines.length > 0 && state.engines.every((e) => !state.loaded[e.id]);
   let empty: string | undefined;
   if (list.length === 0) {
@@ -205,6 +218,7 @@ function ContainerList({ state, rows, width, now, theme }: { state: AppState; ro
             now={now}
             pending={state.ui.pending[c.key]}
             stale={downIds.has(c.engineId)}
+            gpu={gpuCell(state, c, now)}
             theme={theme}
           />
         ))
@@ -345,6 +359,7 @@ function Hints({ state, width, theme }: { state: AppState; width: number; theme:
   else if (state.ui.filterEditing) text = 'type to filter   Enter keep   Esc clear   Backspace delete';
   else if (state.ui.pane === 'containers')
     text = `s stop  S start  r restart  p pause  K kill  d remove  e ${state.ui.showStopped ? 'hide' : 'show'} stopped  / filter  ? help  q quit`;
+  else if (state.ui.pane === 'gpus') text = 'j/k move  Enter go to the container  1-6 panes  ? help  q quit';
   else text = '1-6 panes  ? help  q quit';
   if (state.readOnly) text = `READ-ONLY  ${text}`;
   return (
@@ -360,7 +375,7 @@ export function App({ store, controller, color = true, size }: AppProps) {
   const now = useNow(15_000);
   const theme = React.useMemo(() => makeTheme(color), [color]);
   const down = state.engines.filter((e) => e.status === 'down').slice(0, 3);
-  const layout = computeLayout(cols, rows, down.length);
+  const layout = computeLayout(cols, rows, down.length, state.gpu.enabled ? 1 : 0);
 
   const handle = (input: string, key: KeyInfo) => {
     const s = store.getState();
@@ -407,11 +422,23 @@ export function App({ store, controller, color = true, size }: AppProps) {
         return d({ type: 'pane', pane: PANES[(i + cmd.delta + PANES.length) % PANES.length]! });
       }
       case 'move':
+        if (s.ui.pane === 'gpus') return d({ type: 'gpu/move', delta: cmd.delta, rows: gpuRows(s).length });
         return d({ type: 'move', delta: cmd.delta });
       case 'move-page':
+        if (s.ui.pane === 'gpus') return d({ type: 'gpu/move', delta: cmd.direction * page, rows: gpuRows(s).length });
         return d({ type: 'move', delta: cmd.direction * page });
       case 'move-to':
+        if (s.ui.pane === 'gpus') return d({ type: 'gpu/move', to: cmd.to, rows: gpuRows(s).length });
         return d({ type: 'move', to: cmd.to });
+      case 'enter': {
+        if (s.ui.pane !== 'gpus') return;
+        const row = gpuRows(s)[s.ui.gpuCursor];
+        if (row?.kind === 'proc' && row.container) {
+          d({ type: 'jump', key: row.container.key });
+          d({ type: 'message', level: 'info', text: `GPU ${row.proc.gpuIndex ?? '?'} pid ${row.proc.pid}: ${row.container.engineId}/${row.container.name}` });
+        } else if (row?.kind === 'proc') d({ type: 'message', level: 'info', text: `pid ${row.proc.pid} is not in a container of a connected engine` });
+        return;
+      }
       case 'filter':
         return d({ type: 'filter/start' });
       case 'escape':
@@ -456,6 +483,7 @@ export function App({ store, controller, color = true, size }: AppProps) {
         {layout.detailWidth > 0 ? <Details c={selectedContainer(state)} width={layout.detailWidth} rows={layout.listRows} now={now} theme={theme} /> : null}
       </Box>
     );
+  else if (state.ui.pane === 'gpus' && state.gpu.enabled) body = <GpuPane state={state} rows={layout.listRows} width={cols} now={now} theme={theme} />;
   else body = <Placeholder pane={state.ui.pane} rows={layout.listRows} width={cols} theme={theme} />;
 
   return (
@@ -466,6 +494,7 @@ export function App({ store, controller, color = true, size }: AppProps) {
         <Banner key={e.id} engine={e} width={cols} theme={theme} />
       ))}
       {body}
+      {state.gpu.enabled ? <GpuStrip state={state} width={cols} theme={theme} /> : null}
       <StatusLine state={state} width={cols} theme={theme} />
       <Hints state={state} width={cols} theme={theme} />
     </Box>

@@ -32,13 +32,14 @@ export type Command =
   | { kind: 'filter' }
   | { kind: 'escape' }
   | { kind: 'toggle-stopped' }
+  | { kind: 'enter' }
   | { kind: 'container'; action: 'start' | 'stop' | 'restart' | 'pause-toggle' | 'kill' | 'remove' }
   | { kind: 'none' };
 
 export interface KeyHelp {
   keys: string;
   what: string;
-  section: 'Global' | 'Lists' | 'Containers';
+  section: 'Global' | 'Lists' | 'Containers' | 'GPUs';
 }
 
 /** Every key, for the help screen and the README. Keep in step with `resolveKey`. */
@@ -46,18 +47,16 @@ export const KEY_HELP: readonly KeyHelp[] = [
   { keys: '1-6, Tab, Shift-Tab', what: 'switch pane: Containers, Images, Volumes, Networks, GPUs, System', section: 'Global' },
   { keys: '?', what: 'this help (Esc or ? closes it)', section: 'Global' },
   { keys: 'q, Ctrl-C', what: 'quit', section: 'Global' },
-  { keys: 'j/k, ↓/↑', what: 'move the selection', section: 'Lists' },
-  { keys: 'g/G, Home/End', what: 'first / last row', section: 'Lists' },
-  { keys: 'PgUp/PgDn, Ctrl-U/Ctrl-D', what: 'move a page', section: 'Lists' },
+  { keys: 'j, k, ↓, ↑', what: 'move the selection', section: 'Lists' },
+  { keys: 'g, G, Home, End', what: 'first / last row', section: 'Lists' },
+  { keys: 'PgUp, PgDn, Ctrl-U, Ctrl-D', what: 'move a page', section: 'Lists' },
   { keys: '/', what: 'filter by name or image as you type; Enter keeps it, Esc clears it', section: 'Lists' },
-  { keys: 'Esc', what: 'clear the filter, close a dialog', section: 'Lists' },
-  { keys: 's', what: 'stop', section: 'Containers' },
-  { keys: 'S', what: 'start', section: 'Containers' },
-  { keys: 'r', what: 'restart', section: 'Containers' },
+  { keys: 's, S, r', what: 'stop, start, restart', section: 'Containers' },
   { keys: 'p', what: 'pause / unpause', section: 'Containers' },
   { keys: 'K', what: 'kill (asks first)', section: 'Containers' },
   { keys: 'd', what: 'remove (asks first; a running one offers force)', section: 'Containers' },
   { keys: 'e', what: 'show / hide stopped containers', section: 'Containers' },
+  { keys: 'Enter', what: 'on a process: go to its container', section: 'GPUs' },
 ];
 
 const PANE_KEYS: Record<string, PaneId> = {
@@ -75,6 +74,7 @@ export function resolveKey(input: string, key: KeyInfo, pane: PaneId): Command {
   if (key.ctrl && input === 'u') return { kind: 'move-page', direction: -1 };
   if (key.tab) return { kind: 'pane-next', delta: key.shift ? -1 : 1 };
   if (key.escape) return { kind: 'escape' };
+  if (key.return) return { kind: 'enter' };
   if (key.upArrow) return { kind: 'move', delta: -1 };
   if (key.downArrow) return { kind: 'move', delta: 1 };
   if (key.pageUp) return { kind: 'move-page', direction: -1 };

@@ -11,8 +11,20 @@ describe('config', () => {
   });
 
   it('reads every known key', () => {
-    const cfg = parseConfig('hosts:\n  - unix:///a.sock\nreadOnly: true\nshowStopped: false\npodmanService: false\nresyncSeconds: 30\n');
-    expect(cfg).toEqual({ hosts: ['unix:///a.sock'], readOnly: true, showStopped: false, podmanService: false, resyncSeconds: 30 });
+    const cfg = parseConfig(
+      'hosts:\n  - unix:///a.sock\nreadOnly: true\nshowStopped: false\npodmanService: false\nresyncSeconds: 30\ngpu: false\nnvidiaSmi: /opt/bin/nvidia-smi\ngpuIntervalMs: 500\ngpuIdleMinutes: 60\n',
+    );
+    expect(cfg).toEqual({
+      hosts: ['unix:///a.sock'],
+      readOnly: true,
+      showStopped: false,
+      podmanService: false,
+      resyncSeconds: 30,
+      gpu: false,
+      nvidiaSmi: '/opt/bin/nvidia-smi',
+      gpuIntervalMs: 500,
+      gpuIdleMinutes: 60,
+    });
   });
 
   it('accepts an empty file', () => {
@@ -30,6 +42,8 @@ describe('config', () => {
     expect(() => parseConfig('resyncSeconds: 0\n', 'c.yaml')).toThrow(/between 1 and 3600/);
     expect(() => parseConfig('hosts:\n  - ok\n  - 5\n', 'c.yaml')).toThrow(/c\.yaml line 3: each entry of "hosts"/);
     expect(() => parseConfig('hosts: unix:///a\n', 'c.yaml')).toThrow(/must be a list of strings/);
+    expect(() => parseConfig('nvidiaSmi: 5\n', 'c.yaml')).toThrow(/line 1: "nvidiaSmi" must be a non-empty string, not 5/);
+    expect(() => parseConfig('gpuIntervalMs: 10\n', 'c.yaml')).toThrow(/between 100 and 60000/);
   });
 
   it('rejects broken YAML and non-mappings', () => {

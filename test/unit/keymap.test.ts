@@ -27,7 +27,7 @@ describe('keymap', () => {
     expect(resolveKey('q', {}, 'containers')).toEqual({ kind: 'quit' });
   });
   it('documents every single-letter container key in the help', () => {
-    const helpKeys = KEY_HELP.filter((h) => h.section === 'Containers').map((h) => h.keys);
+    const helpKeys = KEY_HELP.filter((h) => h.section === 'Containers').flatMap((h) => h.keys.split(/,\s*/));
     for (const key of ['s', 'S', 'r', 'p', 'K', 'd', 'e']) {
       expect(helpKeys).toContain(key);
       expect(resolveKey(key, {}, 'containers').kind).not.toBe('none');

@@ -1,0 +1,149 @@
+// The GPU strip, the GPU and VRAM columns and the GPUs pane, rendered from a store.
+import React from 'react';
+import { render } from 'ink-testing-library';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { App, type Controller } from '../../src/ui/App.js';
+import { createStore } from '../../src/store/store.js';
+import { initialState, reducer, type Action, type AppState } from '../../src/store/state.js';
+import type { Container } from '../../src/engine/models.js';
+import type { GpuSample } from '../../src/gpu/parse.js';
+
+const NOW = Date.now();
+const ID = (n: string) => n.padEnd(64, '0');
+
+function c(engineId: string, name: string, id: string): Container {
+  return { key: `${engineId}/${id}`, engineId, id, name, image: 'pytorch:24.10', state: 'running', status: 'Up 3 hours', created: Math.floor(NOW / 1000) - 3600, since: NOW - 3 * 3600_000, ports: [], command: '', labels: {} };
+}
+
+const gpus: GpuSample[] = [0, 1, 2, 3].map((i) => ({
+  index: i,
+  uuid: `GPU-${i}`,
+  name: 'NVIDIA RTX 6000 Ada Generation',
+  memoryTotalMiB: 49140,
+  memoryUsedMiB: [9628, 4562, 122, 88][i]!,
+  utilizationPct: i === 0 ? 97 : 0,
+  temperatureC: 30 + i,
+  powerW: 100,
+  powerLimitW: 300,
+  migEnabled: false,
+}));
+
+let cleanup: (() => void) | undefined;
+afterEach(() => cleanup?.());
+const tick = async () => {
+  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setTimeout(r, 0));
+};
+
+function setup(opts: { at?: number; idleMinutes?: number } = {}) {
+  const store = createStore<AppState, Action>(reducer, initialState({ gpu: true, gpuIdleMinutes: opts.idleMinutes ?? 30 }));
+  store.dispatch({ type: 'engines/set', engines: [{ id: 'docker', kind: 'docker', label: 'd', endpoint: 'unix:///d', status: 'up' }, { id: 'podman', kind: 'podman', label: 'p', endpoint: 'unix:///p', status: 'up' }] });
+  store.dispatch({ type: 'containers/set', engineId: 'docker', containers: [c('docker', 'vla-train', ID('a')), c('docker', 'web', ID('b'))] });
+  store.dispatch({ type: 'containers/set', engineId: 'podman', containers: [c('podman', 'ppo-train', ID('c'))] });
+  store.dispatch({ type: 'grants/set', grants: { [`docker/${ID('a')}`]: { deviceRequests: [{ Driver: 'nvidia', Count: 0, DeviceIDs: ['0', '1'], Capabilities: [['gpu']] }] }, [`docker/${ID('b')}`]: null } });
+  store.dispatch({
+    type: 'gpu/update',
+    status: { state: 'ok' },
+    gpus,
+    at: opts.at ?? NOW,
+    processes: [
+      { pid: 424, gpuUuid: 'GPU-0', gpuIndex: 0, usedMemoryMiB: 9000, processName: 'python3', containerId: ID('a') },
+      { pid: 500, gpuUuid: 'GPU-1', gpuIndex: 1, usedMemoryMiB: 4400, processName: 'python3 train.py', containerId: ID('c') },
+      { pid: 77, gpuUuid: 'GPU-0', gpuIndex: 0, usedMemoryMiB: 512, processName: 'jupyter', hostUser: 'alice' },
+    ],
+  });
+  const controller: Controller = { containerKey: vi.fn(), confirmed: vi.fn(), quit: vi.fn() };
+  const r = render(<App store={store} controller={controller} color={false} size={{ cols: 140, rows: 30 }} />);
+  cleanup = r.unmount;
+  return { ...r, store };
+}
+
+describe('GPUs on screen', () => {
+  it('shows a strip with every GPU: memory bar, used/total, utilisation, temperature', async () => {
+    const { lastFrame } = setup();
+    await tick();
+    expect(lastFrame()).toMatch(/GPU0 ██░░░░░░ 9\.4G\/48G {2}97% 30C {2}GPU1 █░░░░░░░ 4\.5G\/48G {3}0% 31C/);
+  });
+
+  it('shows what each container was given and holds', async () => {
+    const { lastFrame } = setup();
+    await tick();
+    const f = lastFrame()!;
+    expect(f).toMatch(/GPU\s+VRAM/);
+    expect(f).toMatch(/vla-train\s+pytorch:24\S*\s+0,1\s+8\.8G\s+up 3h/);
+    expect(f).toMatch(/ppo-train\s+pytorch:24\S*\s+1\s+4\.3G\s+up 3h/);
+    expect(f).toMatch(/web\s+pytorch:24\S*\s+-\s+-\s+up 3h/);
+  });
+
+  it('lists each GPU with its processes and who holds them; Enter jumps to the container', async () => {
+    const { lastFrame, stdin, store } = setup();
+    await tick();
+    stdin.write('5');
+    await tick();
+    const f = lastFrame()!;
+    expect(f).toMatch(/GPU 0 {2}NVIDIA RTX 6000 Ada Generation.*9\.4G\/48\.0G {2}97% {2}30C {2}100\/300 W/);
+    expect(f).toMatch(/424 {2}docker\/vla-train\s+8\.8G {2}python3/);
+    expect(f).toMatch(/77 {2}host: alice\s+0\.5G {2}jupyter/);
+    expect(f).toMatch(/500 {2}podman\/ppo-train\s+4\.3G {2}python3 train\.py/);
+    // Rows: GPU 0, 424, 77, GPU 1, 500 …: go to 500 and press Enter.
+    for (const k of ['j', 'j', 'j', 'j']) {
+      stdin.write(k);
+      await tick();
+    }
+    stdin.write('\r');
+    await tick();
+    expect(store.getState().ui.pane).toBe('containers');
+    expect(store.getState().ui.selectedKey).toBe(`podman/${ID('c')}`);
+    expect(lastFrame()).toContain('GPU 1 pid 500: podman/ppo-train');
+  });
+
+  it('marks a container idle when it holds memory at 0 % for longer than the limit', async () => {
+    // GPU 1 turned 0 % only now: ppo-train, on GPU 1, is not idle yet.
+    const first = setup({ idleMinutes: 30 });
+    await tick();
+    expect(first.lastFrame()).not.toMatch(/idle/);
+    const procs = first.store.getState().gpu.processes;
+    cleanup?.();
+    // A store whose samples show GPU 1 at 0 % for 40 minutes.
+    const s2 = createStore<AppState, Action>(reducer, initialState({ gpu: true, gpuIdleMinutes: 30 }));
+    s2.dispatch({ type: 'engines/set', engines: first.store.getState().engines });
+    s2.dispatch({ type: 'containers/set', engineId: 'podman', containers: first.store.getState().containers.podman! });
+    s2.dispatch({ type: 'gpu/update', status: { state: 'ok' }, gpus, at: NOW - 40 * 60_000, processes: procs });
+    s2.dispatch({ type: 'gpu/update', status: { state: 'ok' }, gpus, at: NOW, processes: procs });
+    expect(s2.getState().gpu.zeroSince[1]).toBe(NOW - 40 * 60_000);
+    // GPU 0 is busy (97 %): it has no zero-since.
+    expect(s2.getState().gpu.zeroSince[0]).toBeUndefined();
+    const r = render(<App store={s2} controller={{ containerKey: vi.fn(), confirmed: vi.fn(), quit: vi.fn() }} color={false} size={{ cols: 130, rows: 30 }} />);
+    cleanup = r.unmount;
+    await tick();
+    expect(r.lastFrame()).toMatch(/ppo-train\s+pytorch:24\S*\s+1\s+4\.3G idle/);
+  });
+
+  it('says exactly what is wrong when nvidia-smi is missing, and everything else works', async () => {
+    const { store, lastFrame } = setup();
+    store.dispatch({ type: 'gpu/update', status: { state: 'missing', message: 'nvidia-smi not found: GPUs are not shown.' }, gpus: [], processes: [], at: NOW });
+    await tick();
+    expect(lastFrame()).toContain('GPUs: nvidia-smi not found: GPUs are not shown.');
+    expect(lastFrame()).toContain('vla-train');
+  });
+
+  it('says when processes are hidden (gantry inside a container)', async () => {
+    const { store, lastFrame, stdin } = setup();
+    store.dispatch({ type: 'gpu/update', status: { state: 'no-processes-visible', message: 'GPU memory is in use but nvidia-smi lists no processes: gantry is probably running inside a container' }, gpus, processes: [], at: NOW });
+    await tick();
+    expect(lastFrame()).toContain('(processes hidden: inside a container?)');
+    stdin.write('5');
+    await tick();
+    expect(lastFrame()).toContain('gantry is probably running inside a container');
+  });
+
+  it('fits help at 80×24 with the GPU strip on', async () => {
+    const store = createStore<AppState, Action>(reducer, initialState({ gpu: true }));
+    const r = render(<App store={store} controller={{ containerKey: vi.fn(), confirmed: vi.fn(), quit: vi.fn() }} color={false} size={{ cols: 80, rows: 24 }} />);
+    cleanup = r.unmount;
+    r.stdin.write('?');
+    await tick();
+    expect(r.lastFrame()).toContain('go to its container');
+    expect(r.lastFrame()!.split('\n')).toHaveLength(23);
+  });
+});
