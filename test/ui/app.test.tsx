@@ -151,7 +151,7 @@ describe('App', () => {
     await tick();
     await press(stdin, '?');
     const f = lastFrame()!;
-    for (const k of ['stop', 'start', 'restart', 'pause / unpause', 'kill (asks first)', 'remove (asks first', 'show / hide stopped', 'quit']) expect(f).toContain(k);
+    for (const k of ['stop, start, restart', 'pause / unpause', 'kill (asks first)', 'remove (asks first', 'show / hide stopped', 'quit', 'go to its container']) expect(f).toContain(k);
     await press(stdin, '\x1b');
     await new Promise((r) => setTimeout(r, 50));
     expect(lastFrame()).toContain('vla-train');
