@@ -9,6 +9,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { PtySession, GANTRY, ROOT } from '../test/helpers/pty.js';
 
 const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 30);
+const GPU_S = Number(process.env.BENCH_GPU_S ?? 20);
+const FAKE_SMI = `${ROOT}test/helpers/fake-nvidia-smi`;
 const KEYS = Number(process.env.BENCH_KEYS ?? 40);
 const LAZYDOCKER = process.env.LAZYDOCKER ?? `${ROOT}../shared/bin/lazydocker`;
 const TICK = 100; // USER_HZ on Linux
@@ -100,7 +102,30 @@ async function main() {
   }
   const painted = (scr: string) => names.slice(0, 10).filter((n) => scr.includes(n)).length >= 5;
   const results: Record<string, Result> = {};
-  results.gantry = await measure('gantry', () => PtySession.gantry(['--host', `unix://${dsock}`], { cols: 160, rows: 45 }), painted, 'j');
+  // gantry polls GPUs through the nvidia-smi stand-in (4-GPU profile), as on a GPU server.
+  const gpuEnv = { FAKE_NVIDIA_SMI_PROFILE: 'rtx4' };
+  results.gantry = await measure(
+    'gantry',
+    () => PtySession.gantry(['--host', `unix://${dsock}`, '--nvidia-smi', FAKE_SMI], { cols: 160, rows: 45, env: gpuEnv }),
+    painted,
+    'j',
+  );
+  // What GPU polling at 1 s costs gantry itself: the same idle period with and without it.
+  const gpuCost = async (args: string[]) => {
+    const s = PtySession.gantry(['--host', `unix://${dsock}`, ...args], { cols: 160, rows: 45, env: gpuEnv });
+    await s.waitFor(painted, 30_000, 2);
+    await new Promise((r) => setTimeout(r, 2000));
+    const c0 = cpuTicks(s.pid);
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, GPU_S * 1000));
+    const pctUsed = (((cpuTicks(s.pid) - c0) / TICK) * 1000 * 100) / (performance.now() - t0);
+    await s.dispose();
+    return pctUsed;
+  };
+  process.stderr.write(`bench: gantry CPU with and without GPU polling, ${GPU_S} s each… `);
+  const withGpu = await gpuCost(['--nvidia-smi', FAKE_SMI]);
+  const withoutGpu = await gpuCost(['--no-gpu']);
+  process.stderr.write(`${withGpu.toFixed(2)}% / ${withoutGpu.toFixed(2)}%\n`);
   if (existsSync(LAZYDOCKER)) {
     results.lazydocker = await measure(
       'lazydocker',
@@ -133,8 +158,12 @@ async function main() {
       return `| ${name} | ${fmt(gv)} ${unit} | ${lv === undefined ? '-' : `${fmt(lv)} ${unit}`} | ${lv ? (gv / lv).toFixed(2) + '×' : '-'} | ${target} |`;
     }),
   ];
+  lines.push(
+    '',
+    `GPU polling at 1 s (nvidia-smi stand-in, loop mode), gantry's own CPU over ${GPU_S} s: ${withGpu.toFixed(2)} % with, ${withoutGpu.toFixed(2)} % without (--no-gpu): ${(withGpu - withoutGpu).toFixed(2)} points (target about 0.1 %)`,
+  );
   console.log(lines.join('\n'));
-  writeFileSync(`${ROOT}bench-results.json`, JSON.stringify({ date: new Date().toISOString(), idleSeconds: IDLE_S, results }, null, 2));
+  writeFileSync(`${ROOT}bench-results.json`, JSON.stringify({ date: new Date().toISOString(), idleSeconds: IDLE_S, results, gpuPolling: { seconds: GPU_S, withPct: withGpu, withoutPct: withoutGpu } }, null, 2));
   console.log(`\n(JSON: ${ROOT}bench-results.json; gantry is ${GANTRY})`);
 }
 

@@ -219,8 +219,17 @@ export function reducer(s: AppState, a: Action): AppState {
       // A container that no longer exists has no action in flight.
       const keys = new Set(a.containers.map((c) => c.key));
       for (const k of Object.keys(pending)) if (k.startsWith(`${a.engineId}/`) && !keys.has(k)) delete pending[k];
+      // Forget what removed containers were given.
+      let grants = s.grants;
+      for (const k of Object.keys(grants)) {
+        if (k.startsWith(`${a.engineId}/`) && !keys.has(k)) {
+          if (grants === s.grants) grants = { ...s.grants };
+          delete grants[k];
+        }
+      }
       return reselect({
         ...s,
+        grants,
         containers: { ...s.containers, [a.engineId]: a.containers },
         loaded: s.loaded[a.engineId] ? s.loaded : { ...s.loaded, [a.engineId]: true },
         ui: { ...s.ui, pending },

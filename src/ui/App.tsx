@@ -179,7 +179,8 @@ function gpuCell(state: AppState, c: Container, now: number): { text: string; vr
 
 function ContainerList({ state, rows, width, now, theme }: { state: AppState; rows: number; width: number; now: number; theme: Theme }) {
   const list = visibleContainers(state);
-  const cols = containerColumns(width, state.gpu.enabled);
+  // GPU columns only where there are GPUs: a machine without nvidia-smi gets the room back.
+  const cols = containerColumns(width, state.gpu.enabled && state.gpu.gpus.length > 0);
   const downIds = new Set(state.engines.filter((e) => e.status === 'down').map((e) => e.id));
   const sel = selectedContainer(state);
   const selIdx = sel ? list.indexOf(sel) : -1;

@@ -125,6 +125,8 @@ describe('GPUs on screen', () => {
     await tick();
     expect(lastFrame()).toContain('GPUs: nvidia-smi not found: GPUs are not shown.');
     expect(lastFrame()).toContain('vla-train');
+    // No GPU, no GPU columns: the room goes back to the names.
+    expect(lastFrame()).not.toMatch(/VRAM/);
   });
 
   it('says when processes are hidden (gantry inside a container)', async () => {

@@ -15,6 +15,7 @@ afterEach(() => {
   delete process.env.FAKE_NVIDIA_SMI_PROCS;
   delete process.env.FAKE_NVIDIA_SMI_PROFILE;
   delete process.env.FAKE_NVIDIA_SMI_PROCS_FILE;
+  delete process.env.FAKE_NVIDIA_SMI_PROFILE_FILE;
 });
 
 function start(binary: string, intervalMs = 200) {
@@ -69,6 +70,20 @@ describe('GpuMonitor', () => {
     await until(() => !m.snapshot().processes.some((p) => p.pid === 4242), 3000);
     // Not before two intervals without it (one missed sample is not an exit).
     expect(Date.now() - gone).toBeGreaterThanOrEqual(150);
+  });
+
+  it('follows GPUs added and gone', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'gantry-smi-')), 'profile');
+    writeFileSync(file, 'h100-busy');
+    process.env.FAKE_NVIDIA_SMI_PROFILE_FILE = file;
+    process.env.FAKE_NVIDIA_SMI_PROCS = '';
+    const { m } = start(FAKE, 150);
+    await until(() => m.snapshot().gpus.length === 1);
+    writeFileSync(file, 'rtx4');
+    await until(() => m.snapshot().gpus.length === 4);
+    expect(m.snapshot().gpus.map((g) => g.index)).toEqual([0, 1, 2, 3]);
+    writeFileSync(file, 'h100-idle');
+    await until(() => m.snapshot().gpus.length === 1 && m.snapshot().gpus[0]!.name === 'NVIDIA H100 80GB HBM3');
   });
 
   it('says nvidia-smi is missing, with what to do', async () => {

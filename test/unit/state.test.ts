@@ -86,6 +86,13 @@ describe('container list', () => {
     expect(s.ui.pending['docker/web-id']).toBeUndefined();
   });
 
+  it('forgets the GPU settings of removed containers', () => {
+    let s = withContainers();
+    s = reducer(s, { type: 'grants/set', grants: { 'docker/web-id': null, 'docker/vla-train-id': { env: ['NVIDIA_VISIBLE_DEVICES=0'] } } });
+    s = reducer(s, { type: 'containers/set', engineId: 'docker', containers: [c('docker', 'vla-train', 'running')] });
+    expect(Object.keys(s.grants)).toEqual(['docker/vla-train-id']);
+  });
+
   it('marks an engine down with its reason and up again, keeping its rows', () => {
     let s = withContainers();
     s = reducer(s, { type: 'engine/status', id: 'docker', status: 'down', error: 'connection refused' });
