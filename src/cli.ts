@@ -13,7 +13,7 @@ import { initialState, reducer } from './store/state.js';
 import { noColor } from './ui/theme.js';
 import { guardTerminal, writeCrashLog } from './terminal.js';
 import { FrameStdout } from './ui/screen.js';
-import { GpuMonitor } from './gpu/monitor.js';
+import { GpuMonitor, gpuSignature } from './gpu/monitor.js';
 import { attribute } from './gpu/attribute.js';
 import { buildReport, formatReport } from './gpuReport.js';
 
@@ -249,12 +249,18 @@ export async function main(argv: string[]): Promise<void> {
   }
   const ctx: ActionContext = { store, engines, refresh: (id) => watchers.get(id)?.refresh() };
 
+  let lastGpuSignature = '';
   const gpuMonitor = gpuOn
     ? new GpuMonitor({
         binary: nvidiaSmi,
         intervalMs: config.gpuIntervalMs,
-        onUpdate: (snap) =>
-          store.dispatch({ type: 'gpu/update', status: snap.status, gpus: snap.gpus, processes: attribute(snap.processes, snap.gpus), at: snap.at || Date.now() }),
+        onUpdate: (snap) => {
+          // An unchanged sample (an idle server) costs no render: a frame costs far more than a sample.
+          const sig = gpuSignature(snap);
+          if (sig === lastGpuSignature) return;
+          lastGpuSignature = sig;
+          store.dispatch({ type: 'gpu/update', status: snap.status, gpus: snap.gpus, processes: attribute(snap.processes, snap.gpus), at: snap.at || Date.now() });
+        },
       })
     : undefined;
 

@@ -27,6 +27,11 @@ export interface GpuMonitorOptions {
   onUpdate: (s: GpuSnapshot) => void;
 }
 
+/** What a snapshot shows, without its time: equal signatures draw the same screen. */
+export function gpuSignature(s: GpuSnapshot): string {
+  return JSON.stringify([s.status, s.gpus, s.processes.map((p) => [p.pid, p.gpuUuid, p.usedMemoryMiB, p.processName])]);
+}
+
 export const MISSING_MESSAGE = 'nvidia-smi not found: GPUs are not shown. Install the NVIDIA driver, or pass --nvidia-smi PATH (or --no-gpu).';
 export const HIDDEN_MESSAGE =
   'GPU memory is in use but nvidia-smi lists no processes: gantry is probably running inside a container (its PID namespace hides them). Run gantry on the host.';
