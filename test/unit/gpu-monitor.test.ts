@@ -114,3 +114,15 @@ describe('GpuMonitor', () => {
     await until(() => fakeChildren() === before, 5000);
   });
 });
+
+describe('gpuSignature', () => {
+  it('is equal for the same sample at another time, and differs when anything shown changes', async () => {
+    const { gpuSignature } = await import('../../src/gpu/monitor.js');
+    const g = { index: 0, uuid: 'GPU-0', name: 'H100', memoryUsedMiB: 100, utilizationPct: 0, migEnabled: false };
+    const a = { status: { state: 'ok' as const }, gpus: [g], processes: [{ pid: 1, gpuUuid: 'GPU-0', usedMemoryMiB: 50, processName: 'p', timestamp: 1 }], at: 1 };
+    expect(gpuSignature({ ...a, at: 2, processes: [{ ...a.processes[0]!, timestamp: 2 }] })).toBe(gpuSignature(a));
+    expect(gpuSignature({ ...a, gpus: [{ ...g, utilizationPct: 1 }] })).not.toBe(gpuSignature(a));
+    expect(gpuSignature({ ...a, processes: [{ ...a.processes[0]!, usedMemoryMiB: 51 }] })).not.toBe(gpuSignature(a));
+    expect(gpuSignature({ ...a, processes: [] })).not.toBe(gpuSignature(a));
+  });
+});
