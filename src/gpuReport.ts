@@ -5,20 +5,12 @@ import type { Container } from './engine/models.js';
 import { attribute, usageByContainer } from './gpu/attribute.js';
 import { HIDDEN_MESSAGE, queryOnce } from './gpu/monitor.js';
 import { gpuGrant, grantIndices } from './gpu/reservations.js';
+import type { GpuSample } from './gpu/parse.js';
 
 export interface GpuReport {
   status: 'ok' | 'no-processes-visible' | 'error';
   message?: string;
-  gpus: {
-    index: number;
-    uuid: string;
-    name: string;
-    memoryTotalMiB?: number;
-    memoryUsedMiB?: number;
-    utilizationPct?: number;
-    temperatureC?: number;
-    powerW?: number;
-    powerLimitW?: number;
+  gpus: (GpuSample & {
     processes: {
       pid: number;
       processName: string;
@@ -26,7 +18,7 @@ export interface GpuReport {
       container: { engine: string; id: string; name: string } | null;
       hostUser?: string;
     }[];
-  }[];
+  })[];
   containers: { engine: string; id: string; name: string; gpus: number[]; memoryMiB: number; given: number[] }[];
 }
 
@@ -44,7 +36,6 @@ export async function buildReport(binary: string, engines: readonly Engine[]): P
     status: 'ok',
     gpus: smi.gpus.map((g) => ({
       ...g,
-      migEnabled: undefined,
       processes: procs
         .filter((p) => p.gpuIndex === g.index)
         .map((p) => {
@@ -61,7 +52,6 @@ export async function buildReport(binary: string, engines: readonly Engine[]): P
     })),
     containers: [],
   };
-  for (const g of report.gpus) delete (g as { migEnabled?: unknown }).migEnabled;
   const running = lists.flat().filter((c) => c.state === 'running');
   const engineOf = new Map(engines.map((e) => [e.id, e]));
   const grants = await Promise.all(
