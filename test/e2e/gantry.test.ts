@@ -1,11 +1,11 @@
 // The real bin/gantry in a pseudo-terminal, against the real engines, read through a terminal
 // emulator: what a person at the keyboard would see.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GANTRY, KEY, PtySession } from '../helpers/pty.js';
+import { GANTRY, KEY, PtySession, ROOT } from '../helpers/pty.js';
 import { enginesOrSkip, enginesScript, inspectState, removeTestContainers, runContainer, uniqueName } from '../helpers/engines.js';
 
 const engines = enginesOrSkip('end-to-end tests (test/e2e/gantry.test.ts)');
@@ -180,7 +180,13 @@ describe.skipIf(!engines)('with real Docker and Podman', () => {
 
   it('tells a user without access to the socket what to do', async () => {
     // As a user outside the docker group (nobody), the root-owned socket refuses the connection.
-    const s = new PtySession('runuser', ['-u', 'nobody', '--', process.execPath, GANTRY, '--host', dockerTe!.url], {
+    // gantry is a self-contained bundle: a copy in a world-readable folder runs wherever the
+    // checkout lives (a checkout under /root would not be readable by nobody).
+    const copy = join(tmp, 'gantry-copy');
+    cpSync(join(ROOT, 'bin'), join(copy, 'bin'), { recursive: true });
+    cpSync(join(ROOT, 'dist'), join(copy, 'dist'), { recursive: true });
+    execFileSync('chmod', ['-R', 'a+rX', copy]);
+    const s = new PtySession('runuser', ['-u', 'nobody', '--', process.execPath, join(copy, 'bin', 'gantry'), '--host', dockerTe!.url], {
       cols: 120,
       rows: 30,
       env: { HOME: tmp, ...env },
