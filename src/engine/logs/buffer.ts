@@ -1,0 +1,112 @@
+// The log ring buffer: bounded by lines and by bytes, O(1) append and eviction. Nothing grows
+// over days of chatty logs.
+
+export type LogStream = 'stdout' | 'stderr';
+
+export interface LogLine {
+  /** Monotonic across the buffer's life: survives eviction, so positions stay meaningful. */
+  seq: number;
+  stream: LogStream;
+  /** RFC 3339 time from the engine, when timestamps were asked for. */
+  ts?: string;
+  text: string;
+}
+
+export interface LogBufferOptions {
+  maxLines?: number;
+  maxBytes?: number;
+  /** One line longer than this is cut with a marker. */
+  maxLineBytes?: number;
+}
+
+export function cutLine(text: string, maxBytes: number): string {
+  if (text.length <= maxBytes) return text;
+  const dropped = text.length - maxBytes;
+  return `${text.slice(0, maxBytes)} … [cut ${formatBytes(dropped)}]`;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export class LogBuffer {
+  readonly maxLines: number;
+  readonly maxBytes: number;
+  readonly maxLineBytes: number;
+  private ring: (LogLine | undefined)[];
+  private head = 0; // index of the oldest line
+  private count = 0;
+  private bytes = 0;
+  private nextSeq = 0;
+  /** Lines evicted so far. */
+  dropped = 0;
+
+  constructor(opts: LogBufferOptions = {}) {
+    this.maxLines = Math.max(1, opts.maxLines ?? 10_000);
+    this.maxBytes = Math.max(1024, opts.maxBytes ?? 16 * 1024 * 1024);
+    this.maxLineBytes = Math.max(16, opts.maxLineBytes ?? 64 * 1024);
+    this.ring = new Array(this.maxLines);
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  get byteSize(): number {
+    return this.bytes;
+  }
+
+  /** The seq of the oldest line held (or of the next line when empty). */
+  get firstSeq(): number {
+    return this.nextSeq - this.count;
+  }
+
+  get lastSeq(): number {
+    return this.nextSeq - 1;
+  }
+
+  push(stream: LogStream, text: string, ts?: string): LogLine {
+    const line: LogLine = { seq: this.nextSeq++, stream, text: cutLine(text, this.maxLineBytes) };
+    if (ts !== undefined) line.ts = ts;
+    const size = line.text.length + 32;
+    while (this.count > 0 && (this.count >= this.maxLines || this.bytes + size > this.maxBytes)) this.evict();
+    this.ring[(this.head + this.count) % this.maxLines] = line;
+    this.count++;
+    this.bytes += size;
+    return line;
+  }
+
+  private evict(): void {
+    const old = this.ring[this.head];
+    this.ring[this.head] = undefined;
+    this.head = (this.head + 1) % this.maxLines;
+    this.count--;
+    this.dropped++;
+    if (old) this.bytes -= old.text.length + 32;
+  }
+
+  /** The i-th line held (0 = oldest). */
+  at(i: number): LogLine | undefined {
+    if (i < 0 || i >= this.count) return undefined;
+    return this.ring[(this.head + i) % this.maxLines];
+  }
+
+  bySeq(seq: number): LogLine | undefined {
+    return this.at(seq - this.firstSeq);
+  }
+
+  slice(from: number, count: number): LogLine[] {
+    const out: LogLine[] = [];
+    for (let i = Math.max(0, from); i < Math.min(this.count, from + count); i++) out.push(this.at(i)!);
+    return out;
+  }
+
+  clear(): void {
+    this.ring = new Array(this.maxLines);
+    this.head = 0;
+    this.count = 0;
+    this.bytes = 0;
+  }
+}

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { LogBuffer } from '../../src/engine/logs/buffer.js';
+import { LineSplitter } from '../../src/engine/logs/lines.js';
+import { Demuxer } from '../../src/engine/logs/demux.js';
+import { compileQuery, keep, matchRanges, step } from '../../src/engine/logs/search.js';
+
+describe('LogBuffer', () => {
+  it('keeps at most maxLines, evicting the oldest, with seqs that keep counting', () => {
+    const b = new LogBuffer({ maxLines: 3 });
+    for (let i = 0; i < 5; i++) b.push('stdout', `line ${i}`);
+    expect(b.length).toBe(3);
+    expect(b.slice(0, 3).map((l) => [l.seq, l.text])).toEqual([
+      [2, 'line 2'],
+      [3, 'line 3'],
+      [4, 'line 4'],
+    ]);
+    expect(b.dropped).toBe(2);
+    expect(b.firstSeq).toBe(2);
+    expect(b.lastSeq).toBe(4);
+    expect(b.bySeq(3)?.text).toBe('line 3');
+    expect(b.bySeq(1)).toBeUndefined();
+  });
+
+  it('keeps at most maxBytes', () => {
+    const b = new LogBuffer({ maxLines: 1000, maxBytes: 4096, maxLineBytes: 1000 });
+    for (let i = 0; i < 100; i++) b.push('stderr', 'x'.repeat(500));
+    expect(b.byteSize).toBeLessThanOrEqual(4096);
+    expect(b.length).toBeGreaterThan(0);
+    expect(b.length).toBeLessThan(10);
+    expect(b.at(b.length - 1)!.seq).toBe(99);
+  });
+
+  it('cuts one line over the limit with a marker', () => {
+    const b = new LogBuffer({ maxLineBytes: 100 });
+    const l = b.push('stdout', 'y'.repeat(1_000_000));
+    expect(l.text.startsWith('y'.repeat(100))).toBe(true);
+    expect(l.text).toContain('… [cut 976.5 KB]');
+    expect(l.text.length).toBeLessThan(130);
+  });
+
+  it('stays bounded whatever is pushed', () => {
+    const b = new LogBuffer({ maxLines: 50, maxBytes: 10_000 });
+    for (let i = 0; i < 100_000; i++) b.push(i % 2 ? 'stdout' : 'stderr', `${i} ${'z'.repeat(i % 300)}`);
+    expect(b.length).toBeLessThanOrEqual(50);
+    expect(b.byteSize).toBeLessThanOrEqual(10_000);
+    expect(b.lastSeq).toBe(99_999);
+  });
+});
+
+describe('LineSplitter', () => {
+  it('splits on newlines across any chunk boundaries, CRLF included', () => {
+    const s = new LineSplitter();
+    const text = 'alpha\r\nbeta\ngamma\n';
+    for (let cut = 0; cut <= text.length; cut++) {
+      const sp = new LineSplitter();
+      const lines = [...sp.write(text.slice(0, cut)), ...sp.write(text.slice(cut)), ...sp.flush()].map((l) => l.text);
+      expect(lines).toEqual(['alpha', 'beta', 'gamma']);
+    }
+    expect(s.write('no newline yet')).toEqual([]);
+    expect(s.flush().map((l) => l.text)).toEqual(['no newline yet']);
+  });
+
+  it('holds at most maxLineBytes of a line that never ends, counting the rest', () => {
+    const s = new LineSplitter(1000);
+    for (let i = 0; i < 1000; i++) expect(s.write('q'.repeat(1024))).toEqual([]);
+    const [line] = s.write('\n');
+    expect(line!.text.length).toBe(1000);
+    expect(line!.cut).toBe(1024 * 1000 - 1000);
+  });
+
+  it('takes the engine timestamp off the front of each line', () => {
+    const s = new LineSplitter(1000, true);
+    expect(s.write('2026-11-22T10:00:00.123456789Z epoch 3\n')).toEqual([{ text: 'epoch 3', ts: '2026-11-22T10:00:00.123456789Z', cut: 0 }]);
+    expect(s.write('not a timestamp\n')[0]).toEqual({ text: 'not a timestamp', cut: 0 });
+  });
+});
+
+describe('Demuxer', () => {
+  const frame = (type: number, s: string) => {
+    const p = Buffer.from(s);
+    const h = Buffer.alloc(8);
+    h[0] = type;
+    h.writeUInt32BE(p.length, 4);
+    return Buffer.concat([h, p]);
+  };
+
+  it('splits stdout and stderr frames, split at every byte offset', () => {
+    const all = Buffer.concat([frame(1, 'out one\n'), frame(2, 'err two\n'), frame(1, 'out three\n')]);
+    for (let cut = 0; cut <= all.length; cut++) {
+      const d = new Demuxer();
+      const frames = [...d.write(all.subarray(0, cut)), ...d.write(all.subarray(cut))];
+      expect(frames.map((f) => [f.stream, f.data.toString()])).toEqual([
+        ['stdout', 'out one\n'],
+        ['stderr', 'err two\n'],
+        ['stdout', 'out three\n'],
+      ]);
+    }
+  });
+});
+
+describe('search', () => {
+  it('is case-insensitive unless the query has a capital', () => {
+    expect(keep(compileQuery('error').re, 'only', 'ERROR: disk full')).toBe(true);
+    expect(keep(compileQuery('Error').re, 'only', 'ERROR: disk full')).toBe(false);
+    expect(keep(compileQuery('Error').re, 'only', 'Error: disk full')).toBe(true);
+  });
+  it('takes regular expressions and says when one is invalid', () => {
+    expect(matchRanges(compileQuery('loss \\d+\\.\\d+').re!, 'step 3 loss 0.42 loss 1.5')).toEqual([
+      [7, 16],
+      [17, 25],
+    ]);
+    const bad = compileQuery('(unclosed');
+    expect(bad.re).toBeUndefined();
+    expect(bad.error).toMatch(/^invalid regular expression: .*Unterminated group/);
+  });
+  it('filters with & (only matching) and !& (only not matching)', () => {
+    const re = compileQuery('warn').re;
+    const lines = ['ok', 'WARN low memory', 'ok again'];
+    expect(lines.filter((l) => keep(re, 'only', l))).toEqual(['WARN low memory']);
+    expect(lines.filter((l) => keep(re, 'except', l))).toEqual(['ok', 'ok again']);
+    expect(lines.filter((l) => keep(re, 'none', l))).toEqual(lines);
+  });
+  it('steps through matches with n and N, wrapping, with a counter', () => {
+    const hits = [3, 10, 41];
+    expect(step(hits, undefined, 1)).toEqual({ seq: 3, index: 1, total: 3 });
+    expect(step(hits, 3, 1)).toEqual({ seq: 10, index: 2, total: 3 });
+    expect(step(hits, 41, 1)).toEqual({ seq: 3, index: 1, total: 3 });
+    expect(step(hits, 3, -1)).toEqual({ seq: 41, index: 3, total: 3 });
+    expect(step(hits, 20, -1)).toEqual({ seq: 10, index: 2, total: 3 });
+    expect(step([], 0, 1)).toBeUndefined();
+  });
+  it('survives empty matches without looping', () => {
+    expect(matchRanges(compileQuery('x*').re!, 'abc')).toEqual([]);
+  });
+});
