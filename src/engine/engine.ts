@@ -154,29 +154,8 @@ export class Engine {
 
   async containerAction(id: string, verb: ContainerVerb, opts: { force?: boolean } = {}): Promise<void> {
     const c = this.docker.getContainer(id);
-    switch (verb) {
-      case 'start':
-        await c.start();
-        return;
-      case 'stop':
-        await c.stop();
-        return;
-      case 'restart':
-        await c.restart();
-        return;
-      case 'pause':
-        await c.pause();
-        return;
-      case 'unpause':
-        await c.unpause();
-        return;
-      case 'kill':
-        await c.kill();
-        return;
-      case 'remove':
-        await c.remove({ force: opts.force === true });
-        return;
-    }
+    if (verb === 'remove') await c.remove({ force: opts.force === true });
+    else await (c[verb] as () => Promise<unknown>).call(c);
   }
 
   /**
