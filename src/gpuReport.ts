@@ -90,7 +90,7 @@ export function formatReport(r: GpuReport): string {
     out.push(`GPU ${g.index}  ${g.name}  ${gib(g.memoryUsedMiB)}/${gib(g.memoryTotalMiB)} GiB  ${util}${temp}${power}`);
     if (g.processes.length === 0) out.push('    (no processes)');
     for (const p of g.processes) {
-      const who = p.container ? `${p.container.engine}/${p.container.name}` : `host (${p.hostUser ?? '?'})`;
+      const who = p.container ? `${p.container.engine}/${p.container.name}` : p.hostUser ? `host (${p.hostUser})` : 'host (pid not in /proc)';
       out.push(`    ${String(p.pid).padStart(8)}  ${who.padEnd(32)} ${gib(p.usedMemoryMiB).padStart(6)} GiB  ${p.processName}`);
     }
   }

@@ -75,7 +75,7 @@ function procLine(r: Extract<GpuRow, { kind: 'proc' }>, state: AppState, width: 
     ? `${r.container.engineId}/${r.container.name}`
     : p.containerId
       ? `container ${p.containerId.slice(0, 12)} (not on a connected engine)`
-      : `host: ${p.hostUser ?? '?'}`;
+      : p.hostUser ? `host: ${p.hostUser}` : 'host: pid not in /proc';
   let idle = '';
   if (p.gpuIndex !== undefined && (p.usedMemoryMiB ?? 0) > 0) {
     const since = state.gpu.zeroSince[p.gpuIndex];

@@ -68,6 +68,26 @@ const PANE_KEYS: Record<string, PaneId> = {
   '6': 'system',
 };
 
+const GLOBAL_KEYS: Record<string, Command> = {
+  q: { kind: 'quit' },
+  '?': { kind: 'help' },
+  j: { kind: 'move', delta: 1 },
+  k: { kind: 'move', delta: -1 },
+  g: { kind: 'move-to', to: 'top' },
+  G: { kind: 'move-to', to: 'bottom' },
+  '/': { kind: 'filter' },
+};
+
+const CONTAINER_KEYS: Record<string, Command> = {
+  s: { kind: 'container', action: 'stop' },
+  S: { kind: 'container', action: 'start' },
+  r: { kind: 'container', action: 'restart' },
+  p: { kind: 'container', action: 'pause-toggle' },
+  K: { kind: 'container', action: 'kill' },
+  d: { kind: 'container', action: 'remove' },
+  e: { kind: 'toggle-stopped' },
+};
+
 export function resolveKey(input: string, key: KeyInfo, pane: PaneId): Command {
   if (key.ctrl && input === 'c') return { kind: 'quit' };
   if (key.ctrl && input === 'd') return { kind: 'move-page', direction: 1 };
@@ -82,41 +102,9 @@ export function resolveKey(input: string, key: KeyInfo, pane: PaneId): Command {
   if (key.home) return { kind: 'move-to', to: 'top' };
   if (key.end) return { kind: 'move-to', to: 'bottom' };
   if (key.ctrl || key.meta) return { kind: 'none' };
-  const p = PANE_KEYS[input];
-  if (p) return { kind: 'pane', pane: p };
-  switch (input) {
-    case 'q':
-      return { kind: 'quit' };
-    case '?':
-      return { kind: 'help' };
-    case 'j':
-      return { kind: 'move', delta: 1 };
-    case 'k':
-      return { kind: 'move', delta: -1 };
-    case 'g':
-      return { kind: 'move-to', to: 'top' };
-    case 'G':
-      return { kind: 'move-to', to: 'bottom' };
-    case '/':
-      return { kind: 'filter' };
-  }
-  if (pane === 'containers') {
-    switch (input) {
-      case 's':
-        return { kind: 'container', action: 'stop' };
-      case 'S':
-        return { kind: 'container', action: 'start' };
-      case 'r':
-        return { kind: 'container', action: 'restart' };
-      case 'p':
-        return { kind: 'container', action: 'pause-toggle' };
-      case 'K':
-        return { kind: 'container', action: 'kill' };
-      case 'd':
-        return { kind: 'container', action: 'remove' };
-      case 'e':
-        return { kind: 'toggle-stopped' };
-    }
-  }
+  if (Object.hasOwn(PANE_KEYS, input)) return { kind: 'pane', pane: PANE_KEYS[input]! };
+  // Own keys only: a typed "constructor" must not find Object.prototype's.
+  if (Object.hasOwn(GLOBAL_KEYS, input)) return GLOBAL_KEYS[input]!;
+  if (pane === 'containers' && Object.hasOwn(CONTAINER_KEYS, input)) return CONTAINER_KEYS[input]!;
   return { kind: 'none' };
 }

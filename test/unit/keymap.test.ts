@@ -13,6 +13,9 @@ describe('keymap', () => {
     expect(k('d')).toEqual({ kind: 'container', action: 'remove' });
     expect(k('e')).toEqual({ kind: 'toggle-stopped' });
   });
+  it('ignores input that only names an object property', () => {
+    for (const k of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) expect(resolveKey(k, {}, 'containers')).toEqual({ kind: 'none' });
+  });
   it('does not act on containers from other panes', () => {
     expect(resolveKey('s', {}, 'images')).toEqual({ kind: 'none' });
     expect(resolveKey('d', {}, 'gpus')).toEqual({ kind: 'none' });
