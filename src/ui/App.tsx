@@ -438,6 +438,7 @@ export function App({ store, controller, color = true, size }: AppProps) {
           d({ type: 'jump', key: row.container.key });
           d({ type: 'message', level: 'info', text: `GPU ${row.proc.gpuIndex ?? '?'} pid ${row.proc.pid}: ${row.container.engineId}/${row.container.name}` });
         } else if (row?.kind === 'proc') d({ type: 'message', level: 'info', text: `pid ${row.proc.pid} is not in a container of a connected engine` });
+        else if (row) d({ type: 'message', level: 'info', text: 'Enter on a process row (under a GPU) goes to its container' });
         return;
       }
       case 'filter':

@@ -85,6 +85,11 @@ describe('GPUs on screen', () => {
     expect(f).toMatch(/424 {2}docker\/vla-train\s+8\.8G {2}python3/);
     expect(f).toMatch(/77 {2}host: alice\s+0\.5G {2}jupyter/);
     expect(f).toMatch(/500 {2}podman\/ppo-train\s+4\.3G {2}python3 train\.py/);
+    // Enter on a GPU row says what Enter is for, and stays.
+    stdin.write('\r');
+    await tick();
+    expect(lastFrame()).toContain('Enter on a process row (under a GPU) goes to its container');
+    expect(store.getState().ui.pane).toBe('gpus');
     // Rows: GPU 0, 424, 77, GPU 1, 500 …: go to 500 and press Enter.
     for (const k of ['j', 'j', 'j', 'j']) {
       stdin.write(k);
