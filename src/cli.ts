@@ -16,6 +16,7 @@ import { FrameStdout } from './ui/screen.js';
 import { GpuMonitor, gpuSignature } from './gpu/monitor.js';
 import { attribute } from './gpu/attribute.js';
 import { buildReport, formatReport } from './gpuReport.js';
+import { LogsController, logsDir } from './actions/logs.js';
 
 declare const GANTRY_VERSION: string | undefined;
 export const VERSION = typeof GANTRY_VERSION === 'string' ? GANTRY_VERSION : '0.0.0-dev';
@@ -32,6 +33,7 @@ Options:
   --no-podman-service   do not start a Podman API service for the session
   --nvidia-smi PATH     the nvidia-smi to run (default: nvidia-smi on PATH)
   --no-gpu              do not watch GPUs
+  --tail N              log lines shown when a log opens (default 200)
   --json                with \`gpus\`: print JSON
   --config PATH         read this config file instead of the default
   -h, --help            show this help
@@ -52,6 +54,11 @@ Config: $XDG_CONFIG_HOME/gantry/config.yaml (else ~/.config/gantry/config.yaml),
   nvidiaSmi: nvidia-smi
   gpuIntervalMs: 1000
   gpuIdleMinutes: 30
+  logTail: 200          # lines shown when a log opens
+  logLines: 10000       # lines a log panel keeps (the oldest go first)
+  logLineMax: 65536     # longer lines are cut with a marker
+  logColor: true        # keep the containers' colours (c toggles)
+  logDir: ~/.local/state/gantry/logs   # where s / S save logs
 
 Keys: press ? inside gantry. Quit with q or Ctrl-C.`;
 
@@ -59,6 +66,7 @@ interface Args {
   command: 'tui' | 'gpus';
   json: boolean;
   nvidiaSmi?: string;
+  tail?: number;
   noGpu: boolean;
   hosts: string[];
   readOnly: boolean;
@@ -92,6 +100,7 @@ export function parseCli(argv: string[]): Args {
         'no-podman-service': { type: 'boolean' },
         'nvidia-smi': { type: 'string' },
         'no-gpu': { type: 'boolean' },
+        tail: { type: 'string' },
         json: { type: 'boolean' },
         config: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -125,6 +134,10 @@ export function parseCli(argv: string[]): Args {
   };
   if (v.config !== undefined) out.config = v.config;
   if (v['nvidia-smi'] !== undefined) out.nvidiaSmi = v['nvidia-smi'];
+  if (v.tail !== undefined) {
+    if (!/^\d+$/.test(v.tail) || Number(v.tail) > 1_000_000) throw new UsageError(`--tail takes a number of lines from 0 to 1000000, not "${v.tail}"`);
+    out.tail = Number(v.tail);
+  }
   return out;
 }
 
@@ -210,7 +223,13 @@ export async function main(argv: string[]): Promise<void> {
 
   const store = createStore(
     reducer,
-    initialState({ readOnly: args.readOnly || config.readOnly, showStopped: config.showStopped, gpu: gpuOn, gpuIdleMinutes: config.gpuIdleMinutes }),
+    initialState({
+      readOnly: args.readOnly || config.readOnly,
+      showStopped: config.showStopped,
+      gpu: gpuOn,
+      gpuIdleMinutes: config.gpuIdleMinutes,
+      logColor: config.logColor && !noColor(),
+    }),
   );
   const engines = new Map<string, Engine>(discovery.engines.map((e) => [e.id, e]));
   store.dispatch({
@@ -248,6 +267,12 @@ export async function main(argv: string[]): Promise<void> {
     watchers.set(e.id, w);
   }
   const ctx: ActionContext = { store, engines, refresh: (id) => watchers.get(id)?.refresh() };
+  const logs = new LogsController(store, engines, {
+    tail: args.tail ?? config.logTail,
+    maxLines: config.logLines,
+    maxLineBytes: config.logLineMax,
+    dir: config.logDir ? logsDir(config.logDir.replace(/^~(?=\/|$)/, homedir())) : '',
+  });
 
   let lastGpuSignature = '';
   const gpuMonitor = gpuOn
@@ -271,6 +296,7 @@ export async function main(argv: string[]): Promise<void> {
     if (exiting) return;
     exiting = true;
     gpuMonitor?.stop();
+    logs.stop();
     for (const w of watchers.values()) w.stop();
     try {
       instance?.unmount();
@@ -297,6 +323,8 @@ export async function main(argv: string[]): Promise<void> {
   process.on('unhandledRejection', crash);
 
   term.enter();
+  // Before the UI subscribes: a typed search is applied before the frame that shows it.
+  logs.start();
   const frames = new FrameStdout(process.stdout);
   instance = mount(
     store,
@@ -304,6 +332,8 @@ export async function main(argv: string[]): Promise<void> {
       containerKey: (c, action) => requestContainerAction(ctx, c, action),
       confirmed: (key, command) => void runContainerCommand(ctx, key, command),
       quit: () => shutdown(0),
+      logSession: () => logs.session,
+      saveLogs: (whole) => void logs.save(whole),
     },
     frames,
     !noColor(),

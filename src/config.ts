@@ -23,6 +23,16 @@ export interface Config {
   gpuIntervalMs: number;
   /** A container holding GPU memory at 0 % utilisation this long is marked idle. */
   gpuIdleMinutes: number;
+  /** Lines of a log shown when it opens (the since-key 0). */
+  logTail: number;
+  /** Lines a log panel keeps (a ring buffer: the oldest go first). */
+  logLines: number;
+  /** One log line longer than this many characters is cut with a marker. */
+  logLineMax: number;
+  /** Keep the containers' own colours in logs (c toggles). */
+  logColor: boolean;
+  /** Where s and S save logs (default: $XDG_STATE_HOME/gantry/logs, else ~/.local/state/gantry/logs). */
+  logDir: string;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -35,6 +45,11 @@ export const DEFAULT_CONFIG: Config = {
   nvidiaSmi: 'nvidia-smi',
   gpuIntervalMs: 1000,
   gpuIdleMinutes: 30,
+  logTail: 200,
+  logLines: 10_000,
+  logLineMax: 65_536,
+  logColor: true,
+  logDir: '',
 };
 
 type Kind = 'boolean' | 'string-list' | 'number' | 'string';
@@ -48,6 +63,11 @@ const SCHEMA: Record<keyof Config, { kind: Kind; min?: number; max?: number }> =
   nvidiaSmi: { kind: 'string' },
   gpuIntervalMs: { kind: 'number', min: 100, max: 60_000 },
   gpuIdleMinutes: { kind: 'number', min: 1, max: 10_080 },
+  logTail: { kind: 'number', min: 0, max: 1_000_000 },
+  logLines: { kind: 'number', min: 100, max: 1_000_000 },
+  logLineMax: { kind: 'number', min: 256, max: 16_777_216 },
+  logColor: { kind: 'boolean' },
+  logDir: { kind: 'string' },
 };
 
 export class ConfigError extends Error {}

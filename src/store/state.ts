@@ -4,6 +4,7 @@ import type { AttributedProcess } from '../gpu/attribute.js';
 import type { GpuStatus } from '../gpu/monitor.js';
 import type { GpuSample } from '../gpu/parse.js';
 import type { GpuGrantInput } from '../gpu/reservations.js';
+import type { FilterMode } from '../engine/logs/search.js';
 
 export interface GpuState {
   enabled: boolean;
@@ -35,6 +36,46 @@ export interface Confirm {
   choices: ConfirmChoice[];
 }
 
+/** The main panel beside (or under) the container list. */
+export type PanelTab = 'logs' | 'details';
+export const PANEL_TABS: readonly PanelTab[] = ['logs', 'details'];
+
+/** Since-keys, like k9s: 0 the tail only, then 1m 5m 15m 1h 24h, 6 everything. */
+export const SINCE: readonly { key: string; label: string; seconds?: number; all?: boolean }[] = [
+  { key: '0', label: 'tail' },
+  { key: '1', label: '1m', seconds: 60 },
+  { key: '2', label: '5m', seconds: 300 },
+  { key: '3', label: '15m', seconds: 900 },
+  { key: '4', label: '1h', seconds: 3600 },
+  { key: '5', label: '24h', seconds: 86_400 },
+  { key: '6', label: 'all', all: true },
+];
+
+export interface LogsUi {
+  tab: PanelTab;
+  /** Keys go to the panel (Enter), not to the list. */
+  focus: boolean;
+  /** The panel fills the screen (m or +). */
+  full: boolean;
+  follow: boolean;
+  /** While paused: the seq of the line at the bottom of the panel. */
+  anchor?: number;
+  /** Index into SINCE. */
+  since: number;
+  timestamps: boolean;
+  wrap: boolean;
+  /** Keep SGR colour from the container (c toggles). */
+  color: boolean;
+  hscroll: number;
+  query: string;
+  searchEditing: boolean;
+  filter: FilterMode;
+  /** The search hit n/N went to. */
+  hit?: number;
+  /** Moves whenever the shown log changes: the panel redraws. */
+  version: number;
+}
+
 export type MessageLevel = 'info' | 'ok' | 'error';
 
 export interface Message {
@@ -60,6 +101,7 @@ export interface UiState {
   gpuCursor: number;
   /** Actions in flight, by container key: "stopping", "removing", … */
   pending: Record<string, string>;
+  logs: LogsUi;
 }
 
 export interface AppState {
@@ -94,9 +136,17 @@ export type Action =
   | { type: 'gpu/update'; status: GpuState['status']; gpus: GpuSample[]; processes: AttributedProcess[]; at: number }
   | { type: 'grants/set'; grants: Record<string, GpuGrantInput | null> }
   | { type: 'gpu/move'; delta?: number; to?: 'top' | 'bottom'; rows: number }
-  | { type: 'jump'; key: string };
+  | { type: 'jump'; key: string }
+  | { type: 'logs/set'; patch: Partial<LogsUi> }
+  | { type: 'logs/tick' };
 
-export function initialState(opts: { readOnly?: boolean; showStopped?: boolean; gpu?: boolean; gpuIdleMinutes?: number } = {}): AppState {
+export function initialLogsUi(color = true): LogsUi {
+  return { tab: 'logs', focus: false, full: false, follow: true, since: 0, timestamps: false, wrap: false, color, hscroll: 0, query: '', searchEditing: false, filter: 'none', version: 0 };
+}
+
+export function initialState(
+  opts: { readOnly?: boolean; showStopped?: boolean; gpu?: boolean; gpuIdleMinutes?: number; logColor?: boolean } = {},
+): AppState {
   return {
     engines: [],
     containers: {},
@@ -122,6 +172,7 @@ export function initialState(opts: { readOnly?: boolean; showStopped?: boolean; 
       help: false,
       gpuCursor: 0,
       pending: {},
+      logs: initialLogsUi(opts.logColor ?? true),
     },
   };
 }
@@ -289,6 +340,10 @@ export function reducer(s: AppState, a: Action): AppState {
       const idx = visibleContainers(s2).findIndex((c) => c.key === a.key);
       return idx < 0 ? s2 : setUi(s2, { selectedKey: a.key, cursor: idx, userSelected: true });
     }
+    case 'logs/set':
+      return setUi(s, { logs: { ...s.ui.logs, ...a.patch } });
+    case 'logs/tick':
+      return setUi(s, { logs: { ...s.ui.logs, version: s.ui.logs.version + 1 } });
     case 'pending': {
       const pending = { ...s.ui.pending };
       if (a.label) pending[a.key] = a.label;

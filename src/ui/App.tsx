@@ -11,11 +11,17 @@ import {
   type AppState,
   type ContainerCommand,
   type PaneId,
+  PANEL_TABS,
+  SINCE,
+  type LogsUi,
 } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import { cell, portsText, printable, shortDuration, stateText, truncate } from './format.js';
 import { KEY_HELP, resolveKey, type Command, type KeyInfo } from './keymap.js';
-import { computeLayout, containerColumns, MIN_COLS, MIN_ROWS } from './layout.js';
+import { computeLayout, containerColumns, MIN_COLS, MIN_ROWS, panelLayout } from './layout.js';
+import { LogPanel } from './logs.js';
+import { centreOn, scrollAnchor, type LogSession } from '../store/logs.js';
+import { compileQuery, step } from '../engine/logs/search.js';
 import { makeTheme, type Theme } from './theme.js';
 import { GpuPane, GpuStrip, gib } from './gpu.js';
 import { containerGpu, gpuRows } from '../store/gpu.js';
@@ -24,6 +30,9 @@ export interface Controller {
   containerKey(c: Container | undefined, action: 'start' | 'stop' | 'restart' | 'pause-toggle' | 'kill' | 'remove'): void;
   confirmed(key: string, command: ContainerCommand): void;
   quit(): void;
+  /** The log of the selected container, as followed (undefined: none yet). */
+  logSession?(): LogSession | undefined;
+  saveLogs?(whole: boolean): void;
 }
 
 export interface AppProps {
@@ -228,10 +237,19 @@ function ContainerList({ state, rows, width, now, theme }: { state: AppState; ro
   );
 }
 
-function Details({ c, width, rows, now, theme }: { c: Container | undefined; width: number; rows: number; now: number; theme: Theme }) {
-  if (!c) return <Box width={width} height={rows + 1} />;
-  const line = (k: string, v: string) => `${cell(k, 9)} ${truncate(printable(v), width - 13)}`;
-  const labels = Object.entries(c.labels).slice(0, Math.max(0, rows - 10));
+function DetailsTab({ c, width, rows, now, theme }: { c: Container | undefined; width: number; rows: number; now: number; theme: Theme }) {
+  const title = (
+    <Text wrap="truncate">
+      <Text color={theme.dim}>{' Logs '}</Text>
+      <Text bold color={theme.accent}>
+        {' Details '}
+      </Text>
+      <Text color={theme.dim}>{' ([ ] switch)'}</Text>
+    </Text>
+  );
+  if (!c) return title;
+  const line = (k: string, v: string) => ` ${cell(k, 9)} ${truncate(printable(v), width - 12)}`;
+  const labels = Object.entries(c.labels).slice(0, Math.max(0, rows - 11));
   const lines = [
     line('name', c.name),
     line('id', c.id.slice(0, 12)),
@@ -242,29 +260,57 @@ function Details({ c, width, rows, now, theme }: { c: Container | undefined; wid
     line('created', new Date(c.created * 1000).toISOString().replace('T', ' ').slice(0, 19)),
     line('ports', portsText(c.ports) || '-'),
     line('command', c.command),
-    ...(labels.length ? [line('labels', ''), ...labels.map(([k, v]) => `  ${truncate(printable(`${k}=${v}`), width - 5)}`)] : []),
+    ...(labels.length ? [line('labels', ''), ...labels.map(([k, v]) => `   ${truncate(printable(`${k}=${v}`), width - 5)}`)] : []),
   ];
   return (
-    <Box
-      flexDirection="column"
-      width={width}
-      height={rows + 1}
-      overflow="hidden"
-      paddingLeft={1}
-      borderStyle="single"
-      borderTop={false}
-      borderBottom={false}
-      borderRight={false}
-      borderColor={theme.dim}
-    >
-      <Text bold color={theme.accent}>
-        Details
-      </Text>
-      {lines.slice(0, rows).map((l, i) => (
+    <>
+      {title}
+      {lines.slice(0, rows - 1).map((l, i) => (
         <Text key={i} wrap="truncate">
           {l}
         </Text>
       ))}
+    </>
+  );
+}
+
+function MainPanel({
+  state,
+  session,
+  width,
+  rows,
+  side,
+  now,
+  theme,
+}: {
+  state: AppState;
+  session: LogSession | undefined;
+  width: number;
+  rows: number;
+  side: boolean;
+  now: number;
+  theme: Theme;
+}) {
+  const ui = state.ui.logs;
+  const inner = side ? width - 1 : width;
+  return (
+    <Box
+      flexDirection="column"
+      width={width}
+      height={rows}
+      overflow="hidden"
+      borderStyle="single"
+      borderTop={false}
+      borderBottom={false}
+      borderRight={false}
+      borderLeft={side}
+      borderColor={theme.dim}
+    >
+      {ui.tab === 'logs' ? (
+        <LogPanel session={session} ui={ui} rows={rows} width={inner} focused={ui.focus} theme={theme} />
+      ) : (
+        <DetailsTab c={selectedContainer(state)} width={inner} rows={rows} now={now} theme={theme} />
+      )}
     </Box>
   );
 }
@@ -278,7 +324,8 @@ function Placeholder({ pane, rows, width, theme }: { pane: PaneId; rows: number;
   );
 }
 
-function Help({ rows, width, theme }: { rows: number; width: number; theme: Theme }) {
+/** The help lines, from the same table the keys are dispatched from. */
+function helpLines(): { text: string; head?: boolean }[] {
   const lines: { text: string; head?: boolean }[] = [];
   let section = '';
   for (const k of KEY_HELP) {
@@ -288,12 +335,20 @@ function Help({ rows, width, theme }: { rows: number; width: number; theme: Them
     }
     lines.push({ text: `  ${cell(k.keys, 26)} ${k.what}` });
   }
+  return lines;
+}
+
+function Help({ rows, width, top, theme }: { rows: number; width: number; top: number; theme: Theme }) {
+  const lines = helpLines();
+  const room = rows;
+  const start = Math.max(0, Math.min(top, lines.length - room));
+  const more = start + room < lines.length;
   return (
     <Box flexDirection="column" width={width} height={rows + 1} overflow="hidden" paddingLeft={1}>
-      <Text bold color={theme.accent}>
-        Keys — Esc or ? closes
+      <Text bold color={theme.accent} wrap="truncate">
+        {`Keys — Esc or ? closes${start > 0 || more ? `   (j/k, PgUp/PgDn scroll: ${start + 1}-${Math.min(lines.length, start + room)} of ${lines.length})` : ''}`}
       </Text>
-      {lines.slice(0, rows).map((l, i) => (
+      {lines.slice(start, start + room).map((l, i) => (
         <Text key={i} bold={l.head} wrap="truncate">
           {l.text}
         </Text>
@@ -355,11 +410,14 @@ function StatusLine({ state, width, theme }: { state: AppState; width: number; t
 
 function Hints({ state, width, theme }: { state: AppState; width: number; theme: Theme }) {
   let text: string;
-  if (state.ui.help) text = 'Esc close help   q quit';
+  if (state.ui.help) text = 'Esc close help   j/k PgUp/PgDn G scroll';
   else if (state.ui.confirm) text = state.ui.confirm.choices.map((c) => `${c.key} ${c.label}`).join('  ') + '  Esc cancel';
   else if (state.ui.filterEditing) text = 'type to filter   Enter keep   Esc clear   Backspace delete';
+  else if (state.ui.pane === 'containers' && state.ui.logs.searchEditing) text = 'type to search (regex)   Enter keep   Esc clear   Backspace delete';
+  else if (state.ui.pane === 'containers' && state.ui.logs.focus)
+    text = `j/k scroll  G follow  / search  n/N match  & ! filter  t time  w wrap  c colour  s save  0-6 since  m ${state.ui.logs.full ? 'split' : 'full'}  Esc back`;
   else if (state.ui.pane === 'containers')
-    text = `s stop  S start  r restart  p pause  K kill  d remove  e ${state.ui.showStopped ? 'hide' : 'show'} stopped  / filter  ? help  q quit`;
+    text = `Enter logs  s stop  S start  r restart  p pause  K kill  d remove  e ${state.ui.showStopped ? 'hide' : 'show'} stopped  / filter  m full  ? help  q quit`;
   else if (state.ui.pane === 'gpus') text = 'j/k move  Enter go to the container  1-6 panes  ? help  q quit';
   else text = '1-6 panes  ? help  q quit';
   if (state.readOnly) text = `READ-ONLY  ${text}`;
@@ -377,13 +435,113 @@ export function App({ store, controller, color = true, size }: AppProps) {
   const theme = React.useMemo(() => makeTheme(color), [color]);
   const down = state.engines.filter((e) => e.status === 'down').slice(0, 3);
   const layout = computeLayout(cols, rows, down.length, state.gpu.enabled ? 1 : 0);
+  const panel = panelLayout(cols, layout.listRows + 1, visibleContainers(state).length, state.ui.logs.full);
+  const session = controller.logSession?.();
+  const lastKey = useRef('');
+  const [helpTop, setHelpTop] = useState(0);
+
+  /** The log panel's keys. Pure state changes, except saving. */
+  const logsCommand = (op: Extract<Command, { kind: 'logs' }>, s: AppState) => {
+    const d = store.dispatch;
+    const L: LogsUi = s.ui.logs;
+    const set = (patch: Partial<LogsUi>) => d({ type: 'logs/set', patch });
+    const say = (text: string, level: 'info' | 'error' = 'info') => d({ type: 'message', level, text });
+    const re = L.query ? compileQuery(L.query).re : undefined;
+    const mode = re ? L.filter : 'none';
+    // Title and status rows are not log lines.
+    const page = Math.max(1, panel.panelRows - 3);
+    const from = L.follow ? undefined : L.anchor;
+    switch (op.op) {
+      case 'focus':
+        return set({ focus: true, tab: 'logs' });
+      case 'leave':
+        return set({ focus: false, full: false });
+      case 'full':
+        return L.full ? set({ full: false }) : set({ full: true, focus: true, tab: 'logs' });
+      case 'tab': {
+        const i = PANEL_TABS.indexOf(L.tab);
+        const tab = PANEL_TABS[(i + (op.n ?? 1) + PANEL_TABS.length) % PANEL_TABS.length]!;
+        return set({ tab, focus: tab === 'logs' ? L.focus : false, full: tab === 'logs' ? L.full : false });
+      }
+      case 'scroll':
+      case 'page': {
+        if (!session) return;
+        const delta = (op.n ?? 1) * (op.op === 'page' ? page : 1);
+        if (L.follow && delta > 0) return;
+        const anchor = scrollAnchor(session, mode, from, delta);
+        if (anchor === undefined) return;
+        return set({ follow: false, anchor });
+      }
+      case 'top': {
+        const first = session?.visible(mode).seqAt(0);
+        return first === undefined ? undefined : set({ follow: false, anchor: first });
+      }
+      case 'bottom':
+      case 'follow':
+        return set({ follow: true, anchor: undefined, hit: undefined });
+      case 'timestamps':
+        return set({ timestamps: !L.timestamps });
+      case 'wrap':
+        return set({ wrap: !L.wrap, hscroll: 0 });
+      case 'color':
+        set({ color: !L.color });
+        return say(L.color ? "logs without the containers' colours (c brings them back)" : "logs in the containers' own colours");
+      case 'sideways':
+        if (L.wrap) return say('wrap is on: w turns it off to scroll sideways');
+        return set({ hscroll: Math.max(0, L.hscroll + (op.n ?? 1) * 8) });
+      case 'search':
+        return set({ searchEditing: true, query: '', hit: undefined, filter: 'none' });
+      case 'next':
+      case 'prev': {
+        if (!L.query) return say('no search yet: press / and type what to find');
+        if (!re) return say(compileQuery(L.query).error ?? 'invalid search', 'error');
+        if (L.filter === 'except') return say('!& hides the matches: press ! again to see them');
+        if (!session) return;
+        // From the bottom with no match chosen yet, both go to the newest match.
+        const base = L.hit ?? from;
+        const r = base === undefined ? step(session.hits.toArray(), session.buffer.lastSeq + 1, -1) : step(session.hits.toArray(), base, op.op === 'next' ? 1 : -1);
+        if (!r) return say(`no line matches /${L.query}/`);
+        return set({ hit: r.seq, follow: false, anchor: centreOn(session, mode, r.seq, page) });
+      }
+      case 'only':
+      case 'except': {
+        // "!&" (as in less) is ! followed by &: the & only completes it.
+        if (op.op === 'only' && lastKey.current === '!') return;
+        if (!L.query) return say(`search first (/), then ${op.op === 'only' ? '&' : '!'} keeps only the lines ${op.op === 'only' ? 'that match' : 'that do not match'}`);
+        const want = op.op === 'only' ? 'only' : 'except';
+        return set({ filter: L.filter === want ? 'none' : want, anchor: L.hit ?? L.anchor });
+      }
+      case 'save':
+      case 'save-whole':
+        return controller.saveLogs?.(op.op === 'save-whole');
+      case 'since': {
+        const n = op.n ?? 0;
+        set({ since: n, follow: true, anchor: undefined, hit: undefined });
+        const sv = SINCE[n]!;
+        return say(n === 0 ? 'showing the last lines (0)' : sv.all ? 'showing the whole log (6)' : `showing the log since ${sv.label} ago`);
+      }
+    }
+  };
 
   const handle = (input: string, key: KeyInfo) => {
     const s = store.getState();
     const d = store.dispatch;
     if (key.ctrl && input === 'c') return controller.quit();
     if (s.ui.help) {
-      if (key.escape || input === '?' || input === 'q') d({ type: 'help', open: false });
+      if (key.escape || input === '?' || input === 'q') {
+        d({ type: 'help', open: false });
+        setHelpTop(0);
+        return;
+      }
+      const total = helpLines().length;
+      const room = layout.listRows;
+      const clamp = (n: number) => Math.max(0, Math.min(n, total - room));
+      if (input === 'j' || key.downArrow) setHelpTop((t) => clamp(t + 1));
+      else if (input === 'k' || key.upArrow) setHelpTop((t) => clamp(t - 1));
+      else if (key.pageDown || input === ' ' || (key.ctrl && input === 'd')) setHelpTop((t) => clamp(t + room - 1));
+      else if (key.pageUp || (key.ctrl && input === 'u')) setHelpTop((t) => clamp(t - room + 1));
+      else if (input === 'g' || key.home) setHelpTop(0);
+      else if (input === 'G' || key.end) setHelpTop(clamp(total));
       return;
     }
     if (s.ui.confirm) {
@@ -400,6 +558,15 @@ export function App({ store, controller, color = true, size }: AppProps) {
       }
       return;
     }
+    if (s.ui.logs.searchEditing && s.ui.pane === 'containers') {
+      const q = s.ui.logs.query;
+      const set = (patch: Partial<LogsUi>) => d({ type: 'logs/set', patch });
+      if (key.escape) set({ searchEditing: false, query: '', filter: 'none', hit: undefined });
+      else if (key.return) set({ searchEditing: false });
+      else if (key.backspace || key.delete) set({ query: q.slice(0, -1) });
+      else if (input && !key.ctrl && !key.meta) set({ query: q + input.replace(/[\x00-\x1f\x7f]/g, '') });
+      return;
+    }
     if (s.ui.filterEditing) {
       if (key.escape) d({ type: 'filter/clear' });
       else if (key.return) d({ type: 'filter/end' });
@@ -409,7 +576,13 @@ export function App({ store, controller, color = true, size }: AppProps) {
       else if (input && !key.ctrl && !key.meta) d({ type: 'filter/set', text: s.ui.filter + input.replace(/[\x00-\x1f\x7f]/g, '') });
       return;
     }
-    const cmd: Command = resolveKey(input, key, s.ui.pane);
+    const cmd: Command = resolveKey(input, key, s.ui.pane, s.ui.logs.focus && s.ui.logs.tab === 'logs');
+    if (cmd.kind === 'logs') {
+      logsCommand(cmd, s);
+      lastKey.current = input;
+      return;
+    }
+    lastKey.current = input;
     const page = Math.max(1, layout.listRows - 1);
     switch (cmd.kind) {
       case 'quit':
@@ -476,15 +649,26 @@ export function App({ store, controller, color = true, size }: AppProps) {
   }
 
   let body: React.ReactNode;
-  if (state.ui.help) body = <Help rows={layout.listRows} width={cols} theme={theme} />;
+  if (state.ui.help) body = <Help rows={layout.listRows} width={cols} top={helpTop} theme={theme} />;
   else if (state.ui.confirm) body = <ConfirmBox state={state} rows={layout.listRows} width={cols} theme={theme} />;
-  else if (state.ui.pane === 'containers')
-    body = (
-      <Box flexDirection="row">
-        <ContainerList state={state} rows={layout.listRows} width={layout.listWidth} now={now} theme={theme} />
-        {layout.detailWidth > 0 ? <Details c={selectedContainer(state)} width={layout.detailWidth} rows={layout.listRows} now={now} theme={theme} /> : null}
-      </Box>
-    );
+  else if (state.ui.pane === 'containers') {
+    const main = <MainPanel state={state} session={session} width={panel.panelWidth} rows={panel.panelRows} side={panel.mode === 'side'} now={now} theme={theme} />;
+    const list = <ContainerList state={state} rows={panel.listRows} width={panel.listWidth} now={now} theme={theme} />;
+    body =
+      panel.mode === 'full' ? (
+        main
+      ) : panel.mode === 'side' ? (
+        <Box flexDirection="row" height={layout.listRows + 1}>
+          {list}
+          {main}
+        </Box>
+      ) : (
+        <Box flexDirection="column" height={layout.listRows + 1}>
+          {list}
+          {main}
+        </Box>
+      );
+  }
   else if (state.ui.pane === 'gpus' && state.gpu.enabled) body = <GpuPane state={state} rows={layout.listRows} width={cols} now={now} theme={theme} />;
   else body = <Placeholder pane={state.ui.pane} rows={layout.listRows} width={cols} theme={theme} />;
 

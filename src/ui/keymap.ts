@@ -34,12 +34,36 @@ export type Command =
   | { kind: 'toggle-stopped' }
   | { kind: 'enter' }
   | { kind: 'container'; action: 'start' | 'stop' | 'restart' | 'pause-toggle' | 'kill' | 'remove' }
+  | { kind: 'logs'; op: LogsOp; n?: number }
   | { kind: 'none' };
+
+export type LogsOp =
+  | 'focus'
+  | 'leave'
+  | 'full'
+  | 'tab'
+  | 'scroll'
+  | 'page'
+  | 'top'
+  | 'bottom'
+  | 'follow'
+  | 'timestamps'
+  | 'wrap'
+  | 'color'
+  | 'sideways'
+  | 'search'
+  | 'next'
+  | 'prev'
+  | 'only'
+  | 'except'
+  | 'save'
+  | 'save-whole'
+  | 'since';
 
 export interface KeyHelp {
   keys: string;
   what: string;
-  section: 'Global' | 'Lists' | 'Containers' | 'GPUs';
+  section: 'Global' | 'Lists' | 'Containers' | 'Logs (after Enter)' | 'GPUs';
 }
 
 /** Every key, for the help screen and the README. Keep in step with `resolveKey`. */
@@ -56,6 +80,19 @@ export const KEY_HELP: readonly KeyHelp[] = [
   { keys: 'K', what: 'kill (asks first)', section: 'Containers' },
   { keys: 'd', what: 'remove (asks first; a running one offers force)', section: 'Containers' },
   { keys: 'e', what: 'show / hide stopped containers', section: 'Containers' },
+  { keys: 'Enter', what: 'keys go to the log panel (Esc or q comes back)', section: 'Containers' },
+  { keys: 'm, +', what: 'log panel full screen and back', section: 'Containers' },
+  { keys: '[, ]', what: 'panel tab: Logs, Details', section: 'Containers' },
+  { keys: 'j, k, ↑, ↓, PgUp, PgDn', what: 'scroll (pauses following; a count of new lines shows)', section: 'Logs (after Enter)' },
+  { keys: 'g, G', what: 'oldest line / newest line and follow', section: 'Logs (after Enter)' },
+  { keys: 'f', what: 'follow again (stick to the newest line)', section: 'Logs (after Enter)' },
+  { keys: '0 1 2 3 4 5 6', what: 'since: last lines, 1m, 5m, 15m, 1h, 24h, everything', section: 'Logs (after Enter)' },
+  { keys: '/', what: 'search as you type (regex; capitals make it case-sensitive)', section: 'Logs (after Enter)' },
+  { keys: 'n, N', what: 'next / previous match, with a counter', section: 'Logs (after Enter)' },
+  { keys: '&, !', what: 'only matching lines / only lines not matching (again: all)', section: 'Logs (after Enter)' },
+  { keys: 't, w, c', what: 'timestamps, wrap, the containers\' colours: on / off', section: 'Logs (after Enter)' },
+  { keys: '←, →, h, l', what: 'scroll sideways (wrap off)', section: 'Logs (after Enter)' },
+  { keys: 's, S', what: 'save the buffer / the whole log from the engine to a file', section: 'Logs (after Enter)' },
   { keys: 'Enter', what: 'on a process: go to its container', section: 'GPUs' },
 ];
 
@@ -88,7 +125,62 @@ const CONTAINER_KEYS: Record<string, Command> = {
   e: { kind: 'toggle-stopped' },
 };
 
-export function resolveKey(input: string, key: KeyInfo, pane: PaneId): Command {
+const LOGS_KEYS: Record<string, Command> = {
+  j: { kind: 'logs', op: 'scroll', n: 1 },
+  k: { kind: 'logs', op: 'scroll', n: -1 },
+  g: { kind: 'logs', op: 'top' },
+  G: { kind: 'logs', op: 'bottom' },
+  f: { kind: 'logs', op: 'follow' },
+  t: { kind: 'logs', op: 'timestamps' },
+  w: { kind: 'logs', op: 'wrap' },
+  c: { kind: 'logs', op: 'color' },
+  h: { kind: 'logs', op: 'sideways', n: -1 },
+  l: { kind: 'logs', op: 'sideways', n: 1 },
+  '/': { kind: 'logs', op: 'search' },
+  n: { kind: 'logs', op: 'next' },
+  N: { kind: 'logs', op: 'prev' },
+  '&': { kind: 'logs', op: 'only' },
+  '!': { kind: 'logs', op: 'except' },
+  s: { kind: 'logs', op: 'save' },
+  S: { kind: 'logs', op: 'save-whole' },
+  m: { kind: 'logs', op: 'full' },
+  '+': { kind: 'logs', op: 'full' },
+  '[': { kind: 'logs', op: 'tab', n: -1 },
+  ']': { kind: 'logs', op: 'tab', n: 1 },
+  q: { kind: 'logs', op: 'leave' },
+  '?': { kind: 'help' },
+};
+
+/** Keys while the log panel has them (after Enter). */
+export function resolveLogsKey(input: string, key: KeyInfo): Command {
+  if (key.ctrl && input === 'c') return { kind: 'quit' };
+  if (key.ctrl && input === 'd') return { kind: 'logs', op: 'page', n: 1 };
+  if (key.ctrl && input === 'u') return { kind: 'logs', op: 'page', n: -1 };
+  if (key.escape) return { kind: 'logs', op: 'leave' };
+  if (key.upArrow) return { kind: 'logs', op: 'scroll', n: -1 };
+  if (key.downArrow) return { kind: 'logs', op: 'scroll', n: 1 };
+  if (key.leftArrow) return { kind: 'logs', op: 'sideways', n: -1 };
+  if (key.rightArrow) return { kind: 'logs', op: 'sideways', n: 1 };
+  if (key.pageUp) return { kind: 'logs', op: 'page', n: -1 };
+  if (key.pageDown) return { kind: 'logs', op: 'page', n: 1 };
+  if (key.home) return { kind: 'logs', op: 'top' };
+  if (key.end) return { kind: 'logs', op: 'bottom' };
+  if (key.ctrl || key.meta || key.return || key.tab) return { kind: 'none' };
+  if (/^[0-6]$/.test(input)) return { kind: 'logs', op: 'since', n: Number(input) };
+  if (Object.hasOwn(LOGS_KEYS, input)) return LOGS_KEYS[input]!;
+  return { kind: 'none' };
+}
+
+const CONTAINER_PANEL_KEYS: Record<string, Command> = {
+  m: { kind: 'logs', op: 'full' },
+  '+': { kind: 'logs', op: 'full' },
+  '[': { kind: 'logs', op: 'tab', n: -1 },
+  ']': { kind: 'logs', op: 'tab', n: 1 },
+};
+
+export function resolveKey(input: string, key: KeyInfo, pane: PaneId, logsFocus = false): Command {
+  if (logsFocus && pane === 'containers') return resolveLogsKey(input, key);
+  if (pane === 'containers' && key.return) return { kind: 'logs', op: 'focus' };
   if (key.ctrl && input === 'c') return { kind: 'quit' };
   if (key.ctrl && input === 'd') return { kind: 'move-page', direction: 1 };
   if (key.ctrl && input === 'u') return { kind: 'move-page', direction: -1 };
@@ -106,5 +198,6 @@ export function resolveKey(input: string, key: KeyInfo, pane: PaneId): Command {
   // Own keys only: a typed "constructor" must not find Object.prototype's.
   if (Object.hasOwn(GLOBAL_KEYS, input)) return GLOBAL_KEYS[input]!;
   if (pane === 'containers' && Object.hasOwn(CONTAINER_KEYS, input)) return CONTAINER_KEYS[input]!;
+  if (pane === 'containers' && Object.hasOwn(CONTAINER_PANEL_KEYS, input)) return CONTAINER_PANEL_KEYS[input]!;
   return { kind: 'none' };
 }

@@ -49,3 +49,28 @@ export function containerColumns(
   const ports = Math.max(0, rest - name - image);
   return { engine, name, image, gpu: g, vram, state, ports, created };
 }
+
+export interface PanelLayout {
+  mode: 'side' | 'stack' | 'full';
+  /** Container rows (without the table header); 0 when the panel is full screen. */
+  listRows: number;
+  listWidth: number;
+  /** Rows of the panel, its title and status rows included. */
+  panelRows: number;
+  panelWidth: number;
+}
+
+/**
+ * The Containers pane: the list and the main panel (logs, details). Wide terminals put them side
+ * by side; narrower ones put the list above, as tall as its rows need up to 40 %.
+ */
+export function panelLayout(cols: number, bodyRows: number, listCount: number, full: boolean): PanelLayout {
+  if (full) return { mode: 'full', listRows: 0, listWidth: cols, panelRows: bodyRows, panelWidth: cols };
+  if (cols >= 160) {
+    const listWidth = Math.max(80, Math.floor(cols * 0.5));
+    return { mode: 'side', listRows: bodyRows - 1, listWidth, panelRows: bodyRows, panelWidth: cols - listWidth - 1 };
+  }
+  const maxList = Math.max(3, Math.floor(bodyRows * 0.4));
+  const listRows = Math.min(maxList, Math.max(3, listCount));
+  return { mode: 'stack', listRows, listWidth: cols, panelRows: Math.max(3, bodyRows - listRows - 1), panelWidth: cols };
+}

@@ -150,8 +150,14 @@ describe('App', () => {
     const { stdin, lastFrame } = setup();
     await tick();
     await press(stdin, '?');
-    const f = lastFrame()!;
-    for (const k of ['stop, start, restart', 'pause / unpause', 'kill (asks first)', 'remove (asks first', 'show / hide stopped', 'quit', 'go to its container']) expect(f).toContain(k);
+    // The list is longer than the screen: read it page by page to the end.
+    let seen = lastFrame()!;
+    for (let i = 0; i < 5; i++) {
+      await press(stdin, '\x1b[6~');
+      seen += lastFrame()!;
+    }
+    for (const k of ['stop, start, restart', 'pause / unpause', 'kill (asks first)', 'remove (asks first', 'show / hide stopped', 'quit', 'search as you type', 'since: last lines', 'go to its container']) expect(seen).toContain(k);
+    expect(lastFrame()).toMatch(/scroll: \d+-(\d+) of \1\)/);
     await press(stdin, '\x1b');
     await new Promise((r) => setTimeout(r, 50));
     expect(lastFrame()).toContain('vla-train');

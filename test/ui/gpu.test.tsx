@@ -150,6 +150,9 @@ describe('GPUs on screen', () => {
     cleanup = r.unmount;
     r.stdin.write('?');
     await tick();
+    expect(r.lastFrame()).toContain('Keys — Esc or ? closes');
+    r.stdin.write('G');
+    await tick();
     expect(r.lastFrame()).toContain('go to its container');
     expect(r.lastFrame()!.split('\n')).toHaveLength(23);
   });

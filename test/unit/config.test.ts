@@ -12,7 +12,8 @@ describe('config', () => {
 
   it('reads every known key', () => {
     const cfg = parseConfig(
-      'hosts:\n  - unix:///a.sock\nreadOnly: true\nshowStopped: false\npodmanService: false\nresyncSeconds: 30\ngpu: false\nnvidiaSmi: /opt/bin/nvidia-smi\ngpuIntervalMs: 500\ngpuIdleMinutes: 60\n',
+      'hosts:\n  - unix:///a.sock\nreadOnly: true\nshowStopped: false\npodmanService: false\nresyncSeconds: 30\ngpu: false\nnvidiaSmi: /opt/bin/nvidia-smi\ngpuIntervalMs: 500\ngpuIdleMinutes: 60\n' +
+        'logTail: 50\nlogLines: 2000\nlogLineMax: 4096\nlogColor: false\nlogDir: /var/tmp/logs\n',
     );
     expect(cfg).toEqual({
       hosts: ['unix:///a.sock'],
@@ -24,6 +25,11 @@ describe('config', () => {
       nvidiaSmi: '/opt/bin/nvidia-smi',
       gpuIntervalMs: 500,
       gpuIdleMinutes: 60,
+      logTail: 50,
+      logLines: 2000,
+      logLineMax: 4096,
+      logColor: false,
+      logDir: '/var/tmp/logs',
     });
   });
 

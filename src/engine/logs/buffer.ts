@@ -1,7 +1,8 @@
 // The log ring buffer: bounded by lines and by bytes, O(1) append and eviction. Nothing grows
 // over days of chatty logs.
 
-export type LogStream = 'stdout' | 'stderr';
+/** `meta`: gantry's own lines in the log (stream ended, container restarted). */
+export type LogStream = 'stdout' | 'stderr' | 'meta';
 
 export interface LogLine {
   /** Monotonic across the buffer's life: survives eviction, so positions stay meaningful. */

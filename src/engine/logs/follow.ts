@@ -1,6 +1,9 @@
-// Follows a container's log stream: demultiplexed when it has no TTY, decoded as UTF-8, split into
-// lines, sanitised, and handed over in batches (every ~75 ms, never one render per chunk).
+// A container's log stream → lines: demultiplexed when it has no TTY, decoded as UTF-8, split into
+// lines, sanitised. `followLogs` hands lines over in batches (every ~75 ms, never one render per
+// chunk); `saveWholeLog` writes the engine's whole log to a file without holding it in memory.
 import type Docker from 'dockerode';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { Demuxer } from './demux.js';
 import { LineSplitter } from './lines.js';
 import { sanitizeLine, Utf8Stream } from './sanitize.js';
@@ -21,10 +24,99 @@ export interface FollowOptions {
   keepColor?: boolean;
   batchMs?: number;
   maxLineBytes?: number;
+  /**
+   * Resuming after a restart: lines stamped before `ts` are dropped, and at `ts` itself those in
+   * `texts` (already shown). Podman 4 stamps whole seconds, so a time alone cannot tell them apart.
+   */
+  after?: { ts: string; texts: string[] };
 }
 
 export interface Follow {
   cancel(): void;
+}
+
+/**
+ * An engine timestamp as a string that sorts by time: RFC 3339 with the fraction padded to 9
+ * digits (the engines trim trailing zeros, so raw strings do not sort).
+ */
+export function tsKey(ts: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/.exec(ts);
+  if (!m) return ts;
+  if (m[3] === 'Z') return `${m[1]}.${(m[2] ?? '').padEnd(9, '0').slice(0, 9)}Z`;
+  // An offset: go through Date (millisecond precision) to get UTC.
+  const d = new Date(ts);
+  if (Number.isNaN(d.getTime())) return ts;
+  const frac = (m[2] ?? '').padEnd(9, '0').slice(0, 9);
+  return `${d.toISOString().slice(0, 19)}.${frac}Z`;
+}
+
+/** Turns raw log-stream chunks into sanitised lines. */
+export class LogDecoder {
+  private readonly demux = new Demuxer();
+  private readonly sources: Record<'stdout' | 'stderr', { dec: Utf8Stream; split: LineSplitter }>;
+
+  constructor(
+    private readonly tty: boolean,
+    private readonly keepColor: boolean,
+    maxLineBytes = 64 * 1024,
+  ) {
+    this.sources = {
+      stdout: { dec: new Utf8Stream(), split: new LineSplitter(maxLineBytes, true) },
+      stderr: { dec: new Utf8Stream(), split: new LineSplitter(maxLineBytes, true) },
+    };
+  }
+
+  write(chunk: Buffer): FollowedLine[] {
+    const out: FollowedLine[] = [];
+    if (this.tty) this.add(out, 'stdout', this.sources.stdout.dec.write(chunk));
+    else for (const f of this.demux.write(chunk)) this.add(out, f.stream, this.sources[f.stream].dec.write(f.data));
+    return out;
+  }
+
+  end(): FollowedLine[] {
+    const out: FollowedLine[] = [];
+    this.add(out, 'stdout', this.sources.stdout.dec.end(), true);
+    this.add(out, 'stderr', this.sources.stderr.dec.end(), true);
+    return out;
+  }
+
+  private add(out: FollowedLine[], which: 'stdout' | 'stderr', text: string, final = false): void {
+    const src = this.sources[which];
+    const lines = src.split.write(text);
+    if (final) lines.push(...src.split.flush());
+    for (const l of lines) {
+      const line: FollowedLine = { stream: which, text: sanitizeLine(l.text, { keepColor: this.keepColor }) };
+      if (l.cut > 0) line.text += ` … [cut ${l.cut} characters]`;
+      if (l.ts) line.ts = l.ts;
+      out.push(line);
+    }
+  }
+}
+
+interface Dialer {
+  dial(opts: object, cb: (err: unknown, data: unknown) => void): void;
+}
+
+/** GET /containers/{id}/logs as a stream, followed or not (dockerode buffers a non-followed log whole). */
+function openLogStream(
+  container: Docker.Container,
+  q: { follow: boolean; tail: number | 'all'; since?: number },
+): Promise<NodeJS.ReadableStream> {
+  const modem = (container as unknown as { modem: Dialer }).modem;
+  const options: Record<string, unknown> = { follow: q.follow, stdout: true, stderr: true, timestamps: true, tail: q.tail === 'all' ? 'all' : q.tail };
+  if (q.since !== undefined) options.since = q.since;
+  return new Promise((resolve, reject) => {
+    modem.dial(
+      {
+        path: `/containers/${container.id}/logs?`,
+        method: 'GET',
+        isStream: true,
+        statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+        options,
+      },
+      (err, data) => (err ? reject(err) : resolve(data as NodeJS.ReadableStream)),
+    );
+  });
 }
 
 export function followLogs(
@@ -38,48 +130,53 @@ export function followLogs(
   let batch: FollowedLine[] = [];
   let timer: NodeJS.Timeout | undefined;
   const batchMs = opts.batchMs ?? 75;
-  const maxLine = opts.maxLineBytes ?? 64 * 1024;
-  const sources = {
-    stdout: { dec: new Utf8Stream(), split: new LineSplitter(maxLine, true) },
-    stderr: { dec: new Utf8Stream(), split: new LineSplitter(maxLine, true) },
-  };
+  const decoder = new LogDecoder(opts.tty, opts.keepColor ?? false, opts.maxLineBytes ?? 64 * 1024);
+  let after = opts.after !== undefined ? tsKey(opts.after.ts) : undefined;
+  const seenAtAfter = new Map<string, number>();
+  for (const t of opts.after?.texts ?? []) seenAtAfter.set(t, (seenAtAfter.get(t) ?? 0) + 1);
   const flush = () => {
     timer = undefined;
     if (cancelled || batch.length === 0) return;
     const out = batch;
     batch = [];
+    // stdout and stderr are copied by the engine side by side: within a batch, put them in time order.
+    let sorted = true;
+    for (let i = 1; i < out.length && sorted; i++) if ((out[i]!.ts ?? '') < (out[i - 1]!.ts ?? '')) sorted = false;
+    if (!sorted) {
+      const keyed = out.map((l, i) => ({ l, i, k: l.ts ? tsKey(l.ts) : '' }));
+      keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.i - b.i));
+      onLines(keyed.map((x) => x.l));
+      return;
+    }
     onLines(out);
   };
-  const add = (which: LogStream, text: string, final = false) => {
-    const src = sources[which];
-    const lines = [...src.split.write(text), ...(final ? src.split.flush() : [])];
+  const take = (lines: FollowedLine[]) => {
     for (const l of lines) {
-      const line: FollowedLine = { stream: which, text: sanitizeLine(l.text, { keepColor: opts.keepColor ?? false }) };
-      if (l.cut > 0) line.text += ` … [cut ${l.cut} characters]`;
-      if (l.ts) line.ts = l.ts;
-      batch.push(line);
+      if (after !== undefined && l.ts !== undefined) {
+        // Resuming: skip what was already shown; the first newer line ends the check.
+        const k = tsKey(l.ts);
+        if (k < after) continue;
+        if (k === after) {
+          const n = seenAtAfter.get(l.text) ?? 0;
+          if (n > 0) {
+            seenAtAfter.set(l.text, n - 1);
+            continue;
+          }
+        } else after = undefined;
+      }
+      batch.push(l);
     }
     if (batch.length > 0 && !timer) timer = setTimeout(flush, batchMs);
   };
-  const demux = new Demuxer();
   const finish = (reason: string) => {
     if (cancelled) return;
-    add('stdout', sources.stdout.dec.end(), true);
-    add('stderr', sources.stderr.dec.end(), true);
+    take(decoder.end());
     clearTimeout(timer);
     flush();
     cancelled = true;
     onEnd(reason);
   };
-  const logOpts = {
-    follow: true as const,
-    stdout: true,
-    stderr: true,
-    timestamps: true,
-    tail: opts.tail === 'all' ? 'all' : opts.tail,
-    ...(opts.since !== undefined ? { since: opts.since } : {}),
-  };
-  (container.logs(logOpts as Docker.ContainerLogsOptions & { follow: true }) as Promise<NodeJS.ReadableStream>).then(
+  openLogStream(container, { follow: true, tail: opts.tail, ...(opts.since !== undefined ? { since: opts.since } : {}) }).then(
     (s) => {
       if (cancelled) {
         (s as unknown as { destroy?: () => void }).destroy?.();
@@ -87,9 +184,7 @@ export function followLogs(
       }
       stream = s;
       s.on('data', (chunk: Buffer) => {
-        if (cancelled) return;
-        if (opts.tty) add('stdout', sources.stdout.dec.write(chunk));
-        else for (const f of demux.write(chunk)) add(f.stream, sources[f.stream].dec.write(f.data));
+        if (!cancelled) take(decoder.write(chunk));
       });
       s.on('end', () => finish('the log stream ended (the container stopped, or the engine closed it)'));
       s.on('error', (e: unknown) => finish(`the log stream failed: ${explainActionError(e)}`));
@@ -103,4 +198,37 @@ export function followLogs(
       (stream as unknown as { destroy?: () => void } | undefined)?.destroy?.();
     },
   };
+}
+
+/** One line of a saved log: the engine's timestamp, the stream when it is stderr, the text (no colour). */
+export function savedLine(l: { ts?: string; stream: LogStream; text: string }): string {
+  // eslint-disable-next-line no-control-regex
+  const text = l.text.replace(/\x1b\[[\d;:]*m/g, '');
+  const tag = l.stream === 'stderr' ? '[stderr] ' : l.stream === 'meta' ? '[gantry] ' : '';
+  return `${l.ts ? `${l.ts} ` : ''}${tag}${text}\n`;
+}
+
+/**
+ * Writes the container's whole log, as the engine has it, to `path` (sanitised, no colour), a
+ * chunk at a time. Resolves with the number of lines written.
+ */
+export async function saveWholeLog(container: Docker.Container, tty: boolean, path: string): Promise<number> {
+  const stream = await openLogStream(container, { follow: false, tail: 'all' });
+  const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+  await once(out, 'open');
+  const decoder = new LogDecoder(tty, false);
+  let count = 0;
+  const write = async (lines: FollowedLine[]) => {
+    if (lines.length === 0) return;
+    count += lines.length;
+    if (!out.write(lines.map(savedLine).join(''))) await once(out, 'drain');
+  };
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) await write(decoder.write(chunk));
+    await write(decoder.end());
+  } finally {
+    out.end();
+    await once(out, 'close');
+  }
+  return count;
 }

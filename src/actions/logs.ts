@@ -1,0 +1,296 @@
+// The log panel's engine side: follows the selected container's log into a LogSession, switches
+// when the selection settles, resumes after a restart or an engine reconnect, applies the search,
+// and saves. The screen reads the session; everything it changes goes through the store.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Engine } from '../engine/engine.js';
+import { explainActionError } from '../engine/errors.js';
+import type { Container } from '../engine/models.js';
+import { followLogs, saveWholeLog, savedLine, tsKey, type Follow } from '../engine/logs/follow.js';
+import { compileQuery } from '../engine/logs/search.js';
+import { LogSession } from '../store/logs.js';
+import { selectedContainer, SINCE, type Action, type AppState } from '../store/state.js';
+import type { Store } from '../store/store.js';
+import { crashLogDir } from '../terminal.js';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+
+export interface LogsOptions {
+  tail: number;
+  maxLines: number;
+  maxLineBytes: number;
+  /** Where saved logs go; '' for the default. */
+  dir: string;
+  /** ms the selection must rest before the panel switches containers. */
+  settleMs?: number;
+  /** ms between redraws while lines stream in. */
+  tickMs?: number;
+}
+
+export function logsDir(dir: string): string {
+  return dir || join(crashLogDir(), 'logs');
+}
+
+/** A file name from a container name: safe characters only, and the time. */
+export function logFileName(name: string, now = new Date()): string {
+  const safe = name.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^\.+/, '_').slice(0, 80) || 'container';
+  const stamp = now.toISOString().replace(/[:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${safe}-${stamp}.log`;
+}
+
+/** The texts of the last lines stamped `ts` (what a resumed stream must not repeat). */
+function linesAt(session: LogSession, ts: string): string[] {
+  const k = tsKey(ts);
+  const out: string[] = [];
+  for (let i = session.buffer.length - 1; i >= 0; i--) {
+    const l = session.buffer.at(i)!;
+    if (l.stream === 'meta') continue;
+    if (!l.ts || tsKey(l.ts) !== k) break;
+    out.push(l.text);
+  }
+  return out;
+}
+
+export class LogsController {
+  session: LogSession | undefined;
+  private follow: Follow | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private switchTimer: NodeJS.Timeout | undefined;
+  private tickTimer: NodeJS.Timeout | undefined;
+  private resumeTimer: NodeJS.Timeout | undefined;
+  private shownVersion = -1;
+  private query = '';
+  private since = 0;
+  private tty = false;
+  private openedAt = 0;
+  private linesSinceOpen = 0;
+  private retryMs = 1000;
+  private seenDown = false;
+
+  constructor(
+    private readonly store: Store<AppState, Action>,
+    private readonly engines: ReadonlyMap<string, Engine>,
+    private readonly opts: LogsOptions,
+  ) {}
+
+  start(): void {
+    this.unsubscribe = this.store.subscribe(() => this.onState());
+    this.onState();
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    clearTimeout(this.switchTimer);
+    clearTimeout(this.tickTimer);
+    clearTimeout(this.resumeTimer);
+    this.follow?.cancel();
+    this.follow = undefined;
+  }
+
+  /** The panel is on screen: lines arriving now are worth a redraw. */
+  private visible(s: AppState): boolean {
+    return s.ui.pane === 'containers' && s.ui.logs.tab === 'logs' && !s.ui.help && !s.ui.confirm;
+  }
+
+  private onState(): void {
+    const s = this.store.getState();
+    const c = selectedContainer(s);
+    const key = c?.key;
+    if (key !== this.session?.key) {
+      // j held down crosses many containers: open a stream only where the selection rests.
+      clearTimeout(this.switchTimer);
+      if (!this.session) this.switchTo(c);
+      else this.switchTimer = setTimeout(() => this.switchTo(selectedContainer(this.store.getState())), this.opts.settleMs ?? 150);
+    }
+    const ui = s.ui.logs;
+    if (this.session && ui.query !== this.query) {
+      this.query = ui.query;
+      this.applyQuery();
+    }
+    if (this.session && c && ui.since !== this.since) {
+      this.since = ui.since;
+      this.open(c, false);
+    }
+    if (this.session && c && key === this.session.key) this.maybeResume(s, c);
+  }
+
+  private applyQuery(): void {
+    const q = this.query ? compileQuery(this.query) : undefined;
+    this.session?.setQuery(q?.re);
+    this.tick();
+  }
+
+  private switchTo(c: Container | undefined): void {
+    this.follow?.cancel();
+    this.follow = undefined;
+    clearTimeout(this.resumeTimer);
+    const s = this.store.getState();
+    if (!c) {
+      this.session = undefined;
+      this.tick();
+      return;
+    }
+    this.session = new LogSession(c.key, `${c.engineId}/${c.name}`, { maxLines: this.opts.maxLines, maxLineBytes: this.opts.maxLineBytes });
+    this.query = s.ui.logs.query;
+    this.since = s.ui.logs.since;
+    if (this.query) this.applyQuery();
+    // A new container starts at its newest line.
+    this.store.dispatch({ type: 'logs/set', patch: { follow: true, anchor: undefined, hscroll: 0, hit: undefined } });
+    this.retryMs = 1000;
+    this.open(c, false);
+  }
+
+  /** (Re)opens the stream. `resume`: after a restart, continue after the last line shown. */
+  private open(c: Container, resume: boolean): void {
+    const session = this.session;
+    const engine = this.engines.get(c.engineId);
+    if (!session || !engine) return;
+    this.follow?.cancel();
+    this.follow = undefined;
+    if (!resume) {
+      session.buffer.clear();
+      session.lastTs = undefined;
+      session.append([]);
+    }
+    session.setState('loading', resume ? 'following again…' : 'loading…');
+    this.tick();
+    const since = SINCE[this.since] ?? SINCE[0]!;
+    this.openedAt = Date.now();
+    this.linesSinceOpen = 0;
+    this.seenDown = false;
+    const handle = engine.docker.getContainer(c.id);
+    handle.inspect().then(
+      (info) => {
+        if (this.session !== session) return;
+        this.tty = info.Config?.Tty === true;
+        let tail: number | 'all' = since.seconds !== undefined || since.all ? 'all' : this.opts.tail;
+        let sinceSec = since.seconds !== undefined ? Math.floor(Date.now() / 1000) - since.seconds : undefined;
+        const after = resume && session.lastTs ? { ts: session.lastTs, texts: linesAt(session, session.lastTs) } : undefined;
+        if (after) {
+          // Everything after the last line shown (the engine's `since` has whole seconds).
+          tail = 'all';
+          sinceSec = Math.floor(new Date(after.ts).getTime() / 1000);
+        }
+        session.setState('live', info.State?.Running ? 'following' : `${info.State?.Status ?? 'stopped'}`);
+        this.follow = followLogs(
+          handle,
+          {
+            tty: this.tty,
+            tail,
+            keepColor: true,
+            maxLineBytes: this.opts.maxLineBytes,
+            ...(sinceSec !== undefined ? { since: sinceSec } : {}),
+            ...(after ? { after } : {}),
+          },
+          (lines) => {
+            if (this.session !== session) return;
+            this.linesSinceOpen += lines.length;
+            session.append(lines);
+            this.tick();
+          },
+          (reason) => {
+            if (this.session !== session) return;
+            this.follow = undefined;
+            this.ended(c, reason);
+          },
+        );
+      },
+      (e: unknown) => {
+        if (this.session !== session) return;
+        session.setState('error', `cannot read its logs: ${explainActionError(e)}`);
+        session.note(`— cannot read the log: ${explainActionError(e)} —`);
+        this.tick();
+      },
+    );
+  }
+
+  private ended(c: Container, reason: string): void {
+    const session = this.session!;
+    const now = this.store.getState().containers[c.engineId]?.find((x) => x.key === c.key);
+    const engine = this.store.getState().engines.find((e) => e.id === c.engineId);
+    let text: string;
+    if (!now) text = 'the container was removed';
+    else if (engine?.status === 'down') text = `the engine went away (${engine.error ?? 'connection lost'}); it resumes when the engine is back`;
+    else if (now.state !== 'running' && now.state !== 'paused') text = `the container is ${now.state === 'exited' ? `exited${now.exitCode !== undefined ? ` (${now.exitCode})` : ''}` : now.state}; it resumes when it starts again`;
+    else text = reason;
+    // A quick end with nothing new (the stream of a container still stopping) backs off.
+    if (Date.now() - this.openedAt < 1500 && this.linesSinceOpen === 0) this.retryMs = Math.min(30_000, this.retryMs * 2);
+    else this.retryMs = 1000;
+    session.setState('ended', text);
+    session.note(`— end of stream: ${text} —`);
+    this.tick();
+    this.maybeResume(this.store.getState(), now);
+  }
+
+  /** An ended stream whose container runs again (restart, engine back) is followed again. */
+  private maybeResume(s: AppState, c: Container | undefined): void {
+    const session = this.session;
+    if (!session || session.state !== 'ended' || !c || this.follow || this.resumeTimer) return;
+    const engine = s.engines.find((e) => e.id === c.engineId);
+    if (engine?.status === 'down' || c.state !== 'running') {
+      this.seenDown = true;
+      return;
+    }
+    const wait = this.seenDown ? 0 : Math.max(0, this.openedAt + this.retryMs - Date.now());
+    this.resumeTimer = setTimeout(() => {
+      this.resumeTimer = undefined;
+      const st = this.store.getState();
+      const cur = selectedContainer(st);
+      if (this.session !== session || !cur || cur.key !== session.key || cur.state !== 'running' || this.follow) return;
+      session.note('— the container is running again: following —');
+      this.open(cur, true);
+    }, wait);
+    this.resumeTimer.unref?.();
+  }
+
+  /** Redraw soon (at most every tickMs), when the panel is on screen and something changed. */
+  private tick(): void {
+    if (this.tickTimer) return;
+    this.tickTimer = setTimeout(() => {
+      this.tickTimer = undefined;
+      const s = this.store.getState();
+      const v = this.session?.version ?? -1;
+      if (!this.visible(s) || v === this.shownVersion) return;
+      this.shownVersion = v;
+      this.store.dispatch({ type: 'logs/tick' });
+    }, this.opts.tickMs ?? 100);
+    this.tickTimer.unref?.();
+  }
+
+  /** s: the buffer as shown to a file. S (whole): the engine's whole log. Leaves a message either way. */
+  async save(whole: boolean): Promise<void> {
+    const session = this.session;
+    const d = this.store.dispatch;
+    if (!session) {
+      d({ type: 'message', level: 'info', text: 'no container selected: nothing to save' });
+      return;
+    }
+    const dir = logsDir(this.opts.dir);
+    const path = join(dir, logFileName(session.title.replace('/', '-')));
+    try {
+      mkdirSync(dir, { recursive: true });
+      if (whole) {
+        const key = session.key;
+        const engineId = key.slice(0, key.indexOf('/'));
+        const engine = this.engines.get(engineId);
+        if (!engine) throw new Error('its engine is not connected');
+        d({ type: 'message', level: 'info', text: `saving the whole log of ${session.title}…` });
+        const n = await saveWholeLog(engine.docker.getContainer(key.slice(key.indexOf('/') + 1)), this.tty, path);
+        d({ type: 'message', level: 'ok', text: `saved the whole log (${n} lines) to ${path}` });
+        return;
+      }
+      const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+      await once(out, 'open');
+      const b = session.buffer;
+      for (let i = 0; i < b.length; i += 1000) {
+        if (!out.write(b.slice(i, 1000).map(savedLine).join(''))) await once(out, 'drain');
+      }
+      out.end();
+      await once(out, 'close');
+      const dropped = b.dropped > 0 ? ` (the oldest ${b.dropped} lines had left the buffer; S saves the whole log)` : '';
+      d({ type: 'message', level: 'ok', text: `saved ${b.length} lines to ${path}${dropped}` });
+    } catch (e) {
+      d({ type: 'message', level: 'error', text: `could not save the log to ${path}: ${explainActionError(e)}` });
+    }
+  }
+}

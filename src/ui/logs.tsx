@@ -1,0 +1,178 @@
+// The log panel: the selected container's log, following or paused, with search highlights, the
+// & filters, timestamps, wrap and sideways scrolling. It draws exactly `rows` rows.
+import React from 'react';
+import { Text } from 'ink';
+import type { LogLine } from '../engine/logs/buffer.js';
+import { compileQuery, matchRanges } from '../engine/logs/search.js';
+import { logWindow, type LogSession, type WindowRow } from '../store/logs.js';
+import { SINCE, type LogsUi } from '../store/state.js';
+import { colRange, hasEsc, sliceSgr, stripSgr } from './ansi.js';
+import { printable, truncate } from './format.js';
+import type { Theme } from './theme.js';
+
+export const TS_WIDTH = 19;
+
+/** "11-22 14:03:07.123 ": the engine's timestamp in local time, to the millisecond. */
+export function shortTs(ts: string | undefined): string {
+  if (!ts) return ' '.repeat(TS_WIDTH);
+  const d = new Date(ts);
+  if (Number.isNaN(d.getTime())) return ' '.repeat(TS_WIDTH);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)} `;
+}
+
+export interface LogPanelProps {
+  session: LogSession | undefined;
+  ui: LogsUi;
+  rows: number;
+  width: number;
+  focused: boolean;
+  theme: Theme;
+}
+
+/** The panel's status words: following / paused with new lines / ended, and the settings in force. */
+export function panelStatus(session: LogSession, ui: LogsUi, below: number): string {
+  const parts: string[] = [];
+  if (session.state !== 'live') parts.push(session.stateText);
+  else if (ui.follow) parts.push(session.stateText === 'following' ? 'following' : session.stateText);
+  else parts.push(below > 0 ? `PAUSED · ${below} new line${below === 1 ? '' : 's'} below (G resumes)` : 'PAUSED (G resumes)');
+  const since = SINCE[ui.since];
+  if (since && ui.since !== 0) parts.push(`since ${since.label}`);
+  if (ui.wrap) parts.push('wrap');
+  if (ui.hscroll > 0) parts.push(`→${ui.hscroll}`);
+  if (!ui.color) parts.push('no colour');
+  return parts.join(' · ');
+}
+
+function searchStatus(session: LogSession, ui: LogsUi): { text: string; error: boolean } | undefined {
+  if (!ui.query) return undefined;
+  const q = compileQuery(ui.query);
+  if (q.error) return { text: q.error, error: true };
+  const total = session.hits.length;
+  let pos = '';
+  if (ui.hit !== undefined && total > 0) {
+    const i = session.hits.floorIndex(ui.hit);
+    if (i >= 0 && session.hits.at(i) === ui.hit) pos = `${i + 1}/`;
+  }
+  const mode = ui.filter === 'only' ? ' · & only matching' : ui.filter === 'except' ? ' · !& only not matching' : '';
+  return { text: `/${ui.query}  ${pos}${total} match${total === 1 ? '' : 'es'}${mode}`, error: false };
+}
+
+function Row({ row, ui, re, current, theme }: { row: WindowRow; ui: LogsUi; re: RegExp | undefined; current: boolean; theme: Theme }) {
+  const line: LogLine = row.line;
+  const gutter =
+    line.stream === 'stderr' ? <Text color={theme.error ?? undefined}>▌</Text> : line.stream === 'meta' ? <Text color={theme.dim}>·</Text> : <Text> </Text>;
+  const ts = ui.timestamps ? <Text color={theme.dim}>{row.first ? shortTs(line.ts) : ' '.repeat(TS_WIDTH)}</Text> : null;
+  const textWidth = row.width;
+  // Room for the cut markers.
+  const left = row.cutLeft ? 1 : 0;
+  const right = row.cutRight ? 1 : 0;
+  const start = row.startCol + left;
+  const w = Math.max(0, textWidth - left - right);
+  const plain = stripSgr(line.text);
+  const ranges = re && line.stream !== 'meta' ? matchRanges(re, plain) : [];
+  let body: React.ReactNode;
+  if (line.stream === 'meta') body = <Text color={theme.dim}>{truncate(plain, textWidth)}</Text>;
+  else if (ranges.length > 0) {
+    const { si, ei } = colRange(plain, start, w);
+    const parts: React.ReactNode[] = [];
+    let at = si;
+    let k = 0;
+    for (const [a, b] of ranges) {
+      const s0 = Math.max(a, si);
+      const e0 = Math.min(b, ei);
+      if (e0 <= s0) continue;
+      if (s0 > at) parts.push(plain.slice(at, s0));
+      parts.push(
+        <Text key={k++} inverse={!current || !theme.color} bold={current} color={current && theme.color ? 'black' : undefined} backgroundColor={current && theme.color ? 'yellow' : undefined}>
+          {plain.slice(s0, e0)}
+        </Text>,
+      );
+      at = e0;
+    }
+    if (at < ei) parts.push(plain.slice(at, ei));
+    body = <Text>{parts}</Text>;
+  } else if (ui.color && theme.color && hasEsc(line.text)) body = <Text>{sliceSgr(line.text, start, w)}</Text>;
+  else {
+    const { si, ei } = colRange(plain, start, w);
+    body = <Text color={line.stream === 'stderr' && theme.color ? 'redBright' : undefined}>{plain.slice(si, ei)}</Text>;
+  }
+  return (
+    <Text wrap="truncate">
+      {gutter}
+      {ts}
+      {row.cutLeft ? <Text color={theme.dim}>…</Text> : null}
+      {body}
+      {row.cutRight ? <Text color={theme.dim}>…</Text> : null}
+    </Text>
+  );
+}
+
+export function LogPanel({ session, ui, rows, width, focused, theme }: LogPanelProps) {
+  const title = (
+    <Text wrap="truncate">
+      <Text bold inverse={focused} color={focused ? undefined : theme.accent}>
+        {' Logs '}
+      </Text>
+      <Text color={theme.dim}>{' Details  ([ ] switch)'}</Text>
+      {session ? <Text bold>{`  ${printable(session.title)}`}</Text> : null}
+    </Text>
+  );
+  if (!session) {
+    return (
+      <>
+        {title}
+        <Text color={theme.dim}> no container selected</Text>
+      </>
+    );
+  }
+  const editing = ui.searchEditing;
+  const search = searchStatus(session, ui);
+  // Title, then the lines, then the status row (and the search row while typing).
+  const bodyRows = Math.max(1, rows - 2 - (editing ? 1 : 0));
+  const re = ui.query ? compileQuery(ui.query).re : undefined;
+  const win = logWindow(session, {
+    follow: ui.follow,
+    ...(ui.anchor !== undefined ? { anchor: ui.anchor } : {}),
+    mode: re ? ui.filter : 'none',
+    wrap: ui.wrap,
+    width: width - 1,
+    rows: bodyRows,
+    hscroll: ui.wrap ? 0 : ui.hscroll,
+    tsWidth: ui.timestamps ? TS_WIDTH : 0,
+  });
+  const empty =
+    win.rows.length === 0
+      ? session.state === 'loading'
+        ? 'loading…'
+        : re && ui.filter !== 'none'
+          ? `no line ${ui.filter === 'only' ? 'matches' : 'is without'} /${ui.query}/ (& or ! again shows all lines)`
+          : session.state === 'live'
+            ? 'no log lines yet: waiting for output (0 shows the last lines, 6 the whole log)'
+            : `no log lines (${session.stateText})`
+      : undefined;
+  const status = panelStatus(session, ui, win.below);
+  const statusColor = !ui.follow ? theme.warn : session.state === 'ended' || session.state === 'error' ? theme.dim : theme.ok;
+  const out: React.ReactNode[] = [];
+  if (empty) out.push(<Text key="empty" color={theme.dim}>{` ${empty}`}</Text>);
+  win.rows.forEach((r, i) => out.push(<Row key={`r${i}`} row={r} ui={ui} re={re} current={r.line.seq === ui.hit} theme={theme} />));
+  for (let i = out.length; i < bodyRows; i++) out.push(<Text key={`p${i}`}> </Text>);
+  return (
+    <>
+      {title}
+      {out}
+      <Text wrap="truncate">
+        <Text color={statusColor}>{` ${status}`}</Text>
+        {search && !editing ? <Text color={search.error ? theme.error : theme.accent}>{`   ${search.text}`}</Text> : null}
+      </Text>
+      {editing ? (
+        <Text wrap="truncate">
+          <Text color={theme.accent}>{' /'}</Text>
+          {ui.query}█
+          <Text color={search?.error ? theme.error : theme.dim}>{search ? (search.error ? `   ${search.text}` : `   ${session.hits.length} matches`) : ''}</Text>
+          <Text color={theme.dim}>{'   (Enter keep · Esc clear)'}</Text>
+        </Text>
+      ) : null}
+    </>
+  );
+}

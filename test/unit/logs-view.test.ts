@@ -1,0 +1,152 @@
+// The log panel's model: the search index kept up to date as lines arrive and leave, the window
+// of lines a panel shows (following, paused, filtered, wrapped), and column arithmetic.
+import { describe, expect, it } from 'vitest';
+import { centreOn, LogSession, logWindow, scrollAnchor, type WindowRequest } from '../../src/store/logs.js';
+import { compileQuery } from '../../src/engine/logs/search.js';
+import { colRange, sliceSgr, stripSgr, wrapStarts } from '../../src/ui/ansi.js';
+import { savedLine, tsKey } from '../../src/engine/logs/follow.js';
+import { logFileName } from '../../src/actions/logs.js';
+
+const lines = (n: number, f = (i: number) => `line ${i}`) => Array.from({ length: n }, (_, i) => ({ stream: 'stdout' as const, text: f(i) }));
+const req = (over: Partial<WindowRequest> = {}): WindowRequest => ({ follow: true, mode: 'none', wrap: false, width: 20, rows: 5, hscroll: 0, tsWidth: 0, ...over });
+const texts = (s: LogSession, r: WindowRequest) => logWindow(s, r).rows.map((x) => x.line.text);
+
+describe('LogSession', () => {
+  it('indexes matches as lines arrive and forgets them when they leave the buffer', () => {
+    const s = new LogSession('d/x', 'd/x', { maxLines: 10 });
+    s.setQuery(compileQuery('err').re);
+    s.append(lines(8, (i) => (i % 3 === 0 ? `err ${i}` : `ok ${i}`)));
+    expect(s.hits.toArray()).toEqual([0, 3, 6]);
+    s.append(lines(6, (i) => (i % 2 === 0 ? `ERR late ${i}` : 'fine')));
+    // 14 lines pushed into 10: seqs 0-3 are gone, and so are their hits.
+    expect(s.buffer.firstSeq).toBe(4);
+    expect(s.hits.toArray()).toEqual([6, 8, 10, 12]);
+    expect(s.misses.toArray()).toEqual([4, 5, 7, 9, 11, 13]);
+  });
+
+  it('re-indexes the whole buffer when the query changes, and ignores its own notes', () => {
+    const s = new LogSession('d/x', 'd/x');
+    s.append(lines(5));
+    s.note('end of stream: line 99');
+    s.setQuery(compileQuery('line [13]').re);
+    expect(s.hits.toArray()).toEqual([1, 3]);
+    s.setQuery(undefined);
+    expect(s.hits.length).toBe(0);
+  });
+
+  it('searches the text without its colour codes', () => {
+    const s = new LogSession('d/x', 'd/x');
+    s.setQuery(compileQuery('green done').re);
+    s.append([{ stream: 'stdout', text: '\x1b[32mgreen\x1b[0m done' }]);
+    expect(s.hits.length).toBe(1);
+  });
+});
+
+describe('logWindow', () => {
+  it('shows the newest lines while following and says how many are below while paused', () => {
+    const s = new LogSession('d/x', 'd/x');
+    s.append(lines(50));
+    expect(texts(s, req())).toEqual(['line 45', 'line 46', 'line 47', 'line 48', 'line 49']);
+    const anchor = scrollAnchor(s, 'none', undefined, -10)!;
+    const w = logWindow(s, req({ follow: false, anchor }));
+    expect(w.rows.map((r) => r.line.text)).toEqual(['line 35', 'line 36', 'line 37', 'line 38', 'line 39']);
+    expect(w.below).toBe(10);
+    // New lines arrive while paused: the window stays, the count grows.
+    s.append(lines(3, (i) => `new ${i}`));
+    const w2 = logWindow(s, req({ follow: false, anchor }));
+    expect(w2.rows[4]!.line.text).toBe('line 39');
+    expect(w2.below).toBe(13);
+  });
+
+  it('fills downwards at the top of the log', () => {
+    const s = new LogSession('d/x', 'd/x');
+    s.append(lines(50));
+    expect(texts(s, req({ follow: false, anchor: 0 }))).toEqual(['line 0', 'line 1', 'line 2', 'line 3', 'line 4']);
+  });
+
+  it('keeps a paused window on the oldest line left when its anchor was evicted', () => {
+    const s = new LogSession('d/x', 'd/x', { maxLines: 20 });
+    s.append(lines(20));
+    const anchor = 3;
+    s.append(lines(10, (i) => `more ${i}`));
+    expect(texts(s, req({ follow: false, anchor }))[0]).toBe('line 10');
+  });
+
+  it('shows only matching lines with &, only the others with !&', () => {
+    const s = new LogSession('d/x', 'd/x');
+    s.setQuery(compileQuery('7').re);
+    s.append(lines(30));
+    expect(texts(s, req({ mode: 'only' }))).toEqual(['line 7', 'line 17', 'line 27']);
+    expect(texts(s, req({ mode: 'except' }))).toEqual(['line 24', 'line 25', 'line 26', 'line 28', 'line 29']);
+  });
+
+  it('wraps long lines into rows and shows the last rows of a line taller than the room', () => {
+    const s = new LogSession('d/x', 'd/x');
+    s.append([{ stream: 'stdout', text: 'a'.repeat(45) }, { stream: 'stdout', text: 'short' }]);
+    const w = logWindow(s, req({ wrap: true, width: 20, rows: 3 }));
+    expect(w.rows.map((r) => [r.startCol, r.first])).toEqual([
+      [20, false],
+      [40, false],
+      [0, true],
+    ]);
+  });
+
+  it('marks lines cut on the right, and on the left once scrolled sideways', () => {
+    const s = new LogSession('d/x', 'd/x');
+    s.append([{ stream: 'stdout', text: 'x'.repeat(100) }, { stream: 'stdout', text: 'tiny' }]);
+    const [long, tiny] = logWindow(s, req({ width: 20, hscroll: 8 })).rows;
+    expect([long!.cutLeft, long!.cutRight, long!.startCol]).toEqual([true, true, 8]);
+    expect([tiny!.cutLeft, tiny!.cutRight]).toEqual([true, false]);
+  });
+
+  it('centres a search hit', () => {
+    const s = new LogSession('d/x', 'd/x');
+    s.append(lines(100));
+    expect(centreOn(s, 'none', 40, 10)).toBe(45);
+    expect(centreOn(s, 'none', 98, 10)).toBe(99);
+  });
+});
+
+describe('columns', () => {
+  it('cuts by display width and never splits a wide character', () => {
+    expect(colRange('abcdef', 2, 3)).toEqual({ si: 2, ei: 5 });
+    const cjk = '日本語のログ';
+    // Column 1 is the right half of 日 and column 4 the left half of 語: neither is split.
+    const r = colRange(cjk, 1, 4);
+    expect(cjk.slice(r.si, r.ei)).toBe('本');
+    const r2 = colRange(cjk, 2, 4);
+    expect(cjk.slice(r2.si, r2.ei)).toBe('本語');
+    expect(wrapStarts('日本語のログ', 5)).toEqual([0, 4, 8]);
+  });
+
+  it('keeps colour codes across a sideways cut and resets at the end', () => {
+    const t = '\x1b[31mred text\x1b[0m and plain';
+    const out = sliceSgr(t, 4, 8);
+    expect(stripSgr(out)).toBe('text and');
+    expect(out.startsWith('\x1b[31m')).toBe(true);
+    expect(out.endsWith('\x1b[0m')).toBe(true);
+  });
+});
+
+describe('resuming and saving', () => {
+  it('orders engine timestamps whatever their precision', () => {
+    expect(tsKey('2026-11-22T13:40:06Z') < tsKey('2026-11-22T13:40:06.5Z')).toBe(true);
+    expect(tsKey('2026-11-22T13:40:06.000000001Z') > tsKey('2026-11-22T13:40:06Z')).toBe(true);
+    expect(tsKey('2026-11-22T13:40:06.1Z')).toBe(tsKey('2026-11-22T13:40:06.100000000Z'));
+    expect(tsKey('2026-11-22T15:40:06.25+02:00')).toBe(tsKey('2026-11-22T13:40:06.25Z'));
+  });
+
+  it('saves lines with their time and stream, without colour codes', () => {
+    expect(savedLine({ ts: '2026-11-22T13:40:06Z', stream: 'stderr', text: '\x1b[31mboom\x1b[0m' })).toBe('2026-11-22T13:40:06Z [stderr] boom\n');
+    expect(savedLine({ stream: 'stdout', text: 'x' })).toBe('x\n');
+  });
+
+  it('names saved files safely after the container', () => {
+    const at = new Date('2026-11-22T13:40:06.123Z');
+    expect(logFileName('docker-vla/train', at)).toBe('docker-vla_train-2026-11-22T134006Z.log');
+    const evil = logFileName('../../etc/passwd', at);
+    expect(evil).not.toContain('/');
+    expect(evil.startsWith('.')).toBe(false);
+    expect(evil).toMatch(/etc_passwd-2026-11-22T134006Z\.log$/);
+  });
+});
