@@ -6,13 +6,12 @@ import { join } from 'node:path';
 import type { Engine } from '../engine/engine.js';
 import { explainActionError } from '../engine/errors.js';
 import type { Container } from '../engine/models.js';
-import { followLogs, saveWholeLog, savedLine, tsKey, type Follow } from '../engine/logs/follow.js';
+import { createLogFile, followLogs, saveWholeLog, savedLine, tsKey, type Follow } from '../engine/logs/follow.js';
 import { compileQuery } from '../engine/logs/search.js';
 import { LogSession } from '../store/logs.js';
 import { selectedContainer, SINCE, type Action, type AppState } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import { crashLogDir } from '../terminal.js';
-import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 
 export interface LogsOptions {
@@ -31,11 +30,11 @@ export function logsDir(dir: string): string {
   return dir || join(crashLogDir(), 'logs');
 }
 
-/** A file name from a container name: safe characters only, and the time. */
+/** A file name (without .log) from a container name: safe characters only, and the time. */
 export function logFileName(name: string, now = new Date()): string {
   const safe = name.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^\.+/, '_').slice(0, 80) || 'container';
   const stamp = now.toISOString().replace(/[:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `${safe}-${stamp}.log`;
+  return `${safe}-${stamp}`;
 }
 
 /** The texts of the last lines stamped `ts` (what a resumed stream must not repeat). */
@@ -124,7 +123,13 @@ export class LogsController {
     this.follow?.cancel();
     this.follow = undefined;
     clearTimeout(this.resumeTimer);
+    this.resumeTimer = undefined;
     const s = this.store.getState();
+    const old = this.session;
+    if (old && !Object.values(s.containers).some((list) => list.some((x) => x.key === old.key))) {
+      // The container whose log was on screen is gone: say so, or the switch looks like a glitch.
+      this.store.dispatch({ type: 'message', level: 'info', text: `${old.title} was removed${c ? `: showing the log of ${c.engineId}/${c.name}` : ''}` });
+    }
     if (!c) {
       this.session = undefined;
       this.tick();
@@ -266,21 +271,22 @@ export class LogsController {
       return;
     }
     const dir = logsDir(this.opts.dir);
-    const path = join(dir, logFileName(session.title.replace('/', '-')));
+    let path = dir;
     try {
       mkdirSync(dir, { recursive: true });
+      const file = await createLogFile(dir, logFileName(session.title.replace('/', '-')));
+      path = file.path;
+      const out = file.out;
       if (whole) {
         const key = session.key;
         const engineId = key.slice(0, key.indexOf('/'));
         const engine = this.engines.get(engineId);
         if (!engine) throw new Error('its engine is not connected');
         d({ type: 'message', level: 'info', text: `saving the whole log of ${session.title}…` });
-        const n = await saveWholeLog(engine.docker.getContainer(key.slice(key.indexOf('/') + 1)), this.tty, path);
+        const n = await saveWholeLog(engine.docker.getContainer(key.slice(key.indexOf('/') + 1)), this.tty, out);
         d({ type: 'message', level: 'ok', text: `saved the whole log (${n} lines) to ${path}` });
         return;
       }
-      const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
-      await once(out, 'open');
       const b = session.buffer;
       for (let i = 0; i < b.length; i += 1000) {
         if (!out.write(b.slice(i, 1000).map(savedLine).join(''))) await once(out, 'drain');

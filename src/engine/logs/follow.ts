@@ -2,7 +2,8 @@
 // lines, sanitised. `followLogs` hands lines over in batches (every ~75 ms, never one render per
 // chunk); `saveWholeLog` writes the engine's whole log to a file without holding it in memory.
 import type Docker from 'dockerode';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { Demuxer } from './demux.js';
 import { LineSplitter } from './lines.js';
@@ -208,14 +209,25 @@ export function savedLine(l: { ts?: string; stream: LogStream; text: string }): 
   return `${l.ts ? `${l.ts} ` : ''}${tag}${text}\n`;
 }
 
+/** Creates `dir/base.log` for writing, or `base-2.log`, `base-3.log`, … when it exists: never overwrites. */
+export async function createLogFile(dir: string, base: string): Promise<{ path: string; out: WriteStream }> {
+  for (let n = 1; ; n++) {
+    const path = join(dir, `${base}${n === 1 ? '' : `-${n}`}.log`);
+    const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+    try {
+      await once(out, 'open');
+      return { path, out };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 100) throw e;
+    }
+  }
+}
+
 /**
- * Writes the container's whole log, as the engine has it, to `path` (sanitised, no colour), a
- * chunk at a time. Resolves with the number of lines written.
+ * Writes the container's whole log, as the engine has it, to `out` (sanitised, no colour), a
+ * chunk at a time, and closes it. Resolves with the number of lines written.
  */
-export async function saveWholeLog(container: Docker.Container, tty: boolean, path: string): Promise<number> {
-  const stream = await openLogStream(container, { follow: false, tail: 'all' });
-  const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
-  await once(out, 'open');
+export async function saveWholeLog(container: Docker.Container, tty: boolean, out: WriteStream): Promise<number> {
   const decoder = new LogDecoder(tty, false);
   let count = 0;
   const write = async (lines: FollowedLine[]) => {
@@ -224,6 +236,7 @@ export async function saveWholeLog(container: Docker.Container, tty: boolean, pa
     if (!out.write(lines.map(savedLine).join(''))) await once(out, 'drain');
   };
   try {
+    const stream = await openLogStream(container, { follow: false, tail: 'all' });
     for await (const chunk of stream as AsyncIterable<Buffer>) await write(decoder.write(chunk));
     await write(decoder.end());
   } finally {

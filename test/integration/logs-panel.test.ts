@@ -1,0 +1,197 @@
+// The log panel's engine side against the real engines: it follows the selected container,
+// resumes after a restart with nothing repeated and nothing lost, honours the since keys, reports
+// a removed container, saves the buffer and the whole log, and comes back after the engine does.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { discoverEngines, type DiscoveryResult } from '../../src/engine/discovery.js';
+import type { Engine } from '../../src/engine/engine.js';
+import { EngineWatcher } from '../../src/store/sources.js';
+import { createStore, type Store } from '../../src/store/store.js';
+import { initialState, reducer, type Action, type AppState } from '../../src/store/state.js';
+import { LogsController } from '../../src/actions/logs.js';
+import { enginesOrSkip, enginesScript, removeTestContainers, RUN_LABEL, runContainer, uniqueName, waitUntil, type TestEngine } from '../helpers/engines.js';
+
+const engines = enginesOrSkip('log panel tests (test/integration/logs-panel.test.ts)');
+const tmp = mkdtempSync(join(tmpdir(), 'gantry-logs-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+interface Rig {
+  store: Store<AppState, Action>;
+  logs: LogsController;
+  stop(): void;
+}
+
+function rig(engine: Engine, dir = tmp): Rig {
+  const store = createStore<AppState, Action>(reducer, initialState());
+  store.dispatch({ type: 'engines/set', engines: [{ id: engine.id, kind: engine.kind, label: engine.label, endpoint: engine.url, status: 'connecting' }] });
+  const w = new EngineWatcher(engine, store, { backoffMs: [200, 1000] });
+  const logs = new LogsController(store, new Map([[engine.id, engine]]), { tail: 200, maxLines: 10_000, maxLineBytes: 65_536, dir, settleMs: 20, tickMs: 20 });
+  logs.start();
+  w.start();
+  return {
+    store,
+    logs,
+    stop() {
+      logs.stop();
+      w.stop();
+    },
+  };
+}
+
+/** Selects the container (once the watcher lists it) and waits for its log to open. */
+async function show(r: Rig, name: string): Promise<void> {
+  await waitUntil(() => Object.values(r.store.getState().containers).flat().some((c) => c.name === name), 15_000, `${name} listed`);
+  const c = Object.values(r.store.getState().containers).flat().find((x) => x.name === name)!;
+  r.store.dispatch({ type: 'select', key: c.key });
+  await waitUntil(() => r.logs.session?.key === c.key, 5000, 'the session to switch');
+}
+
+const texts = (r: Rig, stream?: string) => {
+  const b = r.logs.session!.buffer;
+  return b.slice(0, b.length).filter((l) => !stream || l.stream === stream).map((l) => l.text);
+};
+
+// A container that numbers its runs (the count survives a restart in its filesystem) and its lines.
+const COUNTER = ['sh', '-c', 'n=$(cat /tmp/run 2>/dev/null || echo 0); n=$((n+1)); echo $n > /tmp/run; i=0; while true; do i=$((i+1)); echo "run $n line $i"; echo "run $n err $i" >&2; sleep 0.1; done'];
+
+describe.skipIf(!engines).each(engines ?? [])('$kind log panel', (te: TestEngine) => {
+  let d: DiscoveryResult;
+  let engine: Engine;
+  let r: Rig | undefined;
+
+  beforeAll(async () => {
+    d = await discoverEngines({ env: {}, home: tmp, hosts: [te.url], podmanService: false });
+    engine = d.engines[0]!;
+  });
+  afterEach(() => r?.stop());
+  afterAll(async () => {
+    d?.shutdown();
+    await removeTestContainers(te);
+  });
+
+  it('follows across a restart: every line of both runs once, in order, stdout and stderr apart', async () => {
+    const name = uniqueName('lp-restart');
+    const c = await runContainer(te, { name, cmd: COUNTER });
+    r = rig(engine);
+    await show(r, name);
+    await waitUntil(() => texts(r!).includes('run 1 line 10'), 15_000, 'ten lines of run 1');
+    await c.restart({ t: 1 });
+    await waitUntil(() => texts(r!).includes('run 2 line 15'), 25_000, 'fifteen lines of run 2');
+    for (const run of [1, 2]) {
+      const got = texts(r, 'stdout')
+        .filter((t) => t.startsWith(`run ${run} line `))
+        .map((t) => Number(t.split(' ')[3]));
+      // 1, 2, 3, … with no gap and no repeat.
+      expect(got.slice(0, 10)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+      expect(new Set(got).size).toBe(got.length);
+      for (let i = 1; i < got.length; i++) expect(got[i]).toBe(got[i - 1]! + 1);
+    }
+    expect(texts(r, 'stderr')).toContain('run 2 err 3');
+    expect(texts(r, 'stderr').every((t) => t.includes(' err '))).toBe(true);
+  });
+
+  it('opens with the last lines (tail), and the whole log with the since key 6', async () => {
+    const name = uniqueName('lp-since');
+    await runContainer(te, { name, cmd: ['sh', '-c', 'seq 1 500; sleep 100000'] });
+    r = rig(engine);
+    await show(r, name);
+    await waitUntil(() => texts(r!).includes('500'), 15_000, 'the tail');
+    expect(texts(r)).toHaveLength(200);
+    expect(texts(r)[0]).toBe('301');
+    r.store.dispatch({ type: 'logs/set', patch: { since: 6 } });
+    await waitUntil(() => texts(r!).length === 500, 15_000, 'the whole log');
+    expect(texts(r)[0]).toBe('1');
+    // Since 1m: everything printed in the last minute (all of it here).
+    r.store.dispatch({ type: 'logs/set', patch: { since: 1 } });
+    await waitUntil(() => texts(r!).length === 500 && r!.logs.session!.state === 'live', 15_000, 'the last minute');
+  });
+
+  it('says so when the container is removed while its log is shown', async () => {
+    const name = uniqueName('lp-rm');
+    const c = await runContainer(te, { name, cmd: ['sh', '-c', 'while true; do echo tick; sleep 0.2; done'] });
+    r = rig(engine);
+    await show(r, name);
+    await waitUntil(() => texts(r!).includes('tick'), 15_000, 'a tick');
+    const session = r.logs.session!;
+    await c.remove({ force: true });
+    await waitUntil(() => /was removed/.test(r!.store.getState().ui.message?.text ?? ''), 15_000, 'the removal said');
+    expect(r.store.getState().ui.message!.text).toContain(`${engine.id}/${name} was removed`);
+    // Its stream is closed, not left running.
+    expect(r.logs.session).not.toBe(session);
+  });
+
+  it('saves the buffer and the whole log to files and names them', async () => {
+    const name = uniqueName('lp-save');
+    await runContainer(te, { name, cmd: ['sh', '-c', 'seq 1 300; echo "to-stderr" >&2; printf "\\033]52;c;ZXZpbA==\\007tail\\n"; sleep 100000'] });
+    const dir = join(tmp, `save-${te.kind}`);
+    r = rig(engine, dir);
+    await show(r, name);
+    await waitUntil(() => texts(r!).includes('tail'), 15_000, 'the log');
+    await r.logs.save(false);
+    let m = r.store.getState().ui.message!;
+    expect(m.level).toBe('ok');
+    const path = /to (\/\S+\.log)/.exec(m.text)![1]!;
+    expect(path.startsWith(dir)).toBe(true);
+    const saved = readFileSync(path, 'utf8').trim().split('\n');
+    // The buffer holds the last 200 lines (the tail): 103 … 300, the stderr line, "tail".
+    expect(saved).toHaveLength(200);
+    expect(saved[0]).toMatch(/^\d{4}-\d\d-\d\dT\S+ 103$/);
+    expect(saved).toContainEqual(expect.stringMatching(/ \[stderr\] to-stderr$/));
+    await r.logs.save(true);
+    m = r.store.getState().ui.message!;
+    expect(m.text).toMatch(/saved the whole log \(302 lines\)/);
+    const whole = readFileSync(/to (\/\S+\.log)/.exec(m.text)![1]!, 'utf8');
+    expect(whole.split('\n').filter(Boolean)).toHaveLength(302);
+    // Saved files are sanitised too: no clipboard write survives.
+    expect(whole).not.toContain('\x1b');
+    // (The engines copy stdout and stderr side by side: their relative order is not the program's.)
+    expect(whole).toMatch(/Z tail\n/);
+  });
+});
+
+describe.skipIf(!engines)('a log whose engine goes away', () => {
+  afterEach(() => {
+    try {
+      enginesScript('start-docker');
+    } catch {
+      /* already running */
+    }
+  });
+
+  it('ends with the reason and follows again when docker and the container are back', async () => {
+    const te = engines![0]!;
+    const d = await discoverEngines({ env: {}, home: tmp, hosts: [te.url], podmanService: false });
+    const engine = d.engines[0]!;
+    const name = uniqueName('lp-engine');
+    // Restarted by dockerd when it comes back.
+    const c = await te.docker.createContainer({
+      name,
+      Image: te.image,
+      Cmd: ['sh', '-c', 'while true; do echo "alive $(date +%s%N)"; sleep 0.2; done'],
+      Labels: { [RUN_LABEL]: String(process.pid) },
+      HostConfig: { NetworkMode: 'none', RestartPolicy: { Name: 'always' } },
+    });
+    await c.start();
+    const r = rig(engine);
+    try {
+      await show(r, name);
+      await waitUntil(() => texts(r).some((t) => t.startsWith('alive')), 15_000, 'a line');
+      const session = r.logs.session!;
+      enginesScript('stop-docker');
+      await waitUntil(() => session.state === 'ended', 20_000, 'the stream to end');
+      const before = texts(r).filter((t) => t.startsWith('alive')).length;
+      enginesScript('start-docker');
+      await waitUntil(() => texts(r).filter((t) => t.startsWith('alive')).length > before + 3, 60_000, 'new lines after docker is back');
+      const notes = session.buffer.slice(0, session.buffer.length).filter((l) => l.stream === 'meta').map((l) => l.text);
+      expect(notes.some((n) => /end of stream/.test(n))).toBe(true);
+      expect(notes.some((n) => /running again: following/.test(n))).toBe(true);
+      expect(r.logs.session).toBe(session);
+    } finally {
+      r.stop();
+      d.shutdown();
+      await removeTestContainers(te).catch(() => undefined);
+    }
+  });
+});
