@@ -3,6 +3,7 @@
 // and saves. The screen reads the session; everything it changes goes through the store.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { homedir } from 'node:os';
 import type { Engine } from '../engine/engine.js';
 import { explainActionError } from '../engine/errors.js';
 import type { Container } from '../engine/models.js';
@@ -33,7 +34,7 @@ export function logsDir(dir: string): string {
 /** A file name (without .log) from a container name: safe characters only, and the time. */
 export function logFileName(name: string, now = new Date()): string {
   const safe = name.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^\.+/, '_').slice(0, 80) || 'container';
-  const stamp = now.toISOString().replace(/[:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\.\d+Z$/, '');
   return `${safe}-${stamp}`;
 }
 
@@ -48,6 +49,12 @@ function linesAt(session: LogSession, ts: string): string[] {
     out.push(l.text);
   }
   return out;
+}
+
+/** A path as a person types it: the home folder as ~. */
+function tilde(path: string): string {
+  const home = homedir();
+  return home && home !== '/' && path.startsWith(`${home}/`) ? `~${path.slice(home.length)}` : path;
 }
 
 export class LogsController {
@@ -284,7 +291,7 @@ export class LogsController {
         if (!engine) throw new Error('its engine is not connected');
         d({ type: 'message', level: 'info', text: `saving the whole log of ${session.title}…` });
         const n = await saveWholeLog(engine.docker.getContainer(key.slice(key.indexOf('/') + 1)), this.tty, out);
-        d({ type: 'message', level: 'ok', text: `saved the whole log (${n} lines) to ${path}` });
+        d({ type: 'message', level: 'ok', text: `saved the whole log (${n} lines) to ${tilde(path)}` });
         return;
       }
       const b = session.buffer;
@@ -294,7 +301,7 @@ export class LogsController {
       out.end();
       await once(out, 'close');
       const dropped = b.dropped > 0 ? ` (the oldest ${b.dropped} lines had left the buffer; S saves the whole log)` : '';
-      d({ type: 'message', level: 'ok', text: `saved ${b.length} lines to ${path}${dropped}` });
+      d({ type: 'message', level: 'ok', text: `saved ${b.length} lines to ${tilde(path)}${dropped}` });
     } catch (e) {
       d({ type: 'message', level: 'error', text: `could not save the log to ${path}: ${explainActionError(e)}` });
     }

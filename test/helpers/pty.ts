@@ -28,6 +28,8 @@ export const KEY = {
   DOWN: '\x1b[B',
   PGDN: '\x1b[6~',
   PGUP: '\x1b[5~',
+  RIGHT: '\x1b[C',
+  LEFT: '\x1b[D',
 } as const;
 
 export interface PtyOptions {
@@ -92,6 +94,27 @@ export class PtySession {
 
   async screen(): Promise<string> {
     return (await this.lines()).join('\n');
+  }
+
+  /**
+   * Every place `text` is drawn on screen, with how: inverse video, bold, and the background
+   * colour (-1 for the default) of its first cell.
+   */
+  async styled(text: string): Promise<{ row: number; col: number; inverse: boolean; bold: boolean; bg: number }[]> {
+    await this.writes;
+    const buf = this.term.buffer.active;
+    const out: { row: number; col: number; inverse: boolean; bold: boolean; bg: number }[] = [];
+    for (let r = 0; r < this.term.rows; r++) {
+      const line = buf.getLine(buf.viewportY + r);
+      if (!line) continue;
+      const str = line.translateToString(false);
+      for (let at = str.indexOf(text); at >= 0; at = str.indexOf(text, at + 1)) {
+        const cell = line.getCell(at);
+        if (!cell) continue;
+        out.push({ row: r, col: at, inverse: cell.isInverse() !== 0, bold: cell.isBold() !== 0, bg: cell.isBgDefault() ? -1 : cell.getBgColor() });
+      }
+    }
+    return out;
   }
 
   /** Whether the program has the terminal in its alternate screen. */

@@ -133,6 +133,7 @@ describe.skipIf(!engines).each(engines ?? [])('$kind log panel', (te: TestEngine
     let m = r.store.getState().ui.message!;
     expect(m.level).toBe('ok');
     const path = /to (\/\S+\.log)/.exec(m.text)![1]!;
+    expect(path).toMatch(/-\d{8}-\d{6}(-\d+)?\.log$/);
     expect(path.startsWith(dir)).toBe(true);
     const saved = readFileSync(path, 'utf8').trim().split('\n');
     // The buffer holds the last 200 lines (the tail): 103 … 300, the stderr line, "tail".

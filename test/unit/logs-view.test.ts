@@ -143,10 +143,10 @@ describe('resuming and saving', () => {
 
   it('names saved files safely after the container', () => {
     const at = new Date('2026-11-22T13:40:06.123Z');
-    expect(logFileName('docker-vla/train', at)).toBe('docker-vla_train-2026-11-22T134006Z');
+    expect(logFileName('docker-vla/train', at)).toBe('docker-vla_train-20261122-134006');
     const evil = logFileName('../../etc/passwd', at);
     expect(evil).not.toContain('/');
     expect(evil.startsWith('.')).toBe(false);
-    expect(evil).toMatch(/etc_passwd-2026-11-22T134006Z$/);
+    expect(evil).toMatch(/etc_passwd-20261122-134006$/);
   });
 });
