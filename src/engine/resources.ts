@@ -1051,8 +1051,9 @@ function countWords(items: readonly PruneItem[]): string {
 export function describePreview(p: PrunePreview): string {
   const notes = p.refused.map((r) => r.reason);
   if (p.items.length === 0) {
-    const what = p.choice.length ? listWords(p.choice.map((c) => CATEGORY_WORDS[c])) : 'anything';
-    return [`Nothing to remove: no ${what} to prune.`, ...notes].join(' ');
+    if (p.choice.length === 0) return 'Nothing to remove: nothing was chosen to prune.';
+    const what = p.choice.filter((c) => !p.refused.some((r) => r.item.category === c)).map((c) => CATEGORY_WORDS[c]);
+    return [`Nothing to remove${what.length ? `: no ${listWords(what)} to prune` : ''}.`, ...notes].join(' ');
   }
   const unknown = p.items.some((i) => !i.bytesKnown) ? ' at least' : '';
   return [`Would remove ${countWords(p.items)}, freeing${unknown} ${formatBytes(p.bytes)}.`, ...notes].join(' ');
