@@ -2,7 +2,9 @@
 // Fills Docker with 30 containers (20 running and printing a line a second, 10 exited), then runs
 // each tool in a pseudo-terminal and measures: time to the first paint of the container list,
 // CPU % and resident memory over an idle period, and key-press-to-screen latency (move the
-// selection). Prints a table with ratios and writes JSON to bench-results.json.
+// selection); then a log flood (a container printing as fast as it can, its log on screen: key
+// latency, age of the newest line on screen, memory over time) and 1,000 containers (key latency).
+// Prints tables with ratios and writes JSON to bench-results.json.
 import Docker from 'dockerode';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,6 +16,8 @@ const FAKE_SMI = `${ROOT}test/helpers/fake-nvidia-smi`;
 const KEYS = Number(process.env.BENCH_KEYS ?? 40);
 const LAZYDOCKER = process.env.LAZYDOCKER ?? `${ROOT}../shared/bin/lazydocker`;
 const TICK = 100; // USER_HZ on Linux
+const FLOOD_S = Number(process.env.BENCH_FLOOD_S ?? 300);
+const MANY = Number(process.env.BENCH_MANY ?? 1000);
 
 function sh(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
@@ -81,6 +85,94 @@ async function measure(label: string, start: () => PtySession, painted: (screen:
   return { firstPaintMs, idleCpuPct, rssMiB: rssMax / 1024, keyP50Ms: pct(lat, 50), keyP95Ms: pct(lat, 95) };
 }
 
+const hostUptime = () => Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+
+interface FloodResult {
+  keyP50Ms?: number;
+  keyP95Ms?: number;
+  lagP50Ms: number;
+  lagP95Ms: number;
+  rssFirstMinMiB: number;
+  rssLastMinMiB: number;
+  rssMaxMiB: number;
+  cpuPct: number;
+  lines: number;
+}
+
+/**
+ * A container printing as fast as it can while its log is on screen. Every line carries the
+ * host's uptime when it was printed, so the newest line on screen says how old it is.
+ */
+async function flood(label: string, s: PtySession, keys: boolean): Promise<FloodResult> {
+  process.stderr.write(`bench: ${label}: log flood for ${FLOOD_S} s… `);
+  const pid = programPid(s);
+  const c0 = cpuTicks(pid);
+  const t0 = performance.now();
+  const rss: { t: number; kib: number }[] = [];
+  const lag: number[] = [];
+  const lat: number[] = [];
+  const end = Date.now() + FLOOD_S * 1000;
+  let n = 0;
+  while (Date.now() < end) {
+    n++;
+    rss.push({ t: performance.now() - t0, kib: rssKiB(pid) });
+    const screen = await s.screen();
+    const now = hostUptime();
+    const marks = [...screen.matchAll(/^.?\s*(\d+\.\d\d) \d+ flood/gm)].map((m) => Number(m[1]));
+    if (marks.length) lag.push((now - Math.max(...marks)) * 1000);
+    if (keys && n % 2 === 0) {
+      // A key that changes the screen in a known way: ? opens the help, ? closes it.
+      for (const want of [true, false]) {
+        const t = performance.now();
+        s.type('?');
+        await s.waitFor((scr) => scr.includes('Keys — Esc') === want, 5000, 1).catch(() => undefined);
+        lat.push(performance.now() - t);
+      }
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  const cpuPct = (((cpuTicks(pid) - c0) / TICK) * 1000 * 100) / (performance.now() - t0);
+  const minute = (from: number, to: number) => {
+    const xs = rss.filter((r) => r.t >= from && r.t < to).map((r) => r.kib);
+    return xs.length ? Math.max(...xs) / 1024 : NaN;
+  };
+  const span = performance.now() - t0;
+  const out: FloodResult = {
+    lagP50Ms: pct(lag, 50),
+    lagP95Ms: pct(lag, 95),
+    rssFirstMinMiB: minute(0, Math.min(60_000, span / 2)),
+    rssLastMinMiB: minute(Math.max(span - 60_000, span / 2), Infinity),
+    rssMaxMiB: Math.max(...rss.map((r) => r.kib)) / 1024,
+    cpuPct,
+    lines: lag.length,
+  };
+  if (keys) {
+    out.keyP50Ms = pct(lat, 50);
+    out.keyP95Ms = pct(lat, 95);
+  }
+  process.stderr.write(`lag p95 ${out.lagP95Ms.toFixed(0)} ms, RSS ${out.rssFirstMinMiB.toFixed(0)} → ${out.rssLastMinMiB.toFixed(0)} MiB\n`);
+  return out;
+}
+
+/** Key → screen latency (move the selection) with MANY containers listed. */
+async function manyKeys(s: PtySession, painted: (scr: string) => boolean): Promise<{ firstPaintMs: number; keyP50Ms: number; keyP95Ms: number }> {
+  const t0 = performance.now();
+  await s.waitFor(painted, 60_000, 5);
+  const firstPaintMs = performance.now() - t0;
+  await new Promise((r) => setTimeout(r, 2000));
+  const lat: number[] = [];
+  for (let i = 0; i < KEYS; i++) {
+    const before = await s.screen();
+    const t = performance.now();
+    s.type(i % 20 < 10 ? 'j' : 'k');
+    await s.waitFor((scr) => scr !== before, 5000, 1).catch(() => undefined);
+    lat.push(performance.now() - t);
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  await s.dispose();
+  return { firstPaintMs, keyP50Ms: pct(lat, 50), keyP95Ms: pct(lat, 95) };
+}
+
 async function main() {
   const envOut = sh('bash', [`${ROOT}scripts/engines.sh`, 'start']);
   const dsock = /GANTRY_TEST_DOCKER_SOCK=(\S+)/.exec(envOut)![1]!;
@@ -136,6 +228,53 @@ async function main() {
   } else {
     process.stderr.write(`bench: no lazydocker at ${LAZYDOCKER} (set LAZYDOCKER): gantry only\n`);
   }
+  // The log flood: one container printing as fast as it can, its log on screen.
+  for (const n of names) await docker.getContainer(n).remove({ force: true }).catch(() => undefined);
+  await docker.getContainer('aaa-flood').remove({ force: true }).catch(() => undefined);
+  const fc = await docker.createContainer({
+    name: 'aaa-flood',
+    Image: 'busybox:latest',
+    Cmd: ['awk', 'BEGIN { while (1) { getline u < "/proc/uptime"; close("/proc/uptime"); split(u, f, " "); for (i = 0; i < 200; i++) print f[1], i, "flood line: the quick brown fox jumps over the lazy dog 0123456789" } }'],
+    HostConfig: { NetworkMode: 'none' },
+  });
+  await fc.start();
+  const floods: Record<string, FloodResult> = {};
+  {
+    const s = PtySession.gantry(['--host', `unix://${dsock}`, '--no-gpu'], { cols: 160, rows: 45 });
+    await s.waitFor(/\d+ flood line/, 30_000, 5);
+    floods.gantry = await flood('gantry', s, true);
+    await s.dispose();
+  }
+  if (existsSync(LAZYDOCKER)) {
+    const s = new PtySession(LAZYDOCKER, [], { cols: 160, rows: 45, env: { DOCKER_HOST: `unix://${dsock}` } });
+    await s.waitFor(/\d+ flood line/, 30_000, 5).catch(() => undefined);
+    floods.lazydocker = await flood('lazydocker', s, false);
+    await s.dispose();
+  }
+  await fc.remove({ force: true });
+
+  // Many containers: created, not started (the list is what is measured).
+  let many: Record<string, { firstPaintMs: number; keyP50Ms: number; keyP95Ms: number }> = {};
+  if (MANY > 0) {
+    process.stderr.write(`bench: creating ${MANY} containers… `);
+    const manyNames: string[] = [];
+    for (let i = 0; i < MANY; i += 20) {
+      await Promise.all(
+        Array.from({ length: Math.min(20, MANY - i) }, (_, k) => {
+          const name = `bench-many-${String(i + k).padStart(4, '0')}`;
+          manyNames.push(name);
+          return docker.createContainer({ name, Image: 'busybox:latest', Cmd: ['true'], HostConfig: { NetworkMode: 'none' } });
+        }),
+      );
+    }
+    process.stderr.write('measuring… ');
+    const paintedMany = (scr: string) => /bench-many-0\d{3}/.test(scr);
+    many.gantry = await manyKeys(PtySession.gantry(['--host', `unix://${dsock}`, '--no-gpu'], { cols: 160, rows: 45 }), paintedMany);
+    if (existsSync(LAZYDOCKER)) many.lazydocker = await manyKeys(new PtySession(LAZYDOCKER, [], { cols: 160, rows: 45, env: { DOCKER_HOST: `unix://${dsock}` } }), paintedMany);
+    process.stderr.write('removing… ');
+    for (let i = 0; i < manyNames.length; i += 20) await Promise.all(manyNames.slice(i, i + 20).map((n) => docker.getContainer(n).remove({ force: true }).catch(() => undefined)));
+    process.stderr.write('done\n');
+  }
   sh('bash', [`${ROOT}scripts/engines.sh`, 'stop']);
 
   const g = results.gantry!;
@@ -162,8 +301,36 @@ async function main() {
     '',
     `GPU polling at 1 s (nvidia-smi stand-in, loop mode), gantry's own CPU over ${GPU_S} s: ${withGpu.toFixed(2)} % with, ${withoutGpu.toFixed(2)} % without (--no-gpu): ${(withGpu - withoutGpu).toFixed(2)} points (target about 0.1 %)`,
   );
+  const fg = floods.gantry!;
+  const fl = floods.lazydocker;
+  const f2 = (v: number | undefined, unit: string) => (v === undefined || Number.isNaN(v) ? '-' : `${fmt(v)} ${unit}`);
+  lines.push(
+    '',
+    `Log flood (${FLOOD_S} s, one container printing as fast as it can, its log on screen):`,
+    `| measure | gantry | lazydocker | target |`,
+    `| --- | --- | --- | --- |`,
+    `| key → screen p50 / p95 (? help) | ${f2(fg.keyP50Ms, 'ms')} / ${f2(fg.keyP95Ms, 'ms')} | - | ≤ 100 ms |`,
+    `| newest line on screen, age p50 / p95 | ${f2(fg.lagP50Ms, 'ms')} / ${f2(fg.lagP95Ms, 'ms')} | ${fl ? `${f2(fl.lagP50Ms, 'ms')} / ${f2(fl.lagP95Ms, 'ms')}` : '-'} | ≤ 200 ms |`,
+    `| resident memory, first minute → last minute (max) | ${f2(fg.rssFirstMinMiB, 'MiB')} → ${f2(fg.rssLastMinMiB, 'MiB')} (${f2(fg.rssMaxMiB, 'MiB')}) | ${fl ? `${f2(fl.rssFirstMinMiB, 'MiB')} → ${f2(fl.rssLastMinMiB, 'MiB')} (${f2(fl.rssMaxMiB, 'MiB')})` : '-'} | flat |`,
+    `| CPU | ${f2(fg.cpuPct, '%')} | ${fl ? f2(fl.cpuPct, '%') : '-'} | |`,
+  );
+  if (many.gantry) {
+    const mg = many.gantry;
+    const ml = many.lazydocker;
+    lines.push(
+      '',
+      `${MANY} containers:`,
+      `| measure | gantry | lazydocker | target |`,
+      `| --- | --- | --- | --- |`,
+      `| first paint | ${fmt(mg.firstPaintMs)} ms | ${ml ? `${fmt(ml.firstPaintMs)} ms` : '-'} | |`,
+      `| key → screen p50 / p95 | ${fmt(mg.keyP50Ms)} / ${fmt(mg.keyP95Ms)} ms | ${ml ? `${fmt(ml.keyP50Ms)} / ${fmt(ml.keyP95Ms)} ms` : '-'} | p95 ≤ 50 ms |`,
+    );
+  }
   console.log(lines.join('\n'));
-  writeFileSync(`${ROOT}bench-results.json`, JSON.stringify({ date: new Date().toISOString(), idleSeconds: IDLE_S, results, gpuPolling: { seconds: GPU_S, withPct: withGpu, withoutPct: withoutGpu } }, null, 2));
+  writeFileSync(
+    `${ROOT}bench-results.json`,
+    JSON.stringify({ date: new Date().toISOString(), idleSeconds: IDLE_S, results, gpuPolling: { seconds: GPU_S, withPct: withGpu, withoutPct: withoutGpu }, flood: { seconds: FLOOD_S, ...floods }, many: { count: MANY, ...many } }, null, 2),
+  );
   console.log(`\n(JSON: ${ROOT}bench-results.json; gantry is ${GANTRY})`);
 }
 

@@ -72,6 +72,10 @@ export class LogsController {
   private linesSinceOpen = 0;
   private retryMs = 1000;
   private seenDown = false;
+  private minLagMs = Infinity;
+  private skippedAt = 0;
+  /** Times a flood made the stream skip ahead (for tests and the bench). */
+  skips = 0;
 
   constructor(
     private readonly store: Store<AppState, Action>,
@@ -153,18 +157,23 @@ export class LogsController {
   }
 
   /** (Re)opens the stream. `resume`: after a restart, continue after the last line shown. */
-  private open(c: Container, resume: boolean): void {
+  /**
+   * (Re)opens the stream. `resume`: after a restart, continue after the last line shown. `skip`:
+   * the stream fell behind a flood; keep what is shown and jump to the newest lines.
+   */
+  private open(c: Container, resume: boolean, skip = false): void {
     const session = this.session;
     const engine = this.engines.get(c.engineId);
     if (!session || !engine) return;
     this.follow?.cancel();
     this.follow = undefined;
-    if (!resume) {
+    this.minLagMs = Infinity;
+    if (!resume && !skip) {
       session.buffer.clear();
       session.lastTs = undefined;
       session.append([]);
     }
-    session.setState('loading', resume ? 'following again…' : 'loading…');
+    if (!skip) session.setState('loading', resume ? 'following again…' : 'loading…');
     this.tick();
     const since = SINCE[this.since] ?? SINCE[0]!;
     this.openedAt = Date.now();
@@ -175,8 +184,8 @@ export class LogsController {
       (info) => {
         if (this.session !== session) return;
         this.tty = info.Config?.Tty === true;
-        let tail: number | 'all' = since.seconds !== undefined || since.all ? 'all' : this.opts.tail;
-        let sinceSec = since.seconds !== undefined ? Math.floor(Date.now() / 1000) - since.seconds : undefined;
+        let tail: number | 'all' = skip ? Math.min(this.opts.tail, 100) : since.seconds !== undefined || since.all ? 'all' : this.opts.tail;
+        let sinceSec = since.seconds !== undefined && !skip ? Math.floor(Date.now() / 1000) - since.seconds : undefined;
         const after = resume && session.lastTs ? { ts: session.lastTs, texts: linesAt(session, session.lastTs) } : undefined;
         if (after) {
           // Everything after the last line shown (the engine's `since` has whole seconds).
@@ -199,6 +208,7 @@ export class LogsController {
             this.linesSinceOpen += lines.length;
             session.append(lines);
             this.tick();
+            this.checkLag(c, lines);
           },
           (reason) => {
             if (this.session !== session) return;
@@ -214,6 +224,27 @@ export class LogsController {
         this.tick();
       },
     );
+  }
+
+  /**
+   * Under a flood the engine sends the log slower than the container writes it, and a followed
+   * stream falls further and further behind. When the lines arriving are seconds older than the
+   * freshest seen since opening (so a remote engine's clock does not matter), jump ahead.
+   */
+  private checkLag(c: Container, lines: readonly { ts?: string }[]): void {
+    const ts = lines[lines.length - 1]?.ts;
+    if (!ts || lines.length < 200) {
+      if (ts) this.minLagMs = Math.min(this.minLagMs, Date.now() - Date.parse(ts));
+      return;
+    }
+    const lag = Date.now() - Date.parse(ts);
+    if (!Number.isFinite(lag)) return;
+    this.minLagMs = Math.min(this.minLagMs, lag);
+    if (lag - this.minLagMs < 750 || Date.now() - this.skippedAt < 1000) return;
+    this.skippedAt = Date.now();
+    this.skips++;
+    this.session?.note(`— the container writes faster than the engine sends its log: ${(lag / 1000).toFixed(1)} s behind, skipped to the newest lines (s saves the buffer, S the whole log) —`);
+    this.open(c, false, true);
   }
 
   private ended(c: Container, reason: string): void {

@@ -67,7 +67,8 @@ export class PtySession {
   }
 
   static gantry(args: string[], opts: PtyOptions = {}): PtySession {
-    return new PtySession(process.execPath, [GANTRY, ...args], opts);
+    // As a user runs it: the #! line (and the V8 flags it gives node) applies.
+    return new PtySession(GANTRY, args, opts);
   }
 
   get pid(): number {
