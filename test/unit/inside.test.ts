@@ -1,0 +1,426 @@
+// The pure parts of the inside-a-container layer: the inspect summary (from hand-written Docker
+// and Podman answers shaped like the real ones), env secrets, the detach-key filter, CPU % math,
+// the top parser and the sparkline.
+import { describe, expect, it } from 'vitest';
+import { envEntries, inspectSummary, isSecretEnv, maskValue, shellQuote, summaryLines } from '../../src/engine/inspect.js';
+import { cpuPercent, memoryUsed, parseTop, sampleFromStats, sparkline, stampMs, type RawStats } from '../../src/engine/stats.js';
+import { DetachFilter, parseDetachKeys } from '../../src/engine/exec.js';
+
+// A Docker 20.10 answer for: docker run --name train --restart on-failure:3 --shm-size 2g --gpus '"device=0,2"'
+// -v /data/ds:/datasets:ro -v hf-cache:/cache --tmpfs /scratch:size=1g -p 127.0.0.1:7860:7860
+// -e HF_TOKEN=hf_abc -e WANDB_API_KEY=k1 --health-cmd … image python train.py ; it exited 3.
+const dockerRaw = {
+  Id: 'd'.repeat(64),
+  Name: '/train',
+  Image: 'sha256:' + 'a'.repeat(64),
+  RestartCount: 2,
+  State: {
+    Status: 'exited',
+    Running: false,
+    Paused: false,
+    Restarting: false,
+    OOMKilled: false,
+    Dead: false,
+    ExitCode: 3,
+    Error: '',
+    StartedAt: '2026-11-22T10:00:00.123456789Z',
+    FinishedAt: '2026-11-22T11:30:00Z',
+    Health: {
+      Status: 'unhealthy',
+      FailingStreak: 4,
+      Log: [
+        { Start: '', End: '', ExitCode: 0, Output: 'ok\n' },
+        { Start: '', End: '', ExitCode: 1, Output: 'curl: (7) Failed to connect\n' },
+      ],
+    },
+  },
+  Config: {
+    User: '1000:1000',
+    Tty: false,
+    Env: ['HF_TOKEN=hf_abc', 'WANDB_API_KEY=k1', 'PATH=/usr/bin:/bin', 'NVIDIA_VISIBLE_DEVICES=0,2'],
+    Cmd: ['python', 'train.py', '--name', 'run one'],
+    Image: 'pytorch/pytorch:2.3',
+    WorkingDir: '',
+    Entrypoint: null,
+    ExposedPorts: { '7860/tcp': {}, '6006/tcp': {} },
+    Labels: { project: 'vla', owner: 'ana' },
+  },
+  HostConfig: {
+    NetworkMode: 'bridge',
+    PortBindings: { '7860/tcp': [{ HostIp: '127.0.0.1', HostPort: '7860' }] },
+    RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 3 },
+    IpcMode: 'private',
+    ShmSize: 2147483648,
+    Tmpfs: { '/scratch': 'size=1g' },
+    Devices: null,
+    DeviceRequests: [{ Driver: '', Count: 0, DeviceIDs: ['0', '2'], Capabilities: [['gpu']], Options: {} }],
+  },
+  Mounts: [
+    { Type: 'bind', Source: '/data/ds', Destination: '/datasets', Mode: 'ro', RW: false, Propagation: 'rprivate' },
+    { Type: 'volume', Name: 'hf-cache', Source: '/var/lib/docker/volumes/hf-cache/_data', Destination: '/cache', Driver: 'local', Mode: 'z', RW: true },
+  ],
+  NetworkSettings: {
+    Ports: {},
+    Networks: { bridge: { IPAddress: '' } },
+  },
+};
+
+// Podman 4.3's compatible answer for a running container made with --network none, --ipc host,
+// a CDI GPU, and no health check (Podman still has a Health object, with an empty status).
+const podmanRaw = {
+  Id: 'p'.repeat(64),
+  Name: 'serve',
+  Image: 'sha256:' + 'b'.repeat(64),
+  RestartCount: 0,
+  State: {
+    Status: 'running',
+    Running: true,
+    Paused: false,
+    Restarting: false,
+    OOMKilled: false,
+    Dead: false,
+    Pid: 4242,
+    ExitCode: 0,
+    Error: '',
+    StartedAt: '2026-11-22T12:00:00Z',
+    FinishedAt: '0001-01-01T00:00:00Z',
+    Health: { Status: '', FailingStreak: 0, Log: null },
+  },
+  Config: {
+    User: '',
+    Tty: true,
+    Env: ['PATH=/bin', 'TERM=xterm', 'container=podman'],
+    Cmd: ['sleep', '1000'],
+    Image: 'localhost/serve:latest',
+    WorkingDir: '/',
+    Entrypoint: [],
+    Labels: null,
+  },
+  HostConfig: {
+    NetworkMode: 'none',
+    PortBindings: {},
+    RestartPolicy: { Name: '', MaximumRetryCount: 0 },
+    IpcMode: 'host',
+    ShmSize: 65536000,
+    Tmpfs: { '/run': 'rw,rprivate,nosuid,nodev,tmpcopyup' },
+    Devices: [{ PathOnHost: 'nvidia.com/gpu=1', PathInContainer: '', CgroupPermissions: '' }],
+    DeviceRequests: null,
+  },
+  Mounts: [{ Type: 'volume', Name: 'models', Source: '/var/lib/containers/storage/volumes/models/_data', Destination: '/models', Mode: '', RW: true }],
+  NetworkSettings: { Ports: {}, Networks: {} },
+};
+
+describe('inspectSummary', () => {
+  it('reads a Docker answer: state, exit code, restart policy, mounts, ports, GPUs, health', () => {
+    const s = inspectSummary(dockerRaw);
+    expect(s).toMatchObject({
+      name: 'train',
+      state: 'exited',
+      exitCode: 3,
+      oomKilled: false,
+      restartCount: 2,
+      restartPolicy: { name: 'on-failure', maxRetries: 3 },
+      image: 'pytorch/pytorch:2.3',
+      imageId: 'sha256:' + 'a'.repeat(64),
+      command: ['python', 'train.py', '--name', 'run one'],
+      entrypoint: [],
+      workingDir: '/',
+      user: '1000:1000',
+      ipcMode: 'private',
+      shmSize: 2 * 1024 ** 3,
+      labels: { project: 'vla', owner: 'ana' },
+      startedAt: '2026-11-22T10:00:00.123456789Z',
+      finishedAt: '2026-11-22T11:30:00Z',
+    });
+    expect(s.error).toBeUndefined();
+    expect(s.mounts).toEqual([
+      { type: 'volume', source: 'hf-cache', target: '/cache', rw: true, hostPath: '/var/lib/docker/volumes/hf-cache/_data' },
+      { type: 'bind', source: '/data/ds', target: '/datasets', rw: false },
+      { type: 'tmpfs', source: '', target: '/scratch', rw: true, options: 'size=1g' },
+    ]);
+    // Not running: the requested binding, plus the port that is only exposed.
+    expect(s.ports).toEqual([
+      { containerPort: 6006, protocol: 'tcp' },
+      { containerPort: 7860, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 7860 },
+    ]);
+    expect(s.networks).toEqual([{ name: 'bridge' }]);
+    expect(s.gpus).toMatchObject({ all: false, indices: [0, 2], sources: ['--gpus', 'NVIDIA_VISIBLE_DEVICES'] });
+    expect(s.health).toEqual({ status: 'unhealthy', failingStreak: 4, lastOutput: 'curl: (7) Failed to connect', lastExitCode: 1 });
+    expect(s.env.filter((e) => e.secret).map((e) => e.name)).toEqual(['HF_TOKEN', 'WANDB_API_KEY']);
+  });
+
+  it("reads a Podman answer and fills the gaps the same way: no health, no zero times, CDI GPU", () => {
+    const s = inspectSummary(podmanRaw);
+    expect(s).toMatchObject({ name: 'serve', state: 'running', restartPolicy: { name: 'no', maxRetries: 0 }, workingDir: '/', ipcMode: 'host', tty: true, labels: {} });
+    expect(s.exitCode).toBeUndefined();
+    expect(s.finishedAt).toBeUndefined();
+    expect(s.health).toBeUndefined();
+    expect(s.networks).toEqual([]);
+    expect(s.ports).toEqual([]);
+    expect(s.gpus).toMatchObject({ indices: [1], sources: ['devices'] });
+    // Podman's default tmpfs options say nothing worth showing.
+    expect(s.mounts).toEqual([
+      { type: 'volume', source: 'models', target: '/models', rw: true, hostPath: '/var/lib/containers/storage/volumes/models/_data' },
+      { type: 'tmpfs', source: '', target: '/run', rw: true },
+    ]);
+  });
+
+  it('prefers the live port bindings of a running container and shows a port once for 0.0.0.0 and ::', () => {
+    const s = inspectSummary({
+      ...dockerRaw,
+      State: { ...dockerRaw.State, Status: 'running', Running: true },
+      HostConfig: { ...dockerRaw.HostConfig, PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '' }] } },
+      Config: { ...dockerRaw.Config, ExposedPorts: { '80/tcp': {} } },
+      NetworkSettings: {
+        Ports: { '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '49153' }, { HostIp: '::', HostPort: '49153' }], '53/udp': null },
+        Networks: { bridge: { IPAddress: '172.17.0.2' }, none: { IPAddress: '' } },
+      },
+    });
+    expect(s.exitCode).toBeUndefined();
+    expect(s.ports).toEqual([
+      { containerPort: 53, protocol: 'udp' },
+      { containerPort: 80, protocol: 'tcp', hostIp: '0.0.0.0', hostPort: 49153 },
+    ]);
+    expect(s.networks).toEqual([{ name: 'bridge', ip: '172.17.0.2' }]);
+  });
+
+  it('survives an answer with almost nothing in it', () => {
+    const s = inspectSummary({ Id: 'x', State: { Status: 'created' } });
+    expect(s).toMatchObject({ id: 'x', state: 'created', mounts: [], ports: [], networks: [], labels: {}, env: [], restartPolicy: { name: 'no' } });
+    expect(summaryLines(s).length).toBeGreaterThan(5);
+    expect(inspectSummary(null).state).toBe('unknown');
+  });
+
+  it('marks OOM kills and paused containers', () => {
+    const oom = inspectSummary({ ...dockerRaw, State: { ...dockerRaw.State, OOMKilled: true, ExitCode: 137 } });
+    expect(oom.oomKilled).toBe(true);
+    expect(summaryLines(oom)[0]).toMatch(/^state\s+exited \(exit code 137\), OOM killed/);
+    const paused = inspectSummary({ ...podmanRaw, State: { ...podmanRaw.State, Status: 'paused', Paused: true } });
+    expect(paused.state).toBe('paused');
+  });
+});
+
+describe('summaryLines', () => {
+  const now = Date.parse('2026-11-22T12:30:00Z');
+  const lines = summaryLines(inspectSummary(dockerRaw), now);
+  const line = (key: string) => lines.find((l) => l.startsWith(`${key} `));
+
+  it('has one "key  value" line per field, continuation lines for lists', () => {
+    expect(line('state')).toMatch(/^state\s+exited \(exit code 3\), unhealthy$/);
+    expect(line('restart')).toMatch(/on-failure:3, restarted 2 times$/);
+    expect(line('command')).toMatch(/python train.py --name 'run one'$/);
+    expect(line('ports')).toMatch(/6006\/tcp \(exposed, not published\)$/);
+    expect(lines).toContainEqual(expect.stringMatching(/^\s+127\.0\.0\.1:7860 → 7860\/tcp$/));
+    expect(line('mounts')).toMatch(/volume hf-cache → \/cache$/);
+    expect(lines).toContainEqual(expect.stringMatching(/^\s+bind \/data\/ds → \/datasets \(ro\)$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^\s+tmpfs \/scratch \(size=1g\)$/));
+    expect(line('ipc')).toMatch(/private, shm 2 GiB$/);
+    expect(line('gpus')).toMatch(/0,2 \(--gpus, NVIDIA_VISIBLE_DEVICES\)$/);
+    expect(lines).toContainEqual(expect.stringMatching(/^\s+last probe: exit 1: curl: \(7\) Failed to connect$/));
+    expect(line('finished')).toMatch(/\(1h0m ago\)$/);
+    expect(line('env')).toMatch(/4 variables, 2 secret \(masked in Env\)$/);
+    expect(line('labels')).toMatch(/owner=ana$/);
+    // Keys line up.
+    const col = line('state')!.search(/exited/);
+    expect(line('image')!.search(/pytorch/)).toBe(col);
+  });
+
+  it('never shows a secret value, and neutralises terminal escapes in labels', () => {
+    const s = inspectSummary({ ...dockerRaw, Config: { ...dockerRaw.Config, Labels: { evil: 'a\x1b[2Jb\x1b]0;title\x07c' } } });
+    const all = summaryLines(s, now).join('\n');
+    expect(all).not.toContain('hf_abc');
+    expect(all).not.toContain('\x1b');
+    expect(all).toContain('evil=abc');
+  });
+
+  it('says ipc=host shares the host shm, and "none requested" without GPUs', () => {
+    const l = summaryLines(inspectSummary({ ...podmanRaw, HostConfig: { ...podmanRaw.HostConfig, Devices: [] } }), now);
+    expect(l.find((x) => x.startsWith('ipc'))).toMatch(/host \(shares the host \/dev\/shm\)/);
+    expect(l.find((x) => x.startsWith('gpus'))).toMatch(/none requested/);
+    expect(l.find((x) => x.startsWith('user'))).toMatch(/root \(image default\)/);
+  });
+
+  it('quotes arguments as a shell would need them', () => {
+    expect(shellQuote('a b')).toBe("'a b'");
+    expect(shellQuote("it's")).toBe(`'it'\\''s'`);
+    expect(shellQuote('')).toBe("''");
+    expect(shellQuote('--lr=0.1')).toBe('--lr=0.1');
+  });
+});
+
+describe('env secrets', () => {
+  it.each(['HF_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'WANDB_API_KEY', 'DB_PASSWORD', 'MYSQL_ROOT_PASSWD', 'GOOGLE_APPLICATION_CREDENTIALS', 'hf_token', 'openaiApiKey', 'GITHUB_PAT_TOKEN', 'HUGGINGFACEHUB_API_TOKEN', 'DB_PASS', 'OPENAI_APIKEY', 'SSH_KEY', 'SECRET'])(
+    '%s is secret',
+    (name) => expect(isSecretEnv(name)).toBe(true),
+  );
+  it.each(['PATH', 'HOME', 'KEYBOARD_LAYOUT', 'MONKEY_MODE', 'TOKENIZERS_PARALLELISM', 'NVIDIA_VISIBLE_DEVICES', 'PASSENGER_ENV', 'SSH_AUTH_SOCK', 'PWD', 'container'])(
+    '%s is not secret',
+    (name) => expect(isSecretEnv(name)).toBe(false),
+  );
+  it('treats a URL with a password in it as secret whatever its name', () => {
+    expect(isSecretEnv('DATABASE_URL', 'postgres://app:s3cret@db:5432/app')).toBe(true);
+    expect(isSecretEnv('DATABASE_URL', 'postgres://db:5432/app')).toBe(false);
+  });
+  it('splits NAME=value at the first =, keeps order and values', () => {
+    expect(envEntries(['A=1', 'HF_TOKEN=x=y', 'EMPTY=', 'BARE'])).toEqual([
+      { name: 'A', value: '1', secret: false },
+      { name: 'HF_TOKEN', value: 'x=y', secret: true },
+      { name: 'EMPTY', value: '', secret: false },
+      { name: 'BARE', value: '', secret: false },
+    ]);
+  });
+  it('masks without telling the length', () => {
+    expect(maskValue('hf_abcdefghijklmnopqrstuvwxyz')).toBe(maskValue('x'));
+    expect(maskValue('hf_abc')).not.toContain('hf');
+    expect(maskValue('')).toBe('');
+  });
+});
+
+function cpuSample(o: { total: number; preTotal: number; sys?: number; preSys?: number; cpus?: number; read: string; preread: string }): RawStats {
+  return {
+    read: o.read,
+    preread: o.preread,
+    cpu_stats: { cpu_usage: { total_usage: o.total, percpu_usage: [1, 2, 3, 4] }, system_cpu_usage: o.sys, online_cpus: o.cpus },
+    precpu_stats: { cpu_usage: { total_usage: o.preTotal }, system_cpu_usage: o.preSys },
+  };
+}
+
+describe('CPU %', () => {
+  it("Docker: Δcontainer / Δsystem × online CPUs × 100", () => {
+    // 0.5 s of CPU while 4 CPUs ran 1 s (4e9 ns of system time): half of one CPU.
+    const s = cpuSample({ total: 1_500_000_000, preTotal: 1_000_000_000, sys: 104e9, preSys: 100e9, cpus: 4, read: '2026-11-22T10:00:01Z', preread: '2026-11-22T10:00:00Z' });
+    expect(cpuPercent(s, 'docker')).toBeCloseTo(50, 6);
+    // Two CPUs busy → 200.
+    expect(cpuPercent({ ...s, cpu_stats: { ...s.cpu_stats!, cpu_usage: { total_usage: 3_000_000_000 } } }, 'docker')).toBeCloseTo(200, 6);
+    // Without online_cpus (older engines) the per-CPU list gives the count.
+    const noOnline = cpuSample({ total: 1_500_000_000, preTotal: 1_000_000_000, sys: 104e9, preSys: 100e9, read: '2026-11-22T10:00:01Z', preread: '2026-11-22T10:00:00Z' });
+    expect(cpuPercent(noOnline, 'docker')).toBeCloseTo(50, 6);
+  });
+
+  it("Podman: Δcontainer over the wall time between preread and read, to the nanosecond", () => {
+    // Podman's system_cpu_usage counts busy host time only: ignore it. 4.77 s of CPU in 5.007 s.
+    const s = cpuSample({ total: 5_467_965_079, preTotal: 693_236_555, sys: 1_918_412_063_885, preSys: 1_910_236_396_395, cpus: 2, read: '2026-11-22T13:40:58.28858214Z', preread: '2026-11-22T13:40:53.281609133Z' });
+    expect(cpuPercent(s, 'podman')).toBeCloseTo((4_774_728_524 / 5_006_973_007) * 100, 3);
+    // Podman's first sample compares with a reading 8 ms before: still exact.
+    const first = cpuSample({ total: 693_236_555, preTotal: 685_178_415, read: '2026-11-22T13:40:53.281609133Z', preread: '2026-11-22T13:40:53.273623269Z' });
+    expect(cpuPercent(first, 'podman')).toBeCloseTo((8_058_140 / 7_985_864) * 100, 3);
+  });
+
+  it('is undefined, not 0, when there is nothing to compare with', () => {
+    const first = cpuSample({ total: 156_779_490, preTotal: 0, sys: 23147120000000, cpus: 2, read: '2026-11-22T13:40:47.55351534Z', preread: '0001-01-01T00:00:00Z' });
+    expect(cpuPercent(first, 'docker')).toBeUndefined();
+    expect(cpuPercent(first, 'podman')).toBeUndefined();
+    expect(sampleFromStats(first, 'docker').cpuPct).toBeUndefined();
+    // Counters that went backwards (the container restarted) say nothing either.
+    expect(cpuPercent(cpuSample({ total: 5, preTotal: 10, sys: 2, preSys: 1, read: '2026-11-22T10:00:01Z', preread: '2026-11-22T10:00:00Z' }), 'docker')).toBeUndefined();
+  });
+
+  it('uses the previous reading when the engine left precpu empty', () => {
+    const prev = cpuSample({ total: 1e9, preTotal: 0, sys: 100e9, cpus: 2, read: '2026-11-22T10:00:00Z', preread: '0001-01-01T00:00:00Z' });
+    const cur = cpuSample({ total: 2e9, preTotal: 0, sys: 102e9, cpus: 2, read: '2026-11-22T10:00:01Z', preread: '0001-01-01T00:00:00Z' });
+    expect(cpuPercent(cur, 'docker', prev)).toBeCloseTo(100, 6);
+    expect(cpuPercent(cur, 'podman', prev)).toBeCloseTo(100, 6);
+    expect(sampleFromStats(cur, 'podman', prev).intervalMs).toBe(1000);
+  });
+
+  it('reads engine timestamps with their fraction', () => {
+    expect(stampMs('2026-11-22T13:40:53.281609133Z')! - Date.parse('2026-11-22T13:40:53Z')).toBeCloseTo(281.609133, 5);
+    expect(stampMs('0001-01-01T00:00:00Z')).toBeUndefined();
+    expect(stampMs(undefined)).toBeUndefined();
+  });
+});
+
+describe('stats sample', () => {
+  it('subtracts the inactive page cache (cgroup v1 and v2 names), sums networks and block I/O', () => {
+    const s: RawStats = {
+      read: '2026-11-22T10:00:01Z',
+      preread: '2026-11-22T10:00:00Z',
+      memory_stats: { usage: 10_000, limit: 1_000_000, stats: { total_inactive_file: 4_000, cache: 6_000 } },
+      networks: { eth0: { rx_bytes: 100, tx_bytes: 10 }, eth1: { rx_bytes: 1, tx_bytes: 2 } },
+      blkio_stats: { io_service_bytes_recursive: [{ op: 'Read', value: 5 }, { op: 'Write', value: 7 }, { op: 'read', value: 1 }, { op: 'Total', value: 13 }] },
+      pids_stats: { current: 3 },
+    };
+    expect(sampleFromStats(s, 'docker')).toMatchObject({ at: Date.parse('2026-11-22T10:00:01Z'), memUsed: 6_000, memLimit: 1_000_000, netRx: 101, netTx: 12, blkRead: 6, blkWrite: 7, pids: 3, intervalMs: 1000 });
+    expect(memoryUsed({ memory_stats: { usage: 10_000, stats: { inactive_file: 1_000 } } })).toBe(9_000);
+    // Podman: usage only.
+    expect(memoryUsed({ memory_stats: { usage: 675_840, limit: 2e10 } })).toBe(675_840);
+    expect(sampleFromStats({ read: '2026-11-22T10:00:01Z' }, 'podman')).toMatchObject({ memUsed: 0, netRx: 0, pids: 0 });
+  });
+});
+
+describe('parseTop', () => {
+  it("reads Docker's host ps columns", () => {
+    const p = parseTop({
+      Titles: ['PID', 'USER', '%CPU', '%MEM', 'RSS', 'COMMAND'],
+      Processes: [['8708', 'root', '8.6', '0.1', '1440', 'sleep 1000'], ['8737', '1000', '99.5', '2.0', '20480', 'python train.py --x 1']],
+    });
+    expect(p).toEqual([
+      { pid: 8708, user: 'root', cpu: 8.6, mem: 0.1, rss: 1440 * 1024, command: 'sleep 1000' },
+      { pid: 8737, user: '1000', cpu: 99.5, mem: 2, rss: 20480 * 1024, command: 'python train.py --x 1' },
+    ]);
+  });
+  it("reads Podman's descriptors, with the host PID first", () => {
+    const p = parseTop({
+      Titles: ['PID', 'HPID', 'USER', '%CPU', 'RSS', 'COMMAND'],
+      Processes: [['1', '21143', 'root', '0.000', '1444', 'sleep 1000']],
+    });
+    expect(p).toEqual([{ pid: 21143, containerPid: 1, user: 'root', cpu: 0, rss: 1444 * 1024, command: 'sleep 1000' }]);
+  });
+  it("reads a busybox ps run inside the container (one column per row)", () => {
+    const p = parseTop({ Titles: ['PID   USER     COMMAND'], Processes: [['1 root     sleep 1000'], ['6 root     {yes} sh -c yes > /dev/null']] });
+    expect(p).toEqual([
+      { pid: 1, user: 'root', command: 'sleep 1000' },
+      { pid: 6, user: 'root', command: '{yes} sh -c yes > /dev/null' },
+    ]);
+  });
+  it("reads the default ps -ef columns and ignores an answer without PIDs", () => {
+    const p = parseTop({ Titles: ['UID', 'PID', 'PPID', 'C', 'STIME', 'TTY', 'TIME', 'CMD'], Processes: [['root', '8708', '8678', '9', '13:40', '?', '00:00:00', 'sleep 1000']] });
+    expect(p).toEqual([{ pid: 8708, user: 'root', cpu: 9, command: 'sleep 1000' }]);
+    expect(parseTop({ Titles: ['X'], Processes: [['1']] })).toEqual([]);
+    expect(parseTop({})).toEqual([]);
+  });
+});
+
+describe('sparkline', () => {
+  it('scales from 0 to the largest value, one bar per value', () => {
+    expect(sparkline([0, 1, 2, 3, 4, 5, 6, 7], 8)).toBe('▁▂▃▄▅▆▇█');
+    expect(sparkline([0, 7], 2)).toBe('▁█');
+  });
+  it('keeps the last values that fit and pads short input on the left', () => {
+    expect(sparkline([7, 0, 7], 2)).toBe('▁█');
+    expect(sparkline([7], 3)).toBe('  █');
+    expect(sparkline([], 4)).toBe('    ');
+    expect(sparkline([1, 2], 0)).toBe('');
+  });
+  it('takes a fixed top (100 for %), clamps above it, draws gaps as spaces', () => {
+    expect(sparkline([0, 50, 100, 250], 4, 100)).toBe('▁▅██');
+    expect(sparkline([0, Number.NaN, 100], 3, 100)).toBe('▁ █');
+    expect(sparkline([5, 5, 5], 3)).toBe('███');
+    expect(sparkline([0, 0], 2)).toBe('▁▁');
+  });
+});
+
+describe('detach keys', () => {
+  it('reads ctrl-x names', () => {
+    expect([...parseDetachKeys('ctrl-p,ctrl-q')]).toEqual([0x10, 0x11]);
+    expect([...parseDetachKeys('ctrl-a,x')]).toEqual([0x01, 0x78]);
+    expect(() => parseDetachKeys('meta-x')).toThrow(/cannot read the detach key "meta-x"/);
+  });
+  it('passes keys on, holds a possible start, detaches on the whole sequence', () => {
+    const f = new DetachFilter(parseDetachKeys('ctrl-p,ctrl-q'));
+    expect([...f.write(Buffer.from('ls\n'))]).toEqual([...Buffer.from('ls\n')]);
+    // A lone Ctrl-P (shell history) is held, then passed on with the next key.
+    expect([...f.write(Buffer.from([0x10]))]).toEqual([]);
+    expect([...f.write(Buffer.from('a'))]).toEqual([0x10, 0x61]);
+    expect([...f.write(Buffer.from([0x10, 0x10]))]).toEqual([0x10]);
+    expect(f.detached).toBe(false);
+    expect([...f.write(Buffer.from([0x11, 0x61]))]).toEqual([]);
+    expect(f.detached).toBe(true);
+  });
+  it('detaches on a sequence split across writes, dropping what follows', () => {
+    const f = new DetachFilter(parseDetachKeys('ctrl-p,ctrl-q'));
+    expect([...f.write(Buffer.from([0x61, 0x10]))]).toEqual([0x61]);
+    expect([...f.write(Buffer.from([0x11, 0x62]))]).toEqual([]);
+    expect(f.detached).toBe(true);
+  });
+});
