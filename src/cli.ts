@@ -17,6 +17,7 @@ import { GpuMonitor, gpuSignature } from './gpu/monitor.js';
 import { attribute } from './gpu/attribute.js';
 import { buildReport, formatReport } from './gpuReport.js';
 import { LogsController, logsDir } from './actions/logs.js';
+import { ResourcesController } from './actions/resources.js';
 
 declare const GANTRY_VERSION: string | undefined;
 export const VERSION = typeof GANTRY_VERSION === 'string' ? GANTRY_VERSION : '0.0.0-dev';
@@ -267,6 +268,7 @@ export async function main(argv: string[]): Promise<void> {
     watchers.set(e.id, w);
   }
   const ctx: ActionContext = { store, engines, refresh: (id) => watchers.get(id)?.refresh() };
+  const resources = new ResourcesController(store, engines, ctx);
   const logs = new LogsController(store, engines, {
     tail: args.tail ?? config.logTail,
     maxLines: config.logLines,
@@ -297,6 +299,7 @@ export async function main(argv: string[]): Promise<void> {
     exiting = true;
     gpuMonitor?.stop();
     logs.stop();
+    resources.stop();
     for (const w of watchers.values()) w.stop();
     try {
       instance?.unmount();
@@ -325,15 +328,23 @@ export async function main(argv: string[]): Promise<void> {
   term.enter();
   // Before the UI subscribes: a typed search is applied before the frame that shows it.
   logs.start();
+  resources.start();
   const frames = new FrameStdout(process.stdout);
   instance = mount(
     store,
     {
       containerKey: (c, action) => requestContainerAction(ctx, c, action),
-      confirmed: (key, command) => void runContainerCommand(ctx, key, command),
+      confirmed: (key, command) => void (key.startsWith('res:') ? resources.confirmed(command) : runContainerCommand(ctx, key, command)),
       quit: () => shutdown(0),
       logSession: () => logs.session,
       saveLogs: (whole) => void logs.save(whole),
+      resources: {
+        remove: (pane) => resources.requestRemove(pane),
+        removeMarkedContainers: () => resources.requestRemoveMarkedContainers(),
+        openPrune: () => resources.openPrune(),
+        previewPrune: () => void resources.preview(),
+        executePrune: () => void resources.execute(),
+      },
     },
     frames,
     !noColor(),

@@ -1021,7 +1021,7 @@ export async function executePrune(docker: Docker, preview: PrunePreview): Promi
   return result;
 }
 
-const CATEGORY_WORDS: Record<PruneCategory, string> = {
+export const CATEGORY_WORDS: Record<PruneCategory, string> = {
   stoppedContainers: 'stopped containers',
   danglingImages: 'dangling images',
   allUnusedImages: 'unused images',

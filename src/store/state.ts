@@ -5,6 +5,7 @@ import type { GpuStatus } from '../gpu/monitor.js';
 import type { GpuSample } from '../gpu/parse.js';
 import type { GpuGrantInput } from '../gpu/reservations.js';
 import type { FilterMode } from '../engine/logs/search.js';
+import type { DiskUsage, ImageRow, NetworkRow, PruneCategory, PrunePreview, VolumeRow } from '../engine/resources.js';
 
 export interface GpuState {
   enabled: boolean;
@@ -26,7 +27,40 @@ export type ContainerCommand = 'start' | 'stop' | 'restart' | 'pause' | 'unpause
 export interface ConfirmChoice {
   key: string;
   label: string;
+  /** A container command, or for images/volumes/networks/marked rows: 'remove' / 'force-remove'. */
   command: ContainerCommand;
+}
+
+/** The lists of the Images, Volumes and Networks panes. */
+export type ResourcePane = 'images' | 'volumes' | 'networks';
+export const RESOURCE_PANES: readonly ResourcePane[] = ['images', 'volumes', 'networks'];
+export type ResourceRow = ImageRow | VolumeRow | NetworkRow;
+
+export interface ResourcesState {
+  images: Record<string, ImageRow[]>;
+  volumes: Record<string, VolumeRow[]>;
+  networks: Record<string, NetworkRow[]>;
+  /** Per engine: the disk usage, or why it could not be read. */
+  df: Record<string, DiskUsage | { error: string }>;
+  /** Per pane: loaded at least once. */
+  loaded: Partial<Record<ResourcePane | 'system', boolean>>;
+  /** Per pane and engine: why the last load failed. */
+  errors: Record<string, string>;
+}
+
+export type ImageSort = 'size' | 'age' | 'name';
+
+/** The prune dialog: choose → preview → (running) → result. */
+export interface PruneUi {
+  stage: 'choose' | 'loading' | 'preview' | 'running' | 'result';
+  choice: PruneCategory[];
+  engines: string[];
+  cursor: number;
+  previews: PrunePreview[];
+  /** Preview/result lines scrolled past. */
+  scroll: number;
+  result: string[];
+  error?: string;
 }
 
 export interface Confirm {
@@ -102,6 +136,12 @@ export interface UiState {
   /** Actions in flight, by container key: "stopping", "removing", … */
   pending: Record<string, string>;
   logs: LogsUi;
+  /** Cursor per resource pane. */
+  resCursor: Record<ResourcePane, number>;
+  imageSort: ImageSort;
+  /** Rows marked with space (container, image, volume or network keys). */
+  marks: Record<string, true>;
+  prune?: PruneUi;
 }
 
 export interface AppState {
@@ -113,6 +153,7 @@ export interface AppState {
   gpu: GpuState;
   /** What each container was given (from inspect), by container key; null: nothing GPU-related. */
   grants: Record<string, GpuGrantInput | null>;
+  resources: ResourcesState;
   ui: UiState;
 }
 
@@ -138,6 +179,14 @@ export type Action =
   | { type: 'gpu/move'; delta?: number; to?: 'top' | 'bottom'; rows: number }
   | { type: 'jump'; key: string }
   | { type: 'logs/set'; patch: Partial<LogsUi> }
+  | { type: 'res/set'; pane: ResourcePane; engineId: string; rows: ResourceRow[] }
+  | { type: 'res/error'; pane: ResourcePane | 'system'; engineId: string; error?: string }
+  | { type: 'df/set'; engineId: string; df: DiskUsage | { error: string } }
+  | { type: 'res/move'; pane: ResourcePane; delta?: number; to?: 'top' | 'bottom' }
+  | { type: 'image-sort' }
+  | { type: 'mark'; key: string }
+  | { type: 'marks/clear' }
+  | { type: 'prune'; prune?: PruneUi }
   | { type: 'logs/tick' };
 
 export function initialLogsUi(color = true): LogsUi {
@@ -162,6 +211,7 @@ export function initialState(
       idleMs: (opts.gpuIdleMinutes ?? 30) * 60_000,
     },
     grants: {},
+    resources: { images: {}, volumes: {}, networks: {}, df: {}, loaded: {}, errors: {} },
     ui: {
       pane: 'containers',
       cursor: 0,
@@ -173,6 +223,9 @@ export function initialState(
       gpuCursor: 0,
       pending: {},
       logs: initialLogsUi(opts.logColor ?? true),
+      resCursor: { images: 0, volumes: 0, networks: 0 },
+      imageSort: 'size',
+      marks: {},
     },
   };
 }
@@ -212,6 +265,36 @@ export function visibleContainers(s: AppState): Container[] {
   out.sort(compareContainers);
   memo = { containers: s.containers, filter, showStopped, engines: s.engines, out };
   return out;
+}
+
+const rowMemo = new WeakMap<object, Map<string, ResourceRow[]>>();
+
+/** A resource pane's rows, all engines, in display order (images by the chosen sort). */
+export function resourceRows(s: AppState, pane: ResourcePane): ResourceRow[] {
+  const src = s.resources[pane];
+  const memoKey = `${s.ui.imageSort}|${s.engines.map((e) => e.id).join(',')}`;
+  const hit = rowMemo.get(src)?.get(memoKey);
+  if (hit) return hit;
+  const out: ResourceRow[] = [];
+  for (const e of s.engines) out.push(...((src[e.id] ?? []) as ResourceRow[]));
+  if (pane === 'images') {
+    const imgs = out as ImageRow[];
+    const name = (i: ImageRow) => i.repoTags[0] ?? '\uffff' + i.id;
+    if (s.ui.imageSort === 'size') imgs.sort((a, b) => b.size - a.size || name(a).localeCompare(name(b)));
+    else if (s.ui.imageSort === 'age') imgs.sort((a, b) => b.created - a.created || name(a).localeCompare(name(b)));
+    else imgs.sort((a, b) => name(a).localeCompare(name(b)));
+  } else {
+    out.sort((a, b) => (a as VolumeRow | NetworkRow).name.localeCompare((b as VolumeRow | NetworkRow).name) || a.engineId.localeCompare(b.engineId));
+  }
+  let m = rowMemo.get(src);
+  if (!m) rowMemo.set(src, (m = new Map()));
+  m.set(memoKey, out);
+  return out;
+}
+
+export function selectedResource(s: AppState, pane: ResourcePane): ResourceRow | undefined {
+  const rows = resourceRows(s, pane);
+  return rows[Math.min(s.ui.resCursor[pane], rows.length - 1)];
 }
 
 export function containerCounts(s: AppState): { shown: number; total: number; running: number } {
@@ -340,6 +423,44 @@ export function reducer(s: AppState, a: Action): AppState {
       const idx = visibleContainers(s2).findIndex((c) => c.key === a.key);
       return idx < 0 ? s2 : setUi(s2, { selectedKey: a.key, cursor: idx, userSelected: true });
     }
+    case 'res/set': {
+      const r = s.resources;
+      const errors = { ...r.errors };
+      delete errors[`${a.pane}/${a.engineId}`];
+      return {
+        ...s,
+        resources: { ...r, [a.pane]: { ...r[a.pane], [a.engineId]: a.rows }, loaded: { ...r.loaded, [a.pane]: true }, errors },
+      };
+    }
+    case 'res/error': {
+      const errors = { ...s.resources.errors };
+      if (a.error) errors[`${a.pane}/${a.engineId}`] = a.error;
+      else delete errors[`${a.pane}/${a.engineId}`];
+      return { ...s, resources: { ...s.resources, errors, loaded: { ...s.resources.loaded, [a.pane]: true } } };
+    }
+    case 'df/set':
+      return { ...s, resources: { ...s.resources, df: { ...s.resources.df, [a.engineId]: a.df }, loaded: { ...s.resources.loaded, system: true } } };
+    case 'res/move': {
+      const n = resourceRows(s, a.pane).length;
+      if (n === 0) return s;
+      const cur = s.ui.resCursor[a.pane];
+      const idx = a.to === 'top' ? 0 : a.to === 'bottom' ? n - 1 : Math.min(Math.max(cur + (a.delta ?? 0), 0), n - 1);
+      return idx === cur ? s : setUi(s, { resCursor: { ...s.ui.resCursor, [a.pane]: idx } });
+    }
+    case 'image-sort': {
+      const order: ImageSort[] = ['size', 'age', 'name'];
+      return setUi(s, { imageSort: order[(order.indexOf(s.ui.imageSort) + 1) % order.length]! });
+    }
+    case 'mark': {
+      const marks = { ...s.ui.marks };
+      if (marks[a.key]) delete marks[a.key];
+      else marks[a.key] = true;
+      return setUi(s, { marks });
+    }
+    case 'marks/clear':
+      return Object.keys(s.ui.marks).length ? setUi(s, { marks: {} }) : s;
+    case 'prune':
+      return setUi(s, { prune: a.prune });
     case 'logs/set':
       return setUi(s, { logs: { ...s.ui.logs, ...a.patch } });
     case 'logs/tick':

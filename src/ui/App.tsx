@@ -14,7 +14,11 @@ import {
   PANEL_TABS,
   SINCE,
   type LogsUi,
+  type ResourcePane,
+  resourceRows,
 } from '../store/state.js';
+import { PruneDialog, pruneChoices, pruneLines, ResourceList, SystemPane } from './resources.js';
+import type { PruneCategory } from '../engine/resources.js';
 import type { Store } from '../store/store.js';
 import { cell, portsText, printable, shortDuration, stateText, truncate } from './format.js';
 import { KEY_HELP, resolveKey, type Command, type KeyInfo } from './keymap.js';
@@ -33,6 +37,14 @@ export interface Controller {
   /** The log of the selected container, as followed (undefined: none yet). */
   logSession?(): LogSession | undefined;
   saveLogs?(whole: boolean): void;
+  resources?: {
+    remove(pane: ResourcePane): void;
+    /** d with marked containers: true when it took the key. */
+    removeMarkedContainers(): boolean;
+    openPrune(): void;
+    previewPrune(): void;
+    executePrune(): void;
+  };
 }
 
 export interface AppProps {
@@ -51,6 +63,10 @@ const PANE_TITLES: Record<PaneId, string> = {
   gpus: 'GPUs',
   system: 'System',
 };
+
+function resPane(p: PaneId): p is ResourcePane {
+  return p === 'images' || p === 'volumes' || p === 'networks';
+}
 
 function useTerminalSize(fixed?: { cols: number; rows: number }): { cols: number; rows: number } {
   const { stdout } = useStdout();
@@ -153,9 +169,11 @@ function ContainerRow({
   pending,
   stale,
   gpu,
+  marked,
   theme,
 }: {
   gpu?: { text: string; vram: string; idle: boolean };
+  marked?: boolean;
   c: Container;
   selected: boolean;
   /** Its engine is down: the row is the last thing known, drawn dim. */
@@ -167,7 +185,7 @@ function ContainerRow({
 }) {
   const state = pending ? `${pending}…` : stateText(c, now);
   const g = cols.gpu > 0 ? ` ${cell(gpu?.text ?? '-', cols.gpu)} ${cell(gpu?.vram ?? '-', cols.vram)}` : '';
-  const left = ` ${cell(c.engineId, cols.engine)} ${cell(printable(c.name), cols.name)} ${cell(printable(c.image), cols.image)}${g} `;
+  const left = `${marked ? '●' : ' '}${cell(c.engineId, cols.engine)} ${cell(printable(c.name), cols.name)} ${cell(printable(c.image), cols.image)}${g} `;
   const right = ` ${cell(portsText(c.ports), cols.ports)} ${cell(shortDuration(now - c.created * 1000) + ' ago', cols.created, 'right')}`;
   const stateColor = stale ? theme.dim : pending ? theme.warn : theme.stateColor(c.state, c.exitCode);
   return (
@@ -229,6 +247,7 @@ function ContainerList({ state, rows, width, now, theme }: { state: AppState; ro
             pending={state.ui.pending[c.key]}
             stale={downIds.has(c.engineId)}
             gpu={gpuCell(state, c, now)}
+            marked={state.ui.marks[c.key] === true}
             theme={theme}
           />
         ))
@@ -319,7 +338,9 @@ function Placeholder({ pane, rows, width, theme }: { pane: PaneId; rows: number;
   return (
     <Box flexDirection="column" width={width} height={rows + 1} paddingLeft={1}>
       <Text bold>{PANE_TITLES[pane]}</Text>
-      <Text color={theme.dim}>Coming: this pane is not built yet. Press 1 for Containers.</Text>
+      <Text color={theme.dim}>
+        {pane === 'gpus' ? 'GPU watching is off (started with --no-gpu, or gpu: false in the config). Press 1 for Containers.' : 'Press 1 for Containers.'}
+      </Text>
     </Box>
   );
 }
@@ -418,7 +439,11 @@ function Hints({ state, width, theme }: { state: AppState; width: number; theme:
     text = `j/k scroll  G follow  / search  n/N match  & ! filter  t time  w wrap  c colour  s save  0-6 since  m ${state.ui.logs.full ? 'split' : 'full'}  Esc back`;
   else if (state.ui.pane === 'containers')
     text = `Enter logs  s stop  S start  r restart  p pause  K kill  d remove  e ${state.ui.showStopped ? 'hide' : 'show'} stopped  / filter  m full  ? help  q quit`;
+  else if (state.ui.prune) text = 'the prune dialog: keys below it';
   else if (state.ui.pane === 'gpus') text = 'j/k move  Enter go to the container  1-6 panes  ? help  q quit';
+  else if (state.ui.pane === 'images') text = `d remove  space mark  D prune  o sort (${state.ui.imageSort})  1-6 panes  ? help  q quit`;
+  else if (state.ui.pane === 'volumes' || state.ui.pane === 'networks') text = 'd remove  space mark  D prune  1-6 panes  ? help  q quit';
+  else if (state.ui.pane === 'system') text = 'D prune (preview first)  1-6 panes  ? help  q quit';
   else text = '1-6 panes  ? help  q quit';
   if (state.readOnly) text = `READ-ONLY  ${text}`;
   return (
@@ -544,6 +569,41 @@ export function App({ store, controller, color = true, size }: AppProps) {
       else if (input === 'G' || key.end) setHelpTop(clamp(total));
       return;
     }
+    if (s.ui.prune) {
+      const p = s.ui.prune;
+      const setP = (patch: Partial<typeof p>) => d({ type: 'prune', prune: { ...p, ...patch } });
+      const close = (text?: string) => {
+        d({ type: 'prune' });
+        if (text) d({ type: 'message', level: 'info', text });
+      };
+      const total = pruneLines(s, p).length;
+      const scroll = (n: number) => setP({ scroll: Math.max(0, Math.min(total - 1, p.scroll + n)) });
+      if (p.stage === 'choose') {
+        const choices = pruneChoices(s);
+        if (key.escape || input === 'q') close('prune cancelled: nothing removed');
+        else if (input === 'j' || key.downArrow) setP({ cursor: Math.min(choices.length - 1, p.cursor + 1) });
+        else if (input === 'k' || key.upArrow) setP({ cursor: Math.max(0, p.cursor - 1) });
+        else if (input === ' ') {
+          const c = choices[p.cursor]!;
+          if (c.kind === 'category') {
+            const id = c.id as PruneCategory;
+            setP({ choice: p.choice.includes(id) ? p.choice.filter((x) => x !== id) : [...p.choice, id], error: undefined });
+          } else setP({ engines: p.engines.includes(c.id) ? p.engines.filter((x) => x !== c.id) : [...p.engines, c.id], error: undefined });
+        } else if (key.return) controller.resources?.previewPrune();
+      } else if (p.stage === 'preview') {
+        if (key.escape || input === 'n' || input === 'q') close('prune cancelled: nothing removed');
+        else if (input === 'y') controller.resources?.executePrune();
+        else if (input === 'j' || key.downArrow) scroll(1);
+        else if (input === 'k' || key.upArrow) scroll(-1);
+        else if (key.pageDown || input === ' ') scroll(layout.listRows - 4);
+        else if (key.pageUp) scroll(-(layout.listRows - 4));
+      } else if (p.stage === 'result') {
+        if (key.escape || key.return || input === 'q') close();
+        else if (input === 'j' || key.downArrow) scroll(1);
+        else if (input === 'k' || key.upArrow) scroll(-1);
+      } else if (p.stage === 'loading' && key.escape) close('prune cancelled: nothing removed');
+      return;
+    }
     if (s.ui.confirm) {
       const conf = s.ui.confirm;
       if (key.escape || input === 'n' || input === 'q') {
@@ -597,13 +657,34 @@ export function App({ store, controller, color = true, size }: AppProps) {
       }
       case 'move':
         if (s.ui.pane === 'gpus') return d({ type: 'gpu/move', delta: cmd.delta, rows: gpuRows(s).length });
+        if (resPane(s.ui.pane)) return d({ type: 'res/move', pane: s.ui.pane, delta: cmd.delta });
         return d({ type: 'move', delta: cmd.delta });
       case 'move-page':
         if (s.ui.pane === 'gpus') return d({ type: 'gpu/move', delta: cmd.direction * page, rows: gpuRows(s).length });
+        if (resPane(s.ui.pane)) return d({ type: 'res/move', pane: s.ui.pane, delta: cmd.direction * page });
         return d({ type: 'move', delta: cmd.direction * page });
       case 'move-to':
         if (s.ui.pane === 'gpus') return d({ type: 'gpu/move', to: cmd.to, rows: gpuRows(s).length });
+        if (resPane(s.ui.pane)) return d({ type: 'res/move', pane: s.ui.pane, to: cmd.to });
         return d({ type: 'move', to: cmd.to });
+      case 'resource-remove':
+        if (resPane(s.ui.pane)) controller.resources?.remove(s.ui.pane);
+        return;
+      case 'prune':
+        return controller.resources?.openPrune();
+      case 'sort':
+        d({ type: 'image-sort' });
+        return d({ type: 'message', level: 'info', text: `images sorted by ${store.getState().ui.imageSort}` });
+      case 'mark': {
+        const row = s.ui.pane === 'containers' ? selectedContainer(s) : resPane(s.ui.pane) ? resourceRows(s, s.ui.pane)[s.ui.resCursor[s.ui.pane]] : undefined;
+        if (!row) return;
+        d({ type: 'mark', key: row.key });
+        const n = Object.keys(store.getState().ui.marks).length;
+        d({ type: 'message', level: 'info', text: n ? `${n} marked: d removes them all (after one question); space again unmarks` : 'no rows marked' });
+        if (s.ui.pane === 'containers') return d({ type: 'move', delta: 1 });
+        if (resPane(s.ui.pane)) return d({ type: 'res/move', pane: s.ui.pane, delta: 1 });
+        return;
+      }
       case 'enter': {
         if (s.ui.pane !== 'gpus') return;
         const row = gpuRows(s)[s.ui.gpuCursor];
@@ -625,6 +706,7 @@ export function App({ store, controller, color = true, size }: AppProps) {
         d({ type: 'message', level: 'info', text: s.ui.showStopped ? 'stopped containers hidden (e shows them)' : 'showing stopped containers' });
         return;
       case 'container':
+        if (cmd.action === 'remove' && controller.resources?.removeMarkedContainers()) return;
         return controller.containerKey(selectedContainer(s), cmd.action);
       case 'none':
         return;
@@ -651,6 +733,9 @@ export function App({ store, controller, color = true, size }: AppProps) {
   let body: React.ReactNode;
   if (state.ui.help) body = <Help rows={layout.listRows} width={cols} top={helpTop} theme={theme} />;
   else if (state.ui.confirm) body = <ConfirmBox state={state} rows={layout.listRows} width={cols} theme={theme} />;
+  else if (state.ui.prune) body = <PruneDialog state={state} rows={layout.listRows} width={cols} theme={theme} />;
+  else if (resPane(state.ui.pane)) body = <ResourceList state={state} pane={state.ui.pane} rows={layout.listRows} width={cols} now={now} theme={theme} />;
+  else if (state.ui.pane === 'system') body = <SystemPane state={state} rows={layout.listRows} width={cols} theme={theme} />;
   else if (state.ui.pane === 'containers') {
     const main = <MainPanel state={state} session={session} width={panel.panelWidth} rows={panel.panelRows} side={panel.mode === 'side'} now={now} theme={theme} />;
     const list = <ContainerList state={state} rows={panel.listRows} width={panel.listWidth} now={now} theme={theme} />;

@@ -35,6 +35,10 @@ export type Command =
   | { kind: 'enter' }
   | { kind: 'container'; action: 'start' | 'stop' | 'restart' | 'pause-toggle' | 'kill' | 'remove' }
   | { kind: 'logs'; op: LogsOp; n?: number }
+  | { kind: 'resource-remove' }
+  | { kind: 'prune' }
+  | { kind: 'mark' }
+  | { kind: 'sort' }
   | { kind: 'none' };
 
 export type LogsOp =
@@ -63,18 +67,20 @@ export type LogsOp =
 export interface KeyHelp {
   keys: string;
   what: string;
-  section: 'Global' | 'Lists' | 'Containers' | 'Logs (after Enter)' | 'GPUs';
+  section: 'Global' | 'Lists' | 'Containers' | 'Logs (after Enter)' | 'Images, Volumes, Networks' | 'GPUs';
 }
 
 /** Every key, for the help screen and the README. Keep in step with `resolveKey`. */
 export const KEY_HELP: readonly KeyHelp[] = [
   { keys: '1-6, Tab, Shift-Tab', what: 'switch pane: Containers, Images, Volumes, Networks, GPUs, System', section: 'Global' },
   { keys: '?', what: 'this help (Esc or ? closes it)', section: 'Global' },
+  { keys: 'D', what: 'prune: choose what, see every item and its bytes, then confirm', section: 'Global' },
   { keys: 'q, Ctrl-C', what: 'quit', section: 'Global' },
   { keys: 'j, k, ↓, ↑', what: 'move the selection', section: 'Lists' },
   { keys: 'g, G, Home, End', what: 'first / last row', section: 'Lists' },
   { keys: 'PgUp, PgDn, Ctrl-U, Ctrl-D', what: 'move a page', section: 'Lists' },
   { keys: '/', what: 'filter by name or image as you type; Enter keeps it, Esc clears it', section: 'Lists' },
+  { keys: 'space', what: 'mark / unmark the row; d then acts on every marked row (one question)', section: 'Lists' },
   { keys: 's, S, r', what: 'stop, start, restart', section: 'Containers' },
   { keys: 'p', what: 'pause / unpause', section: 'Containers' },
   { keys: 'K', what: 'kill (asks first)', section: 'Containers' },
@@ -93,6 +99,8 @@ export const KEY_HELP: readonly KeyHelp[] = [
   { keys: 't, w, c', what: 'timestamps, wrap, the containers\' colours: on / off', section: 'Logs (after Enter)' },
   { keys: '←, →, h, l', what: 'scroll sideways (wrap off)', section: 'Logs (after Enter)' },
   { keys: 's, S', what: 'save the buffer / the whole log from the engine to a file', section: 'Logs (after Enter)' },
+  { keys: 'd', what: 'remove (asks first; marked rows all at once)', section: 'Images, Volumes, Networks' },
+  { keys: 'o', what: 'images: sort by size, age, name', section: 'Images, Volumes, Networks' },
   { keys: 'Enter', what: 'on a process: go to its container', section: 'GPUs' },
 ];
 
@@ -199,5 +207,11 @@ export function resolveKey(input: string, key: KeyInfo, pane: PaneId, logsFocus 
   if (Object.hasOwn(GLOBAL_KEYS, input)) return GLOBAL_KEYS[input]!;
   if (pane === 'containers' && Object.hasOwn(CONTAINER_KEYS, input)) return CONTAINER_KEYS[input]!;
   if (pane === 'containers' && Object.hasOwn(CONTAINER_PANEL_KEYS, input)) return CONTAINER_PANEL_KEYS[input]!;
+  if (input === 'D') return { kind: 'prune' };
+  if (input === ' ' && pane !== 'gpus' && pane !== 'system') return { kind: 'mark' };
+  if (pane === 'images' || pane === 'volumes' || pane === 'networks') {
+    if (input === 'd') return { kind: 'resource-remove' };
+    if (input === 'o' && pane === 'images') return { kind: 'sort' };
+  }
   return { kind: 'none' };
 }

@@ -163,11 +163,13 @@ describe('App', () => {
     expect(lastFrame()).toContain('vla-train');
   });
 
-  it('switches panes with number keys; unbuilt panes say so', async () => {
+  it('switches panes with number keys; the GPUs pane says when GPU watching is off', async () => {
     const { stdin, lastFrame } = setup();
     await tick();
     await press(stdin, '2');
-    expect(lastFrame()).toContain('Coming: this pane is not built yet');
+    expect(lastFrame()).toContain('REPOSITORY:TAG');
+    await press(stdin, '5');
+    expect(lastFrame()).toContain('GPU watching is off');
     await press(stdin, '1');
     expect(lastFrame()).toContain('vla-train');
   });
