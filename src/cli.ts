@@ -18,6 +18,8 @@ import { attribute } from './gpu/attribute.js';
 import { buildReport, formatReport } from './gpuReport.js';
 import { LogsController, logsDir } from './actions/logs.js';
 import { ResourcesController } from './actions/resources.js';
+import { InsideController } from './actions/inside.js';
+import { selectedContainer } from './store/state.js';
 
 declare const GANTRY_VERSION: string | undefined;
 export const VERSION = typeof GANTRY_VERSION === 'string' ? GANTRY_VERSION : '0.0.0-dev';
@@ -35,6 +37,7 @@ Options:
   --nvidia-smi PATH     the nvidia-smi to run (default: nvidia-smi on PATH)
   --no-gpu              do not watch GPUs
   --tail N              log lines shown when a log opens (default 200)
+  --shell PATH          the shell E runs in a container (default: bash if it has one, else sh)
   --json                with \`gpus\`: print JSON
   --config PATH         read this config file instead of the default
   -h, --help            show this help
@@ -60,6 +63,7 @@ Config: $XDG_CONFIG_HOME/gantry/config.yaml (else ~/.config/gantry/config.yaml),
   logLineMax: 65536     # longer lines are cut with a marker
   logColor: true        # keep the containers' colours (c toggles)
   logDir: ~/.local/state/gantry/logs   # where s / S save logs
+  shell: /bin/zsh       # what E runs (default: bash if the container has it, else sh)
 
 Keys: press ? inside gantry. Quit with q or Ctrl-C.`;
 
@@ -68,6 +72,7 @@ interface Args {
   json: boolean;
   nvidiaSmi?: string;
   tail?: number;
+  shell?: string;
   noGpu: boolean;
   hosts: string[];
   readOnly: boolean;
@@ -102,6 +107,7 @@ export function parseCli(argv: string[]): Args {
         'nvidia-smi': { type: 'string' },
         'no-gpu': { type: 'boolean' },
         tail: { type: 'string' },
+        shell: { type: 'string' },
         json: { type: 'boolean' },
         config: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -135,6 +141,10 @@ export function parseCli(argv: string[]): Args {
   };
   if (v.config !== undefined) out.config = v.config;
   if (v['nvidia-smi'] !== undefined) out.nvidiaSmi = v['nvidia-smi'];
+  if (v.shell !== undefined) {
+    if (!v.shell.trim()) throw new UsageError('--shell needs a program, e.g. --shell /bin/zsh');
+    out.shell = v.shell;
+  }
   if (v.tail !== undefined) {
     if (!/^\d+$/.test(v.tail) || Number(v.tail) > 1_000_000) throw new UsageError(`--tail takes a number of lines from 0 to 1000000, not "${v.tail}"`);
     out.tail = Number(v.tail);
@@ -325,14 +335,35 @@ export async function main(argv: string[]): Promise<void> {
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
 
+  const ui2 = { mount };
+  let frames: FrameStdout;
+  const appController = () => controller;
+  const inside = new InsideController(
+    store,
+    engines,
+    {
+      stdin: process.stdin,
+      stdout: process.stdout,
+      stepAside: () => {
+        frames.pause();
+        instance?.unmount();
+        instance = undefined;
+        term.restore();
+      },
+      comeBack: () => {
+        term.enter();
+        instance = ui2.mount(store, appController(), frames, !noColor());
+        frames.resume();
+      },
+    },
+    { ...(args.shell ?? config.shell ? { shell: args.shell ?? config.shell } : {}), readOnly: args.readOnly || config.readOnly },
+  );
   term.enter();
   // Before the UI subscribes: a typed search is applied before the frame that shows it.
   logs.start();
   resources.start();
-  const frames = new FrameStdout(process.stdout);
-  instance = mount(
-    store,
-    {
+  frames = new FrameStdout(process.stdout);
+  const controller: Parameters<typeof mount>[1] = {
       containerKey: (c, action) => requestContainerAction(ctx, c, action),
       confirmed: (key, command) => void (key.startsWith('res:') ? resources.confirmed(command) : runContainerCommand(ctx, key, command)),
       quit: () => shutdown(0),
@@ -345,10 +376,10 @@ export async function main(argv: string[]): Promise<void> {
         previewPrune: () => void resources.preview(),
         executePrune: () => void resources.execute(),
       },
-    },
-    frames,
-    !noColor(),
-  );
+      exec: (cmd) => void inside.exec(selectedContainer(store.getState()), cmd),
+      attach: () => void inside.attach(selectedContainer(store.getState())),
+  };
+  instance = mount(store, controller, frames, !noColor());
   trace('first render');
   frames.onFlush = () => {
     const s = store.getState();

@@ -33,6 +33,8 @@ export interface Config {
   logColor: boolean;
   /** Where s and S save logs (default: $XDG_STATE_HOME/gantry/logs, else ~/.local/state/gantry/logs). */
   logDir: string;
+  /** What E runs in a container ('' : bash if it has one, else sh). */
+  shell: string;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -50,6 +52,7 @@ export const DEFAULT_CONFIG: Config = {
   logLineMax: 65_536,
   logColor: true,
   logDir: '',
+  shell: '',
 };
 
 type Kind = 'boolean' | 'string-list' | 'number' | 'string';
@@ -68,6 +71,7 @@ const SCHEMA: Record<keyof Config, { kind: Kind; min?: number; max?: number }> =
   logLineMax: { kind: 'number', min: 256, max: 16_777_216 },
   logColor: { kind: 'boolean' },
   logDir: { kind: 'string' },
+  shell: { kind: 'string' },
 };
 
 export class ConfigError extends Error {}

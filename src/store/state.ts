@@ -142,6 +142,8 @@ export interface UiState {
   /** Rows marked with space (container, image, volume or network keys). */
   marks: Record<string, true>;
   prune?: PruneUi;
+  /** The `:` command line while it is typed. */
+  command?: string;
 }
 
 export interface AppState {
@@ -187,6 +189,7 @@ export type Action =
   | { type: 'mark'; key: string }
   | { type: 'marks/clear' }
   | { type: 'prune'; prune?: PruneUi }
+  | { type: 'command'; text?: string }
   | { type: 'logs/tick' };
 
 export function initialLogsUi(color = true): LogsUi {
@@ -461,6 +464,8 @@ export function reducer(s: AppState, a: Action): AppState {
       return Object.keys(s.ui.marks).length ? setUi(s, { marks: {} }) : s;
     case 'prune':
       return setUi(s, { prune: a.prune });
+    case 'command':
+      return setUi(s, { command: a.text });
     case 'logs/set':
       return setUi(s, { logs: { ...s.ui.logs, ...a.patch } });
     case 'logs/tick':

@@ -37,6 +37,10 @@ export interface Controller {
   /** The log of the selected container, as followed (undefined: none yet). */
   logSession?(): LogSession | undefined;
   saveLogs?(whole: boolean): void;
+  /** E (a shell) or `:exec CMD…`; the TUI steps aside while it runs. */
+  exec?(cmd?: string[]): void;
+  /** a: attach to the main process. */
+  attach?(): void;
   resources?: {
     remove(pane: ResourcePane): void;
     /** d with marked containers: true when it took the key. */
@@ -405,6 +409,14 @@ function ConfirmBox({ state, rows, width, theme }: { state: AppState; rows: numb
 function StatusLine({ state, width, theme }: { state: AppState; width: number; theme: Theme }) {
   const m = state.ui.message;
   const color = m?.level === 'error' ? theme.error : m?.level === 'ok' ? theme.ok : undefined;
+  if (state.ui.command !== undefined) {
+    return (
+      <Text wrap="truncate">
+        <Text color={theme.accent}>{' :'}</Text>
+        {state.ui.command}█<Text color={theme.dim}>{'   exec CMD… · prune · quit   (Enter run · Esc cancel)'}</Text>
+      </Text>
+    );
+  }
   if (state.ui.filterEditing || state.ui.filter) {
     // The filter on the left, the latest message (if any) after it: neither hides the other.
     const cursor = state.ui.filterEditing ? '█' : '';
@@ -438,7 +450,7 @@ function Hints({ state, width, theme }: { state: AppState; width: number; theme:
   else if (state.ui.pane === 'containers' && state.ui.logs.focus)
     text = `j/k scroll  G follow  / search  n/N match  & ! filter  t time  w wrap  c colour  s save  0-6 since  m ${state.ui.logs.full ? 'split' : 'full'}  Esc back`;
   else if (state.ui.pane === 'containers')
-    text = `Enter logs  s stop  S start  r restart  p pause  K kill  d remove  e ${state.ui.showStopped ? 'hide' : 'show'} stopped  / filter  m full  ? help  q quit`;
+    text = `Enter logs  E shell  a attach  s stop  S start  r restart  p pause  K kill  d remove  e ${state.ui.showStopped ? 'hide' : 'show'} stopped  / filter  ? help  q quit`;
   else if (state.ui.prune) text = 'the prune dialog: keys below it';
   else if (state.ui.pane === 'gpus') text = 'j/k move  Enter go to the container  1-6 panes  ? help  q quit';
   else if (state.ui.pane === 'images') text = `d remove  space mark  D prune  o sort (${state.ui.imageSort})  1-6 panes  ? help  q quit`;
@@ -464,6 +476,21 @@ export function App({ store, controller, color = true, size }: AppProps) {
   const session = controller.logSession?.();
   const lastKey = useRef('');
   const [helpTop, setHelpTop] = useState(0);
+
+  /** A `:` command. */
+  const runCommand = (line: string) => {
+    const d = store.dispatch;
+    const [word, ...rest] = line.split(/\s+/);
+    if (!word) return;
+    if (word === 'exec') {
+      if (store.getState().ui.pane !== 'containers') d({ type: 'pane', pane: 'containers' });
+      if (rest.length === 0) return d({ type: 'message', level: 'info', text: ':exec needs a command, e.g. :exec nvidia-smi (E alone opens a shell)' });
+      return controller.exec?.(rest);
+    }
+    if (word === 'prune') return controller.resources?.openPrune();
+    if (word === 'q' || word === 'quit') return controller.quit();
+    d({ type: 'message', level: 'error', text: `unknown command :${word} (commands: exec CMD…, prune, quit)` });
+  };
 
   /** The log panel's keys. Pure state changes, except saving. */
   const logsCommand = (op: Extract<Command, { kind: 'logs' }>, s: AppState) => {
@@ -618,6 +645,16 @@ export function App({ store, controller, color = true, size }: AppProps) {
       }
       return;
     }
+    if (s.ui.command !== undefined) {
+      const t = s.ui.command;
+      if (key.escape) d({ type: 'command' });
+      else if (key.backspace || key.delete) d({ type: 'command', text: t.slice(0, -1) });
+      else if (key.return) {
+        d({ type: 'command' });
+        runCommand(t.trim());
+      } else if (input && !key.ctrl && !key.meta) d({ type: 'command', text: t + input.replace(/[\x00-\x1f\x7f]/g, '') });
+      return;
+    }
     if (s.ui.logs.searchEditing && s.ui.pane === 'containers') {
       const q = s.ui.logs.query;
       const set = (patch: Partial<LogsUi>) => d({ type: 'logs/set', patch });
@@ -667,6 +704,12 @@ export function App({ store, controller, color = true, size }: AppProps) {
         if (s.ui.pane === 'gpus') return d({ type: 'gpu/move', to: cmd.to, rows: gpuRows(s).length });
         if (resPane(s.ui.pane)) return d({ type: 'res/move', pane: s.ui.pane, to: cmd.to });
         return d({ type: 'move', to: cmd.to });
+      case 'exec':
+        return controller.exec?.();
+      case 'attach':
+        return controller.attach?.();
+      case 'command':
+        return d({ type: 'command', text: '' });
       case 'resource-remove':
         if (resPane(s.ui.pane)) controller.resources?.remove(s.ui.pane);
         return;

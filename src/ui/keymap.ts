@@ -36,6 +36,9 @@ export type Command =
   | { kind: 'container'; action: 'start' | 'stop' | 'restart' | 'pause-toggle' | 'kill' | 'remove' }
   | { kind: 'logs'; op: LogsOp; n?: number }
   | { kind: 'resource-remove' }
+  | { kind: 'exec' }
+  | { kind: 'attach' }
+  | { kind: 'command' }
   | { kind: 'prune' }
   | { kind: 'mark' }
   | { kind: 'sort' }
@@ -74,7 +77,8 @@ export interface KeyHelp {
 export const KEY_HELP: readonly KeyHelp[] = [
   { keys: '1-6, Tab, Shift-Tab', what: 'switch pane: Containers, Images, Volumes, Networks, GPUs, System', section: 'Global' },
   { keys: '?', what: 'this help (Esc or ? closes it)', section: 'Global' },
-  { keys: 'D', what: 'prune: choose what, see every item and its bytes, then confirm', section: 'Global' },
+  { keys: 'D, :prune', what: 'prune: choose what, see every item and its bytes, then confirm', section: 'Global' },
+  { keys: ':', what: 'a command: exec CMD… (in the selected container), prune, quit', section: 'Global' },
   { keys: 'q, Ctrl-C', what: 'quit', section: 'Global' },
   { keys: 'j, k, ↓, ↑', what: 'move the selection', section: 'Lists' },
   { keys: 'g, G, Home, End', what: 'first / last row', section: 'Lists' },
@@ -86,6 +90,8 @@ export const KEY_HELP: readonly KeyHelp[] = [
   { keys: 'K', what: 'kill (asks first)', section: 'Containers' },
   { keys: 'd', what: 'remove (asks first; a running one offers force)', section: 'Containers' },
   { keys: 'e', what: 'show / hide stopped containers', section: 'Containers' },
+  { keys: 'E', what: 'shell inside (bash, else sh; --shell picks); exit comes back here', section: 'Containers' },
+  { keys: 'a', what: 'attach to the main process (Ctrl-P Ctrl-Q detaches; Ctrl-C goes to it)', section: 'Containers' },
   { keys: 'Enter', what: 'keys go to the log panel (Esc or q comes back)', section: 'Containers' },
   { keys: 'm, +', what: 'log panel full screen and back', section: 'Containers' },
   { keys: '[, ]', what: 'panel tab: Logs, Details', section: 'Containers' },
@@ -131,6 +137,8 @@ const CONTAINER_KEYS: Record<string, Command> = {
   K: { kind: 'container', action: 'kill' },
   d: { kind: 'container', action: 'remove' },
   e: { kind: 'toggle-stopped' },
+  E: { kind: 'exec' },
+  a: { kind: 'attach' },
 };
 
 const LOGS_KEYS: Record<string, Command> = {
@@ -208,6 +216,7 @@ export function resolveKey(input: string, key: KeyInfo, pane: PaneId, logsFocus 
   if (pane === 'containers' && Object.hasOwn(CONTAINER_KEYS, input)) return CONTAINER_KEYS[input]!;
   if (pane === 'containers' && Object.hasOwn(CONTAINER_PANEL_KEYS, input)) return CONTAINER_PANEL_KEYS[input]!;
   if (input === 'D') return { kind: 'prune' };
+  if (input === ':') return { kind: 'command' };
   if (input === ' ' && pane !== 'gpus' && pane !== 'system') return { kind: 'mark' };
   if (pane === 'images' || pane === 'volumes' || pane === 'networks') {
     if (input === 'd') return { kind: 'resource-remove' };

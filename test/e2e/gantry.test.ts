@@ -131,7 +131,7 @@ describe.skipIf(!engines)('with real Docker and Podman', () => {
     await s.waitFor((t) => {
       const ls = t.split('\n');
       // (names are cut to fit 80 columns)
-      return ls.length === 24 && ls[22]!.startsWith(' Enter logs  s stop') && ls[23] === '' && t.includes(names.pod.slice(0, 12));
+      return ls.length === 24 && ls[22]!.startsWith(' Enter logs  E shell') && ls[23] === '' && t.includes(names.pod.slice(0, 12));
     });
     const lines = await s.lines();
     expect(lines[0]).toMatch(/^ gantry {2}docker ● /);

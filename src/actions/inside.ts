@@ -1,0 +1,124 @@
+// Getting inside a container: E (exec a shell, or `:exec CMD`) and a (attach). The TUI steps
+// aside — unmounted, alternate screen left, raw mode handed over — the session owns the real
+// terminal (its size, resizes, Ctrl-C), and when it ends the TUI comes back as it was (the store
+// holds the pane, the selection, the filter and the log position).
+import type { Engine } from '../engine/engine.js';
+import { chooseShell, startAttach, startInteractiveExec, type InteractiveSession, type SessionEnd } from '../engine/exec.js';
+import { explainActionError } from '../engine/errors.js';
+import type { Container } from '../engine/models.js';
+import type { Action, AppState } from '../store/state.js';
+import type { Store } from '../store/store.js';
+
+export interface Stage {
+  /** Hides the TUI and gives the terminal back in cooked mode, on the main screen. */
+  stepAside(): void;
+  /** Takes the terminal again and redraws the TUI. */
+  comeBack(): void;
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+}
+
+export class InsideController {
+  private busy = false;
+
+  constructor(
+    private readonly store: Store<AppState, Action>,
+    private readonly engines: ReadonlyMap<string, Engine>,
+    private readonly stage: Stage,
+    private readonly opts: { shell?: string; readOnly: boolean },
+  ) {}
+
+  private say(text: string, level: 'info' | 'ok' | 'error' = 'info'): void {
+    this.store.dispatch({ type: 'message', level, text });
+  }
+
+  private target(c: Container | undefined, what: string): Engine | undefined {
+    if (!c) {
+      this.say(`no container selected: nothing to ${what}`);
+      return undefined;
+    }
+    if (this.opts.readOnly) {
+      this.say(`read-only mode: ${what} is disabled (started with --read-only)`, 'error');
+      return undefined;
+    }
+    if (this.busy) return undefined;
+    const e = this.engines.get(c.engineId);
+    if (!e) this.say(`${c.engineId}/${c.name}: its engine is not connected`, 'error');
+    return e;
+  }
+
+  /** E, or `:exec CMD…` with `cmd`. */
+  async exec(c: Container | undefined, cmd?: string[]): Promise<void> {
+    const e = this.target(c, 'exec');
+    if (!e || !c) return;
+    const name = `${c.engineId}/${c.name}`;
+    this.busy = true;
+    try {
+      const argv = cmd && cmd.length ? cmd : [await chooseShell(e.docker, c.id, this.opts.shell)];
+      const size = { cols: this.stage.stdout.columns || 80, rows: this.stage.stdout.rows || 24 };
+      const session = await startInteractiveExec(e.docker, c.id, argv, size);
+      const end = await this.handOver(session, `gantry: ${argv.join(' ')} in ${name} — exit the shell to come back to gantry\r\n`);
+      if (end.error) this.say(`${argv.join(' ')} in ${name}: the connection broke: ${end.error}`, 'error');
+      else this.say(`${argv.join(' ')} in ${name} ended${end.exitCode !== undefined ? ` (exit code ${end.exitCode})` : ''}`, end.exitCode ? 'error' : 'ok');
+    } catch (err) {
+      this.say(err instanceof Error && err.name === 'ExecError' ? err.message : `cannot exec in ${name}: ${explainActionError(err)}`, 'error');
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** a: attach to the main process. */
+  async attach(c: Container | undefined): Promise<void> {
+    const e = this.target(c, 'attach');
+    if (!e || !c) return;
+    const name = `${c.engineId}/${c.name}`;
+    this.busy = true;
+    try {
+      const size = { cols: this.stage.stdout.columns || 80, rows: this.stage.stdout.rows || 24 };
+      const session = await startAttach(e.docker, c.id, size);
+      const end = await this.handOver(
+        session,
+        `gantry: attached to ${name}. Detach with Ctrl-P Ctrl-Q (back to gantry, the container keeps running). Ctrl-C goes to the container's process.\r\n`,
+      );
+      if (end.error) this.say(`attach to ${name}: the connection broke: ${end.error}`, 'error');
+      else if (end.detached) this.say(`detached from ${name}: it keeps running`, 'ok');
+      else this.say(`${name} exited${end.exitCode !== undefined ? ` (exit code ${end.exitCode})` : ''} while attached`, end.exitCode ? 'error' : 'info');
+    } catch (err) {
+      this.say(err instanceof Error && err.name === 'ExecError' ? err.message : `cannot attach to ${name}: ${explainActionError(err)}`, 'error');
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** The session owns the terminal until it ends; then the TUI comes back. */
+  private async handOver(session: InteractiveSession, banner: string): Promise<SessionEnd & { error?: string }> {
+    const { stdin, stdout } = this.stage;
+    this.stage.stepAside();
+    stdout.write(banner);
+    const wasRaw = stdin.isTTY ? stdin.isRaw : false;
+    if (stdin.isTTY) stdin.setRawMode(true);
+    const toContainer = (b: Buffer) => {
+      if (!session.stream.destroyed) session.stream.write(b);
+    };
+    const toScreen = (b: Buffer) => stdout.write(b);
+    const onResize = () => void session.resize(stdout.columns || 80, stdout.rows || 24).catch(() => undefined);
+    stdin.on('data', toContainer);
+    stdin.resume();
+    session.stream.on('data', toScreen);
+    stdout.on('resize', onResize);
+    let end: SessionEnd & { error?: string };
+    try {
+      end = await session.wait();
+    } catch (err) {
+      end = { error: explainActionError(err) };
+    } finally {
+      stdin.off('data', toContainer);
+      session.stream.off('data', toScreen);
+      stdout.off('resize', onResize);
+      session.close();
+      if (stdin.isTTY) stdin.setRawMode(wasRaw);
+      this.stage.comeBack();
+    }
+    return end;
+  }
+}
