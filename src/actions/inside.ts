@@ -75,10 +75,12 @@ export class InsideController {
     this.busy = true;
     try {
       const size = { cols: this.stage.stdout.columns || 80, rows: this.stage.stdout.rows || 24 };
+      const info = await e.docker.getContainer(c.id).inspect().catch(() => undefined);
       const session = await startAttach(e.docker, c.id, size);
+      const deaf = info && info.Config?.OpenStdin === false ? ' Its stdin is not open (it was not started with -i): what you type goes nowhere.' : '';
       const end = await this.handOver(
         session,
-        `gantry: attached to ${name}. Detach with Ctrl-P Ctrl-Q (back to gantry, the container keeps running). Ctrl-C goes to the container's process.\r\n`,
+        `gantry: attached to ${name}. Detach with Ctrl-P Ctrl-Q (back to gantry, the container keeps running). Ctrl-C goes to the container's process.${deaf}\r\n`,
       );
       if (end.error) this.say(`attach to ${name}: the connection broke: ${end.error}`, 'error');
       else if (end.detached) this.say(`detached from ${name}: it keeps running`, 'ok');
