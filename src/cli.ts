@@ -19,6 +19,7 @@ import { buildReport, formatReport } from './gpuReport.js';
 import { LogsController, logsDir } from './actions/logs.js';
 import { ResourcesController } from './actions/resources.js';
 import { InsideController } from './actions/inside.js';
+import { PanelController } from './actions/panel.js';
 import { selectedContainer } from './store/state.js';
 
 declare const GANTRY_VERSION: string | undefined;
@@ -279,6 +280,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const ctx: ActionContext = { store, engines, refresh: (id) => watchers.get(id)?.refresh() };
   const resources = new ResourcesController(store, engines, ctx);
+  const panelCtl = new PanelController(store, engines);
   const logs = new LogsController(store, engines, {
     tail: args.tail ?? config.logTail,
     maxLines: config.logLines,
@@ -310,6 +312,7 @@ export async function main(argv: string[]): Promise<void> {
     gpuMonitor?.stop();
     logs.stop();
     resources.stop();
+    panelCtl.stop();
     for (const w of watchers.values()) w.stop();
     try {
       instance?.unmount();
@@ -362,6 +365,7 @@ export async function main(argv: string[]): Promise<void> {
   // Before the UI subscribes: a typed search is applied before the frame that shows it.
   logs.start();
   resources.start();
+  panelCtl.start();
   frames = new FrameStdout(process.stdout);
   const controller: Parameters<typeof mount>[1] = {
       containerKey: (c, action) => requestContainerAction(ctx, c, action),
@@ -376,6 +380,7 @@ export async function main(argv: string[]): Promise<void> {
         previewPrune: () => void resources.preview(),
         executePrune: () => void resources.execute(),
       },
+      panelData: () => panelCtl.data,
       exec: (cmd) => void inside.exec(selectedContainer(store.getState()), cmd),
       attach: () => void inside.attach(selectedContainer(store.getState())),
   };

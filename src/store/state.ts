@@ -71,8 +71,8 @@ export interface Confirm {
 }
 
 /** The main panel beside (or under) the container list. */
-export type PanelTab = 'logs' | 'details';
-export const PANEL_TABS: readonly PanelTab[] = ['logs', 'details'];
+export type PanelTab = 'logs' | 'inspect' | 'env' | 'stats' | 'top';
+export const PANEL_TABS: readonly PanelTab[] = ['logs', 'inspect', 'env', 'stats', 'top'];
 
 /** Since-keys, like k9s: 0 the tail only, then 1m 5m 15m 1h 24h, 6 everything. */
 export const SINCE: readonly { key: string; label: string; seconds?: number; all?: boolean }[] = [
@@ -108,6 +108,10 @@ export interface LogsUi {
   hit?: number;
   /** Moves whenever the shown log changes: the panel redraws. */
   version: number;
+  /** Lines scrolled in the Inspect, Env and Top tabs. */
+  scroll: number;
+  /** Env: secret values shown (v). */
+  reveal: boolean;
 }
 
 export type MessageLevel = 'info' | 'ok' | 'error';
@@ -193,7 +197,7 @@ export type Action =
   | { type: 'logs/tick' };
 
 export function initialLogsUi(color = true): LogsUi {
-  return { tab: 'logs', focus: false, full: false, follow: true, since: 0, timestamps: false, wrap: false, color, hscroll: 0, query: '', searchEditing: false, filter: 'none', version: 0 };
+  return { tab: 'logs', focus: false, full: false, follow: true, since: 0, timestamps: false, wrap: false, color, hscroll: 0, query: '', searchEditing: false, filter: 'none', version: 0, scroll: 0, reveal: false };
 }
 
 export function initialState(

@@ -24,6 +24,8 @@ import { cell, portsText, printable, shortDuration, stateText, truncate } from '
 import { KEY_HELP, resolveKey, type Command, type KeyInfo } from './keymap.js';
 import { computeLayout, containerColumns, MIN_COLS, MIN_ROWS, panelLayout } from './layout.js';
 import { LogPanel } from './logs.js';
+import { StatsTab, tabLines, TextTab } from './panel.js';
+import type { PanelData } from '../actions/panel.js';
 import { centreOn, scrollAnchor, type LogSession } from '../store/logs.js';
 import { compileQuery, step } from '../engine/logs/search.js';
 import { makeTheme, type Theme } from './theme.js';
@@ -37,6 +39,8 @@ export interface Controller {
   /** The log of the selected container, as followed (undefined: none yet). */
   logSession?(): LogSession | undefined;
   saveLogs?(whole: boolean): void;
+  /** What the Inspect, Env, Stats and Top tabs show. */
+  panelData?(): PanelData | undefined;
   /** E (a shell) or `:exec CMD…`; the TUI steps aside while it runs. */
   exec?(cmd?: string[]): void;
   /** a: attach to the main process. */
@@ -260,46 +264,10 @@ function ContainerList({ state, rows, width, now, theme }: { state: AppState; ro
   );
 }
 
-function DetailsTab({ c, width, rows, now, theme }: { c: Container | undefined; width: number; rows: number; now: number; theme: Theme }) {
-  const title = (
-    <Text wrap="truncate">
-      <Text color={theme.dim}>{' Logs '}</Text>
-      <Text bold color={theme.accent}>
-        {' Details '}
-      </Text>
-      <Text color={theme.dim}>{' ([ ] switch)'}</Text>
-    </Text>
-  );
-  if (!c) return title;
-  const line = (k: string, v: string) => ` ${cell(k, 9)} ${truncate(printable(v), width - 12)}`;
-  const labels = Object.entries(c.labels).slice(0, Math.max(0, rows - 11));
-  const lines = [
-    line('name', c.name),
-    line('id', c.id.slice(0, 12)),
-    line('engine', c.engineId),
-    line('image', c.image),
-    line('state', stateText(c, now)),
-    line('status', c.status),
-    line('created', new Date(c.created * 1000).toISOString().replace('T', ' ').slice(0, 19)),
-    line('ports', portsText(c.ports) || '-'),
-    line('command', c.command),
-    ...(labels.length ? [line('labels', ''), ...labels.map(([k, v]) => `   ${truncate(printable(`${k}=${v}`), width - 5)}`)] : []),
-  ];
-  return (
-    <>
-      {title}
-      {lines.slice(0, rows - 1).map((l, i) => (
-        <Text key={i} wrap="truncate">
-          {l}
-        </Text>
-      ))}
-    </>
-  );
-}
-
 function MainPanel({
   state,
   session,
+  panelData,
   width,
   rows,
   side,
@@ -308,6 +276,7 @@ function MainPanel({
 }: {
   state: AppState;
   session: LogSession | undefined;
+  panelData: PanelData | undefined;
   width: number;
   rows: number;
   side: boolean;
@@ -316,6 +285,9 @@ function MainPanel({
 }) {
   const ui = state.ui.logs;
   const inner = side ? width - 1 : width;
+  const c = selectedContainer(state);
+  const title = c ? `${c.engineId}/${c.name}` : undefined;
+  void now;
   return (
     <Box
       flexDirection="column"
@@ -331,8 +303,10 @@ function MainPanel({
     >
       {ui.tab === 'logs' ? (
         <LogPanel session={session} ui={ui} rows={rows} width={inner} focused={ui.focus} theme={theme} />
+      ) : ui.tab === 'stats' ? (
+        <StatsTab data={panelData ?? { stats: [] }} ui={ui} rows={rows} width={inner} title={title} theme={theme} />
       ) : (
-        <DetailsTab c={selectedContainer(state)} width={inner} rows={rows} now={now} theme={theme} />
+        <TextTab tab={ui.tab} data={panelData ?? { stats: [] }} ui={ui} rows={rows} width={inner} title={title} theme={theme} />
       )}
     </Box>
   );
@@ -447,6 +421,8 @@ function Hints({ state, width, theme }: { state: AppState; width: number; theme:
   else if (state.ui.confirm) text = state.ui.confirm.choices.map((c) => `${c.key} ${c.label}`).join('  ') + '  Esc cancel';
   else if (state.ui.filterEditing) text = 'type to filter   Enter keep   Esc clear   Backspace delete';
   else if (state.ui.pane === 'containers' && state.ui.logs.searchEditing) text = 'type to search (regex)   Enter keep   Esc clear   Backspace delete';
+  else if (state.ui.pane === 'containers' && state.ui.logs.focus && state.ui.logs.tab !== 'logs')
+    text = `j/k PgUp/PgDn scroll  g/G top/end  [ ] tab${state.ui.logs.tab === 'env' ? `  v ${state.ui.logs.reveal ? 'mask' : 'show'} secrets` : ''}  m ${state.ui.logs.full ? 'split' : 'full'}  Esc back`;
   else if (state.ui.pane === 'containers' && state.ui.logs.focus)
     text = `j/k scroll  G follow  / search  n/N match  & ! filter  t time  w wrap  c colour  s save  0-6 since  m ${state.ui.logs.full ? 'split' : 'full'}  Esc back`;
   else if (state.ui.pane === 'containers')
@@ -505,15 +481,15 @@ export function App({ store, controller, color = true, size }: AppProps) {
     const from = L.follow ? undefined : L.anchor;
     switch (op.op) {
       case 'focus':
-        return set({ focus: true, tab: 'logs' });
+        return set({ focus: true });
       case 'leave':
         return set({ focus: false, full: false });
       case 'full':
-        return L.full ? set({ full: false }) : set({ full: true, focus: true, tab: 'logs' });
+        return L.full ? set({ full: false }) : set({ full: true, focus: true });
       case 'tab': {
         const i = PANEL_TABS.indexOf(L.tab);
         const tab = PANEL_TABS[(i + (op.n ?? 1) + PANEL_TABS.length) % PANEL_TABS.length]!;
-        return set({ tab, focus: tab === 'logs' ? L.focus : false, full: tab === 'logs' ? L.full : false });
+        return set({ tab, scroll: 0 });
       }
       case 'scroll':
       case 'page': {
@@ -673,6 +649,29 @@ export function App({ store, controller, color = true, size }: AppProps) {
       else if (input && !key.ctrl && !key.meta) d({ type: 'filter/set', text: s.ui.filter + input.replace(/[\x00-\x1f\x7f]/g, '') });
       return;
     }
+    if (s.ui.pane === 'containers' && s.ui.logs.focus && s.ui.logs.tab !== 'logs') {
+      // Inspect, Env, Stats, Top: scroll, v, tabs, back.
+      const L = s.ui.logs;
+      const set = (patch: Partial<LogsUi>) => d({ type: 'logs/set', patch });
+      const total = tabLines(L.tab, controller.panelData?.() ?? { stats: [] }, L, panel.panelWidth).length;
+      const pageN = Math.max(1, panel.panelRows - 2);
+      const to = (n: number) => set({ scroll: Math.max(0, Math.min(n, Math.max(0, total - pageN))) });
+      if (key.escape || input === 'q') set({ focus: false, full: false });
+      else if (input === 'j' || key.downArrow) to(L.scroll + 1);
+      else if (input === 'k' || key.upArrow) to(L.scroll - 1);
+      else if (key.pageDown || input === ' ' || (key.ctrl && input === 'd')) to(L.scroll + pageN);
+      else if (key.pageUp || (key.ctrl && input === 'u')) to(L.scroll - pageN);
+      else if (input === 'g' || key.home) to(0);
+      else if (input === 'G' || key.end) to(total);
+      else if (input === 'v') {
+        set({ reveal: !L.reveal });
+        d({ type: 'message', level: 'info', text: L.reveal ? 'secret values masked again' : 'secret values shown: v masks them again' });
+      } else if (input === '[' || input === ']') logsCommand({ kind: 'logs', op: 'tab', n: input === ']' ? 1 : -1 }, s);
+      else if (input === 'm' || input === '+') set({ full: !L.full });
+      else if (key.ctrl && input === 'c') controller.quit();
+      else if (input === '?') d({ type: 'help', open: true });
+      return;
+    }
     const cmd: Command = resolveKey(input, key, s.ui.pane, s.ui.logs.focus && s.ui.logs.tab === 'logs');
     if (cmd.kind === 'logs') {
       logsCommand(cmd, s);
@@ -780,7 +779,7 @@ export function App({ store, controller, color = true, size }: AppProps) {
   else if (resPane(state.ui.pane)) body = <ResourceList state={state} pane={state.ui.pane} rows={layout.listRows} width={cols} now={now} theme={theme} />;
   else if (state.ui.pane === 'system') body = <SystemPane state={state} rows={layout.listRows} width={cols} theme={theme} />;
   else if (state.ui.pane === 'containers') {
-    const main = <MainPanel state={state} session={session} width={panel.panelWidth} rows={panel.panelRows} side={panel.mode === 'side'} now={now} theme={theme} />;
+    const main = <MainPanel state={state} session={session} panelData={controller.panelData?.()} width={panel.panelWidth} rows={panel.panelRows} side={panel.mode === 'side'} now={now} theme={theme} />;
     const list = <ContainerList state={state} rows={panel.listRows} width={panel.listWidth} now={now} theme={theme} />;
     body =
       panel.mode === 'full' ? (

@@ -9,6 +9,7 @@ import { SINCE, type LogsUi } from '../store/state.js';
 import { colRange, hasEsc, sliceSgr, stripSgr } from './ansi.js';
 import { printable, truncate } from './format.js';
 import type { Theme } from './theme.js';
+import { TabTitle } from './panel.js';
 
 export const TS_WIDTH = 19;
 
@@ -109,15 +110,8 @@ function Row({ row, ui, re, current, theme }: { row: WindowRow; ui: LogsUi; re: 
 }
 
 export function LogPanel({ session, ui, rows, width, focused, theme }: LogPanelProps) {
-  const title = (
-    <Text wrap="truncate">
-      <Text bold inverse={focused} color={focused ? undefined : theme.accent}>
-        {' Logs '}
-      </Text>
-      <Text color={theme.dim}>{' Details  ([ ] switch)'}</Text>
-      {session ? <Text bold>{`  ${printable(session.title)}`}</Text> : null}
-    </Text>
-  );
+  void focused;
+  const title = <TabTitle ui={ui} {...(session ? { title: session.title } : {})} theme={theme} />;
   if (!session) {
     return (
       <>

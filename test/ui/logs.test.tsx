@@ -10,6 +10,7 @@ import { initialState, reducer, type AppState, type Action } from '../../src/sto
 import type { Container } from '../../src/engine/models.js';
 import { LogSession } from '../../src/store/logs.js';
 import { sanitizeLine } from '../../src/engine/logs/sanitize.js';
+import { inspectSummary } from '../../src/engine/inspect.js';
 
 const NOW = Date.now();
 const box = (name: string): Container => ({
@@ -35,7 +36,7 @@ const tick = async (ms = 0) => {
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
 
-function setup(size = { cols: 100, rows: 30 }) {
+function setup(size = { cols: 100, rows: 30 }, extra: Partial<Controller> = {}) {
   const store = createStore<AppState, Action>(reducer, initialState({}));
   store.dispatch({ type: 'engines/set', engines: [{ id: 'docker', kind: 'docker', label: 'docker.sock', endpoint: 'unix:///d.sock', status: 'up' }] });
   store.dispatch({ type: 'containers/set', engineId: 'docker', containers: [box('vla-train'), box('web')] });
@@ -58,7 +59,7 @@ function setup(size = { cols: 100, rows: 30 }) {
       }
     }
   });
-  const controller: Controller = { containerKey: vi.fn(), confirmed: vi.fn(), quit: vi.fn(), logSession: () => session, saveLogs: vi.fn() };
+  const controller: Controller = { containerKey: vi.fn(), confirmed: vi.fn(), quit: vi.fn(), logSession: () => session, saveLogs: vi.fn(), ...extra };
   const r = render(<App store={store} controller={controller} color={false} size={size} />);
   cleanup = r.unmount;
   const press = async (...keys: string[]) => {
@@ -192,12 +193,35 @@ describe('the log panel', () => {
     expect(controller.containerKey).toHaveBeenCalledWith(expect.objectContaining({ name: 'vla-train' }), 'stop');
   });
 
-  it('shows the Details tab with [ and ]', async () => {
-    const { press, frame } = setup();
+  it('switches tabs with [ and ]: Inspect shows the summary, Env masks secrets until v', async () => {
+    const raw = {
+      Id: 'vla-train-id',
+      Name: '/vla-train',
+      State: { Status: 'exited', ExitCode: 137, OOMKilled: true, StartedAt: '2026-11-22T10:00:00Z', FinishedAt: '2026-11-22T11:00:00Z' },
+      RestartCount: 2,
+      Config: { Image: 'busybox', Cmd: ['python', 'train.py'], Env: ['HF_TOKEN=hf_supersecret', 'PATH=/usr/bin'], Labels: {} },
+      HostConfig: { RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 3 }, ShmSize: 67108864 },
+      Mounts: [],
+      NetworkSettings: { Networks: {} },
+    };
+    const data = { key: 'docker/vla-train-id', inspect: { raw, summary: inspectSummary(raw) }, stats: [] };
+    const { press, frame } = setup(undefined, { panelData: () => data });
     await tick();
     await press(']');
-    expect(frame()).toMatch(/command\s+sh/);
-    await press('[');
+    let f = frame();
+    expect(f).toMatch(/Inspect/);
+    expect(f).toMatch(/137/);
+    expect(f).toMatch(/OOM/i);
+    expect(f).toMatch(/on-failure/);
+    await press(']');
+    f = frame();
+    expect(f).toContain('PATH');
+    expect(f).toContain('/usr/bin');
+    expect(f).not.toContain('hf_supersecret');
+    expect(f).toMatch(/1 look secret: masked/);
+    await press('\r', 'v');
+    expect(frame()).toContain('hf_supersecret');
+    await press('[', '[');
     expect(frame()).toContain('step 100');
   });
 
