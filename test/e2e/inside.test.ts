@@ -1,33 +1,20 @@
 // Inside a container end to end: E opens a shell through the engine API, the TUI steps aside and
 // comes back with the same selection; resize during the shell; Ctrl-C goes to the shell; attach
 // and detach; exec into a stopped container says why and hands nothing over.
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { KEY, PtySession } from '../helpers/pty.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { KEY, type PtySession } from '../helpers/pty.js';
+import { e2eSetup } from '../helpers/e2e.js';
 import { enginesOrSkip, inspectState, removeTestContainers, RUN_LABEL, runContainer, uniqueName } from '../helpers/engines.js';
 
 const engines = enginesOrSkip('end-to-end exec/attach tests (test/e2e/inside.test.ts)');
-const tmp = mkdtempSync(join(tmpdir(), 'gantry-e2e-in-'));
-chmodSync(tmp, 0o755);
-const env = { XDG_CONFIG_HOME: join(tmp, 'config'), XDG_STATE_HOME: join(tmp, 'state'), NO_COLOR: '1' };
-
-let sessions: PtySession[] = [];
-afterEach(async () => {
-  await Promise.all(sessions.map((s) => s.dispose()));
-  sessions = [];
-});
+const { gantry } = e2eSetup('e2e-in');
 afterAll(async () => {
-  rmSync(tmp, { recursive: true, force: true });
   for (const te of engines ?? []) await removeTestContainers(te);
 });
 
 describe.skipIf(!engines).each(engines ?? [])('inside a $kind container', (te) => {
   const start = () => {
-    const s = PtySession.gantry(['--host', te.url, '--no-gpu'], { cols: 110, rows: 30, env });
-    sessions.push(s);
-    return s;
+    return gantry(['--host', te.url, '--no-gpu'], { cols: 110, rows: 30 });
   };
   const select = async (s: PtySession, name: string) => {
     // (Long names are cut to fit the column.)

@@ -1,24 +1,15 @@
 // The log panel end to end: the real bin/gantry in a pseudo-terminal against real Docker and
 // Podman: follow, pause with a count, search with highlights and n, the & filter, save, and a
 // container whose output tries to take over the terminal.
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { KEY, PtySession } from '../helpers/pty.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KEY } from '../helpers/pty.js';
+import { e2eSetup } from '../helpers/e2e.js';
 import { enginesOrSkip, removeTestContainers, runContainer, uniqueName } from '../helpers/engines.js';
 
 const engines = enginesOrSkip('end-to-end log tests (test/e2e/logs.test.ts)');
-const tmp = mkdtempSync(join(tmpdir(), 'gantry-e2e-logs-'));
-chmodSync(tmp, 0o755);
-const env = { XDG_CONFIG_HOME: join(tmp, 'config'), XDG_STATE_HOME: join(tmp, 'state'), NO_COLOR: '1' };
-
-let sessions: PtySession[] = [];
-afterEach(async () => {
-  await Promise.all(sessions.map((s) => s.dispose()));
-  sessions = [];
-});
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const { gantry, tmp } = e2eSetup('e2e-logs');
 
 // Prints a numbered line five times a second, a checkpoint every fourth, a warning to stderr
 // every fifth, and once: a title change, a screen clear, a clipboard write and a bell.
@@ -36,8 +27,7 @@ describe.skipIf(!engines).each(engines ?? [])('logs on $kind', (te) => {
   afterAll(() => removeTestContainers(te));
 
   it('follows, pauses with a count, searches with highlights and n, filters with &, and saves', async () => {
-    const s = PtySession.gantry(['--host', te.url, '--no-gpu'], { cols: 120, rows: 34, env });
-    sessions.push(s);
+    const s = gantry(['--host', te.url, '--no-gpu'], { cols: 120, rows: 34 });
     await s.waitFor(name);
     // Select it with the list filter, then give the keys to the log panel.
     await s.press('/', ...name, KEY.ENTER);
@@ -75,7 +65,7 @@ describe.skipIf(!engines).each(engines ?? [])('logs on $kind', (te) => {
     await s.press('&');
     await s.waitFor(/& only matching/);
     const lines = await s.lines();
-    const top = lines.findIndex((l) => / Logs .*Details/.test(l));
+    const top = lines.findIndex((l) => / Logs .*Inspect/.test(l));
     const bottom = lines.findIndex((l, i) => i > top && /PAUSED|following/.test(l));
     const shown = lines.slice(top + 1, bottom).filter((l) => l.trim());
     expect(shown.length).toBeGreaterThan(1);

@@ -1,24 +1,13 @@
 // Disk and clean-up end to end: the System pane, a prune from preview to result, and a bulk removal
 // of marked containers, with the real bin/gantry against real Docker and Podman.
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { KEY, PtySession } from '../helpers/pty.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { KEY } from '../helpers/pty.js';
+import { e2eSetup } from '../helpers/e2e.js';
 import { enginesOrSkip, inspectState, removeTestContainers, runContainer, uniqueName } from '../helpers/engines.js';
 
 const engines = enginesOrSkip('end-to-end disk and prune tests (test/e2e/resources.test.ts)');
-const tmp = mkdtempSync(join(tmpdir(), 'gantry-e2e-res-'));
-chmodSync(tmp, 0o755);
-const env = { XDG_CONFIG_HOME: join(tmp, 'config'), XDG_STATE_HOME: join(tmp, 'state'), NO_COLOR: '1' };
-
-let sessions: PtySession[] = [];
-afterEach(async () => {
-  await Promise.all(sessions.map((s) => s.dispose()));
-  sessions = [];
-});
+const { gantry } = e2eSetup('e2e-res');
 afterAll(async () => {
-  rmSync(tmp, { recursive: true, force: true });
   for (const te of engines ?? []) await removeTestContainers(te);
 });
 
@@ -26,9 +15,7 @@ describe.skipIf(!engines)('disk use and clean-up', () => {
   const [dockerTe, podmanTe] = engines ?? [];
   const hosts = () => ['--host', dockerTe!.url, '--host', podmanTe!.url, '--no-gpu'];
   const start = () => {
-    const s = PtySession.gantry(hosts(), { cols: 130, rows: 40, env });
-    sessions.push(s);
-    return s;
+    return gantry(hosts(), { cols: 130, rows: 40 });
   };
 
   it('shows disk use per engine on the System pane', async () => {
