@@ -131,8 +131,13 @@ stop_all() {
   pkill -f "conmon.*$DIR" 2>/dev/null || true
   if [ -d "$DIR" ]; then
     # Unmount what the engines left (overlay layers, shm, netns), deepest first.
-    awk -v d="$DIR" '$2 ~ "^"d {print $2}' /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
-    rm -rf "$DIR" 2>/dev/null || { sleep 1; rm -rf "$DIR"; }
+    # A service still exiting can mount again behind us: unmount and remove, a few times.
+    for _ in 1 2 3 4 5; do
+      awk -v d="$DIR" '$2 ~ "^"d {print $2}' /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+      rm -rf "$DIR" 2>/dev/null && break
+      sleep 1
+    done
+    [ ! -d "$DIR" ] || rm -rf "$DIR"
   fi
 }
 

@@ -108,6 +108,30 @@ describe.skipIf(!engines).each(engines ?? [])('$kind log panel', (te: TestEngine
     await waitUntil(() => texts(r!).length === 500 && r!.logs.session!.state === 'live', 15_000, 'the last minute');
   });
 
+  it('survives a 1 MB line, binary garbage, invalid UTF-8 and progress bars, and keeps following', async () => {
+    const name = uniqueName('lp-hostile');
+    const script = [
+      'head -c 1048576 /dev/zero | tr "\\000" x; echo',
+      'head -c 4096 /dev/urandom',
+      'printf "\\nbad \\377\\376 utf8\\n"',
+      'printf "progress 10%%\\rprogress 50%%\\rprogress 100%%\\n"',
+      'echo still-following; sleep 100000',
+    ].join('; ');
+    await runContainer(te, { name, cmd: ['sh', '-c', script] });
+    r = rig(engine);
+    await show(r, name);
+    await waitUntil(() => texts(r!).includes('still-following'), 20_000, 'the line after the garbage');
+    const all = texts(r);
+    const long = all.find((t) => t.startsWith('xxxx'))!;
+    // Cut at 64 KiB with a marker saying how much went.
+    expect(long.length).toBeLessThan(70_000);
+    expect(long).toMatch(/… \[cut \d+ characters\]$/);
+    expect(all).toContain('bad \ufffd\ufffd utf8');
+    expect(all).toContain('progress 100%');
+    // Nothing that could drive a terminal survives, colour codes aside.
+    for (const t of all) expect(t.replace(/\x1b\[[\d;:]*m/g, '')).not.toMatch(/[\x00-\x08\x0a-\x1f\x7f\x80-\x9f]/);
+  });
+
   it('says so when the container is removed while its log is shown', async () => {
     const name = uniqueName('lp-rm');
     const c = await runContainer(te, { name, cmd: ['sh', '-c', 'while true; do echo tick; sleep 0.2; done'] });
