@@ -18,6 +18,8 @@ const LAZYDOCKER = process.env.LAZYDOCKER ?? `${ROOT}../shared/bin/lazydocker`;
 const TICK = 100; // USER_HZ on Linux
 const FLOOD_S = Number(process.env.BENCH_FLOOD_S ?? 300);
 const MANY = Number(process.env.BENCH_MANY ?? 1000);
+/** Which parts to run: basic (paint, idle, keys, GPU), flood, many; default all. */
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'basic,flood,many').split(','));
 
 function sh(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
@@ -118,7 +120,8 @@ async function flood(label: string, s: PtySession, keys: boolean): Promise<Flood
     rss.push({ t: performance.now() - t0, kib: rssKiB(pid) });
     const screen = await s.screen();
     const now = hostUptime();
-    const marks = [...screen.matchAll(/^.?\s*(\d+\.\d\d) \d+ flood/gm)].map((m) => Number(m[1]));
+    // (Beside the list on a wide screen, so not at the start of a row.)
+    const marks = [...screen.matchAll(/(\d+\.\d\d) \d+ flood line/g)].map((m) => Number(m[1]));
     if (marks.length) lag.push((now - Math.max(...marks)) * 1000);
     if (keys && n % 2 === 0) {
       // A key that changes the screen in a known way: ? opens the help, ? closes it.
@@ -194,6 +197,9 @@ async function main() {
   }
   const painted = (scr: string) => names.slice(0, 10).filter((n) => scr.includes(n)).length >= 5;
   const results: Record<string, Result> = {};
+  let withGpu = NaN;
+  let withoutGpu = NaN;
+  if (PARTS.has('basic')) {
   // gantry polls GPUs through the nvidia-smi stand-in (4-GPU profile), as on a GPU server.
   const gpuEnv = { FAKE_NVIDIA_SMI_PROFILE: 'rtx4' };
   results.gantry = await measure(
@@ -215,8 +221,8 @@ async function main() {
     return pctUsed;
   };
   process.stderr.write(`bench: gantry CPU with and without GPU polling, ${GPU_S} s each… `);
-  const withGpu = await gpuCost(['--nvidia-smi', FAKE_SMI]);
-  const withoutGpu = await gpuCost(['--no-gpu']);
+  withGpu = await gpuCost(['--nvidia-smi', FAKE_SMI]);
+  withoutGpu = await gpuCost(['--no-gpu']);
   process.stderr.write(`${withGpu.toFixed(2)}% / ${withoutGpu.toFixed(2)}%\n`);
   if (existsSync(LAZYDOCKER)) {
     results.lazydocker = await measure(
@@ -227,6 +233,7 @@ async function main() {
     );
   } else {
     process.stderr.write(`bench: no lazydocker at ${LAZYDOCKER} (set LAZYDOCKER): gantry only\n`);
+  }
   }
   // The log flood: one container printing as fast as it can, its log on screen.
   for (const n of names) await docker.getContainer(n).remove({ force: true }).catch(() => undefined);
@@ -239,13 +246,13 @@ async function main() {
   });
   await fc.start();
   const floods: Record<string, FloodResult> = {};
-  {
+  if (PARTS.has('flood')) {
     const s = PtySession.gantry(['--host', `unix://${dsock}`, '--no-gpu'], { cols: 160, rows: 45 });
     await s.waitFor(/\d+ flood line/, 30_000, 5);
     floods.gantry = await flood('gantry', s, true);
     await s.dispose();
   }
-  if (existsSync(LAZYDOCKER)) {
+  if (PARTS.has('flood') && existsSync(LAZYDOCKER)) {
     const s = new PtySession(LAZYDOCKER, [], { cols: 160, rows: 45, env: { DOCKER_HOST: `unix://${dsock}` } });
     await s.waitFor(/\d+ flood line/, 30_000, 5).catch(() => undefined);
     floods.lazydocker = await flood('lazydocker', s, false);
@@ -255,7 +262,7 @@ async function main() {
 
   // Many containers: created, not started (the list is what is measured).
   let many: Record<string, { firstPaintMs: number; keyP50Ms: number; keyP95Ms: number }> = {};
-  if (MANY > 0) {
+  if (PARTS.has('many') && MANY > 0) {
     process.stderr.write(`bench: creating ${MANY} containers… `);
     const manyNames: string[] = [];
     for (let i = 0; i < MANY; i += 20) {
@@ -277,7 +284,7 @@ async function main() {
   }
   sh('bash', [`${ROOT}scripts/engines.sh`, 'stop']);
 
-  const g = results.gantry!;
+  const g = results.gantry;
   const l = results.lazydocker;
   const rows: [string, keyof Result, string, string][] = [
     ['first paint, 30 containers', 'firstPaintMs', 'ms', '≤ 1.5× lazydocker'],
@@ -289,22 +296,22 @@ async function main() {
   const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(2));
   const lines = [
     `machine: ${sh('nproc', []).trim()} cores, node ${process.version}, ${new Date().toISOString()}`,
-    `| measure | gantry | lazydocker | ratio | target |`,
-    `| --- | --- | --- | --- | --- |`,
-    ...rows.map(([name, k, unit, target]) => {
+    ...(g ? [`| measure | gantry | lazydocker | ratio | target |`, `| --- | --- | --- | --- | --- |`] : []),
+    ...(!g ? [] : rows).map(([name, k, unit, target]) => {
+      if (!g) return '';
       const gv = g[k];
       const lv = l?.[k];
       return `| ${name} | ${fmt(gv)} ${unit} | ${lv === undefined ? '-' : `${fmt(lv)} ${unit}`} | ${lv ? (gv / lv).toFixed(2) + '×' : '-'} | ${target} |`;
     }),
   ];
-  lines.push(
+  if (g) lines.push(
     '',
     `GPU polling at 1 s (nvidia-smi stand-in, loop mode), gantry's own CPU over ${GPU_S} s: ${withGpu.toFixed(2)} % with, ${withoutGpu.toFixed(2)} % without (--no-gpu): ${(withGpu - withoutGpu).toFixed(2)} points (target about 0.1 %)`,
   );
-  const fg = floods.gantry!;
+  const fg = floods.gantry;
   const fl = floods.lazydocker;
   const f2 = (v: number | undefined, unit: string) => (v === undefined || Number.isNaN(v) ? '-' : `${fmt(v)} ${unit}`);
-  lines.push(
+  if (fg) lines.push(
     '',
     `Log flood (${FLOOD_S} s, one container printing as fast as it can, its log on screen):`,
     `| measure | gantry | lazydocker | target |`,

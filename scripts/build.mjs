@@ -1,9 +1,11 @@
 // Bundles gantry into dist/gantry.js: one file loads faster than hundreds of modules.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
+// Chunk names change with their content: start from an empty dist/ so old ones do not pile up.
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
   // Split: the UI (Ink, React, Yoga) is a chunk cli.ts imports while discovery runs.
   entryPoints: { gantry: 'src/cli.ts' },

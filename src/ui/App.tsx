@@ -212,7 +212,40 @@ function gpuCell(state: AppState, c: Container, now: number): { text: string; vr
   return { text: g.indices.join(',') || '-', vram: g.idleMs !== undefined ? `${vram} idle` : vram, idle: g.idleMs !== undefined };
 }
 
-function ContainerList({ state, rows, width, now, theme }: { state: AppState; rows: number; width: number; now: number; theme: Theme }) {
+interface ListProps {
+  state: AppState;
+  rows: number;
+  width: number;
+  now: number;
+  theme: Theme;
+}
+
+/** The list redraws only when what it shows changed, not on every log line or stats reading. */
+function sameList(a: ListProps, b: ListProps): boolean {
+  const x = a.state;
+  const y = b.state;
+  return (
+    a.rows === b.rows &&
+    a.width === b.width &&
+    a.now === b.now &&
+    a.theme === b.theme &&
+    x.containers === y.containers &&
+    x.engines === y.engines &&
+    x.loaded === y.loaded &&
+    x.grants === y.grants &&
+    x.gpu === y.gpu &&
+    x.ui.filter === y.ui.filter &&
+    x.ui.showStopped === y.ui.showStopped &&
+    x.ui.selectedKey === y.ui.selectedKey &&
+    x.ui.cursor === y.ui.cursor &&
+    x.ui.pending === y.ui.pending &&
+    x.ui.marks === y.ui.marks
+  );
+}
+
+const ContainerList = React.memo(ContainerListView, sameList);
+
+function ContainerListView({ state, rows, width, now, theme }: ListProps) {
   const list = visibleContainers(state);
   // GPU columns only where there are GPUs: a machine without nvidia-smi gets the room back.
   const cols = containerColumns(width, state.gpu.enabled && state.gpu.gpus.length > 0);

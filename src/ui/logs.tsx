@@ -59,54 +59,46 @@ function searchStatus(session: LogSession, ui: LogsUi): { text: string; error: b
   return { text: `/${ui.query}  ${pos}${total} match${total === 1 ? '' : 'es'}${mode}`, error: false };
 }
 
-function Row({ row, ui, re, current, theme }: { row: WindowRow; ui: LogsUi; re: RegExp | undefined; current: boolean; theme: Theme }) {
+/** Wraps text in an SGR sequence (codes like "31" or "1;30;43") and a reset; nothing when no codes. */
+const sgr = (codes: string | undefined, text: string) => (codes && text ? `\x1b[${codes}m${text}\x1b[0m` : text);
+
+/**
+ * One row of the log as a single string with its own SGR codes: a row drawn as one Ink text node
+ * costs far less to lay out than nested ones, and a log panel redraws often.
+ */
+export function rowText(row: WindowRow, ui: LogsUi, re: RegExp | undefined, current: boolean, color: boolean): string {
   const line: LogLine = row.line;
-  const gutter =
-    line.stream === 'stderr' ? <Text color={theme.error ?? undefined}>▌</Text> : line.stream === 'meta' ? <Text color={theme.dim}>·</Text> : <Text> </Text>;
-  const ts = ui.timestamps ? <Text color={theme.dim}>{row.first ? shortTs(line.ts) : ' '.repeat(TS_WIDTH)}</Text> : null;
-  const textWidth = row.width;
-  // Room for the cut markers.
+  const dim = color ? '90' : undefined;
+  let out = line.stream === 'stderr' ? sgr(color ? '31' : undefined, '▌') : line.stream === 'meta' ? sgr(dim, '·') : ' ';
+  if (ui.timestamps) out += sgr(dim, row.first ? shortTs(line.ts) : ' '.repeat(TS_WIDTH));
   const left = row.cutLeft ? 1 : 0;
   const right = row.cutRight ? 1 : 0;
   const start = row.startCol + left;
-  const w = Math.max(0, textWidth - left - right);
+  const w = Math.max(0, row.width - left - right);
+  if (row.cutLeft) out += sgr(dim, '…');
   const plain = stripSgr(line.text);
   const ranges = re && line.stream !== 'meta' ? matchRanges(re, plain) : [];
-  let body: React.ReactNode;
-  if (line.stream === 'meta') body = <Text color={theme.dim}>{truncate(plain, textWidth)}</Text>;
+  if (line.stream === 'meta') out += sgr(dim, truncate(plain, row.width));
   else if (ranges.length > 0) {
     const { si, ei } = colRange(plain, start, w);
-    const parts: React.ReactNode[] = [];
+    const mark = current ? (color ? '1;30;43' : '1;7') : '7';
     let at = si;
-    let k = 0;
     for (const [a, b] of ranges) {
       const s0 = Math.max(a, si);
       const e0 = Math.min(b, ei);
       if (e0 <= s0) continue;
-      if (s0 > at) parts.push(plain.slice(at, s0));
-      parts.push(
-        <Text key={k++} inverse={!current || !theme.color} bold={current} color={current && theme.color ? 'black' : undefined} backgroundColor={current && theme.color ? 'yellow' : undefined}>
-          {plain.slice(s0, e0)}
-        </Text>,
-      );
+      if (s0 > at) out += plain.slice(at, s0);
+      out += sgr(mark, plain.slice(s0, e0));
       at = e0;
     }
-    if (at < ei) parts.push(plain.slice(at, ei));
-    body = <Text>{parts}</Text>;
-  } else if (ui.color && theme.color && hasEsc(line.text)) body = <Text>{sliceSgr(line.text, start, w)}</Text>;
+    if (at < ei) out += plain.slice(at, ei);
+  } else if (ui.color && color && hasEsc(line.text)) out += sliceSgr(line.text, start, w);
   else {
     const { si, ei } = colRange(plain, start, w);
-    body = <Text color={line.stream === 'stderr' && theme.color ? 'redBright' : undefined}>{plain.slice(si, ei)}</Text>;
+    out += sgr(line.stream === 'stderr' && color ? '91' : undefined, plain.slice(si, ei));
   }
-  return (
-    <Text wrap="truncate">
-      {gutter}
-      {ts}
-      {row.cutLeft ? <Text color={theme.dim}>…</Text> : null}
-      {body}
-      {row.cutRight ? <Text color={theme.dim}>…</Text> : null}
-    </Text>
-  );
+  if (row.cutRight) out += sgr(dim, '…');
+  return out;
 }
 
 export function LogPanel({ session, ui, rows, width, focused, theme }: LogPanelProps) {
@@ -149,7 +141,13 @@ export function LogPanel({ session, ui, rows, width, focused, theme }: LogPanelP
   const statusColor = !ui.follow ? theme.warn : session.state === 'ended' || session.state === 'error' ? theme.dim : theme.ok;
   const out: React.ReactNode[] = [];
   if (empty) out.push(<Text key="empty" color={theme.dim}>{` ${empty}`}</Text>);
-  win.rows.forEach((r, i) => out.push(<Row key={`r${i}`} row={r} ui={ui} re={re} current={r.line.seq === ui.hit} theme={theme} />));
+  win.rows.forEach((r, i) =>
+    out.push(
+      <Text key={`r${i}`} wrap="truncate">
+        {rowText(r, ui, re, r.line.seq === ui.hit, theme.color)}
+      </Text>,
+    ),
+  );
   for (let i = out.length; i < bodyRows; i++) out.push(<Text key={`p${i}`}> </Text>);
   return (
     <>

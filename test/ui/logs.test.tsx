@@ -68,7 +68,8 @@ function setup(size = { cols: 100, rows: 30 }, extra: Partial<Controller> = {}) 
       await tick();
     }
   };
-  const frame = () => r.lastFrame()!;
+  // The text on screen (the log rows carry their own SGR codes; styling is checked end to end).
+  const frame = () => r.lastFrame()!.replace(/\x1b\[[\d;]*m/g, '');
   return { store, session, controller, press, frame };
 }
 
