@@ -74,6 +74,7 @@ export class LogsController {
   private seenDown = false;
   private minLagMs = Infinity;
   private skippedAt = 0;
+  private tickSeq = 0;
   /** Times a flood made the stream skip ahead (for tests and the bench). */
   skips = 0;
 
@@ -240,7 +241,7 @@ export class LogsController {
     const lag = Date.now() - Date.parse(ts);
     if (!Number.isFinite(lag)) return;
     this.minLagMs = Math.min(this.minLagMs, lag);
-    if (lag - this.minLagMs < 750 || Date.now() - this.skippedAt < 1000) return;
+    if (lag - this.minLagMs < 400 || Date.now() - this.skippedAt < 1000) return;
     this.skippedAt = Date.now();
     this.skips++;
     this.session?.note(`— the container writes faster than the engine sends its log: ${(lag / 1000).toFixed(1)} s behind, skipped to the newest lines (s saves the buffer, S the whole log) —`);
@@ -289,6 +290,12 @@ export class LogsController {
   /** Redraw soon (at most every tickMs), when the panel is on screen and something changed. */
   private tick(): void {
     if (this.tickTimer) return;
+    // Under a flood a frame every 100 ms would take most of a core (a frame costs tens of ms at
+    // 160×45): draw 4 times a second instead, and keys stay answered.
+    const seq = this.session?.buffer.lastSeq ?? 0;
+    const flood = seq - this.tickSeq > 1000;
+    this.tickSeq = seq;
+    const ms = this.opts.tickMs ?? 100;
     this.tickTimer = setTimeout(() => {
       this.tickTimer = undefined;
       const s = this.store.getState();
@@ -296,7 +303,7 @@ export class LogsController {
       if (!this.visible(s) || v === this.shownVersion) return;
       this.shownVersion = v;
       this.store.dispatch({ type: 'logs/tick' });
-    }, this.opts.tickMs ?? 100);
+    }, flood ? Math.max(ms, 250) : ms);
     this.tickTimer.unref?.();
   }
 
