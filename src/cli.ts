@@ -377,6 +377,7 @@ export async function main(argv: string[]): Promise<void> {
         remove: (pane) => resources.requestRemove(pane),
         removeMarkedContainers: () => resources.requestRemoveMarkedContainers(),
         openPrune: () => resources.openPrune(),
+        bulk: () => resources.requestBulk(),
         previewPrune: () => void resources.preview(),
         executePrune: () => void resources.execute(),
       },

@@ -76,8 +76,15 @@ export class InsideController {
     try {
       const size = { cols: this.stage.stdout.columns || 80, rows: this.stage.stdout.rows || 24 };
       const info = await e.docker.getContainer(c.id).inspect().catch(() => undefined);
-      const session = await startAttach(e.docker, c.id, size);
-      const deaf = info && info.Config?.OpenStdin === false ? ' Its stdin is not open (it was not started with -i): what you type goes nowhere.' : '';
+      // Podman closes the stdin of a container without a TTY when an attach with stdin ends, and
+      // its process may exit: attach to its output only.
+      const outputOnly = e.kind === 'podman' && info?.Config?.Tty === false;
+      const session = await startAttach(e.docker, c.id, { ...size, outputOnly });
+      const deaf = outputOnly
+        ? ' It has no TTY and runs under Podman: its output only (typing into it would end its input when you detach).'
+        : info && info.Config?.OpenStdin === false
+          ? ' Its stdin is not open (it was not started with -i): what you type goes nowhere.'
+          : '';
       const end = await this.handOver(
         session,
         `gantry: attached to ${name}. Detach with Ctrl-P Ctrl-Q (back to gantry, the container keeps running). Ctrl-C goes to the container's process.${deaf}\r\n`,

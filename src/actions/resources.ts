@@ -53,7 +53,7 @@ export class ResourcesController {
   private unsubscribe: (() => void) | undefined;
   private lastPane = '';
   /** What the open confirmation will remove. */
-  private pending: { pane: ResourcePane | 'containers'; rows: (ResourceRow | Container)[] } | undefined;
+  private pending: { pane: ResourcePane | 'containers' | 'bulk'; rows: (ResourceRow | Container)[] } | undefined;
   private loading = new Set<string>();
 
   constructor(
@@ -202,6 +202,36 @@ export class ResourcesController {
     return true;
   }
 
+  /** b: actions on every marked container, or on every container the list shows. */
+  requestBulk(): void {
+    if (this.readOnly()) return;
+    const s = this.store.getState();
+    const shown = visibleContainers(s);
+    const marked = shown.filter((c) => s.ui.marks[c.key]);
+    const rows = marked.length ? marked : shown;
+    if (rows.length === 0) return this.say('no containers to act on');
+    const count = (cmd: ContainerCommand) => rows.filter((c) => !COMMANDS[cmd].refuse(c)).length;
+    const choices: { key: string; label: string; command: ContainerCommand }[] = [];
+    const stop = count('stop');
+    const start = count('start');
+    const remove = count('remove');
+    if (stop) choices.push({ key: 's', label: `stop ${stop} running`, command: 'stop' });
+    if (stop) choices.push({ key: 'r', label: `restart ${stop}`, command: 'restart' });
+    if (start) choices.push({ key: 'S', label: `start ${start} stopped`, command: 'start' });
+    if (remove) choices.push({ key: 'd', label: `remove ${remove} stopped`, command: 'remove' });
+    if (choices.length === 0) return this.say('nothing to do for these containers');
+    this.pending = { pane: 'bulk', rows };
+    this.store.dispatch({
+      type: 'confirm',
+      confirm: {
+        title: `Bulk actions on ${rows.length} ${marked.length ? 'marked' : 'listed'} container${rows.length === 1 ? '' : 's'}`,
+        lines: [marked.length ? 'The marked containers (space marks, Esc cancels):' : 'Every container the list shows (filter with /, or mark with space):', ...preview(rows.map(displayName))],
+        target: 'res:bulk',
+        choices,
+      },
+    });
+  }
+
   /** The confirmation was answered: remove exactly what it listed. */
   async confirmed(command: ContainerCommand): Promise<void> {
     const p = this.pending;
@@ -210,6 +240,18 @@ export class ResourcesController {
     const force = command === 'force-remove';
     const done: string[] = [];
     const failed: string[] = [];
+    if (p.pane === 'bulk') {
+      for (const c of p.rows as Container[]) {
+        if (COMMANDS[command].refuse(c)) continue;
+        await runContainerCommand(this.ctx, c.key, command);
+        const m = this.store.getState().ui.message;
+        (m?.level === 'error' ? failed : done).push(m?.level === 'error' ? m.text : displayName(c));
+      }
+      this.store.dispatch({ type: 'marks/clear' });
+      const verb = COMMANDS[command].done;
+      this.say([done.length ? `${verb} ${done.length}: ${listNames(done)}` : '', failed.length ? `failed: ${failed.join('; ')}` : ''].filter(Boolean).join(' · ') || 'nothing done', failed.length ? 'error' : 'ok');
+      return;
+    }
     if (p.pane === 'containers') {
       for (const c of p.rows as Container[]) {
         if (!force && COMMANDS.remove.refuse(c)) continue;

@@ -413,7 +413,7 @@ function hijackAttach(docker: Docker, id: string, query: Record<string, string |
 export async function startAttach(
   docker: Docker,
   id: string,
-  size: TermSize & { detachKeys?: string },
+  size: TermSize & { detachKeys?: string; outputOnly?: boolean },
 ): Promise<InteractiveSession> {
   const keys = parseDetachKeys(size.detachKeys ?? DEFAULT_DETACH_KEYS);
   const f = await requireRunning(docker, id);
@@ -421,7 +421,9 @@ export async function startAttach(
   try {
     sock = await hijackAttach(docker, id, {
       stream: true,
-      stdin: true,
+      // Output only: Podman closes a container's stdin when a non-TTY attach disconnects, which
+      // ends a process that reads it; without stdin attached, detaching leaves it running.
+      stdin: size.outputOnly !== true,
       stdout: true,
       stderr: true,
       logs: false,
@@ -457,7 +459,7 @@ export async function startAttach(
         }
         cb();
       };
-      if (pass.length && !sock.destroyed) sock.write(pass, () => after());
+      if (pass.length && !sock.destroyed && size.outputOnly !== true) sock.write(pass, () => after());
       else after();
     },
     final(cb) {

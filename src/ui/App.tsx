@@ -50,6 +50,8 @@ export interface Controller {
     /** d with marked containers: true when it took the key. */
     removeMarkedContainers(): boolean;
     openPrune(): void;
+    /** b: bulk actions on marked (or listed) containers. */
+    bulk(): void;
     previewPrune(): void;
     executePrune(): void;
   };
@@ -738,6 +740,8 @@ export function App({ store, controller, color = true, size }: AppProps) {
         return d({ type: 'move', to: cmd.to });
       case 'exec':
         return controller.exec?.();
+      case 'bulk':
+        return controller.resources?.bulk();
       case 'attach':
         return controller.attach?.();
       case 'command':

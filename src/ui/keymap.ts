@@ -37,6 +37,7 @@ export type Command =
   | { kind: 'logs'; op: LogsOp; n?: number }
   | { kind: 'resource-remove' }
   | { kind: 'exec' }
+  | { kind: 'bulk' }
   | { kind: 'attach' }
   | { kind: 'command' }
   | { kind: 'prune' }
@@ -90,6 +91,7 @@ export const KEY_HELP: readonly KeyHelp[] = [
   { keys: 'K', what: 'kill (asks first)', section: 'Containers' },
   { keys: 'd', what: 'remove (asks first; a running one offers force)', section: 'Containers' },
   { keys: 'e', what: 'show / hide stopped containers', section: 'Containers' },
+  { keys: 'b', what: 'bulk actions on the marked containers (or all listed): stop, restart, start, remove', section: 'Containers' },
   { keys: 'E', what: 'shell inside (bash, else sh; --shell picks); exit comes back here', section: 'Containers' },
   { keys: 'a', what: 'attach to the main process (Ctrl-P Ctrl-Q detaches; Ctrl-C goes to it)', section: 'Containers' },
   { keys: 'Enter', what: 'keys go to the log panel (Esc or q comes back)', section: 'Containers' },
@@ -139,6 +141,7 @@ const CONTAINER_KEYS: Record<string, Command> = {
   d: { kind: 'container', action: 'remove' },
   e: { kind: 'toggle-stopped' },
   E: { kind: 'exec' },
+  b: { kind: 'bulk' },
   a: { kind: 'attach' },
 };
 

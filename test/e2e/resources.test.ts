@@ -74,4 +74,20 @@ describe.skipIf(!engines)('disk use and clean-up', () => {
     for (const [i, c] of made.entries()) expect(await inspectState(i < 2 ? dockerTe! : podmanTe!, c.id)).toBeUndefined();
     expect(await inspectState(dockerTe!, keep.id)).toBe('created');
   });
+
+  it('b: stops every listed container after one question', async () => {
+    const prefix = uniqueName('e2e-b');
+    const made = [await runContainer(dockerTe!, { name: `${prefix}-a` }), await runContainer(podmanTe!, { name: `${prefix}-b` })];
+    const s = start();
+    await s.waitFor(`${prefix}-b`);
+    await s.press('/', ...prefix, KEY.ENTER);
+    await s.press('b');
+    const q = await s.waitFor('Bulk actions on 2 listed containers');
+    expect(q).toContain(`${prefix}-a`);
+    expect(q).toMatch(/\[s\] stop 2 running/);
+    await s.press('s');
+    await s.waitFor(/stopped 2: /, 30_000);
+    expect(await inspectState(dockerTe!, made[0]!.id)).toBe('exited');
+    expect(await inspectState(podmanTe!, made[1]!.id)).toBe('exited');
+  });
 });

@@ -20,8 +20,11 @@ export interface LogBufferOptions {
   maxLineBytes?: number;
 }
 
+/** Room for the marker of a line the splitter already cut: it is not cut again. */
+const MARKER_ROOM = 64;
+
 export function cutLine(text: string, maxBytes: number): string {
-  if (text.length <= maxBytes) return text;
+  if (text.length <= maxBytes + MARKER_ROOM) return text;
   const dropped = text.length - maxBytes;
   return `${text.slice(0, maxBytes)} … [cut ${formatBytes(dropped)}]`;
 }

@@ -6,7 +6,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { Demuxer } from './demux.js';
-import { LineSplitter } from './lines.js';
+import { LineSplitter, TS } from './lines.js';
 import { sanitizeLine, Utf8Stream } from './sanitize.js';
 import type { LogStream } from './buffer.js';
 import { explainActionError } from '../errors.js';
@@ -70,7 +70,17 @@ export class LogDecoder {
   write(chunk: Buffer): FollowedLine[] {
     const out: FollowedLine[] = [];
     if (this.tty) this.add(out, 'stdout', this.sources.stdout.dec.write(chunk));
-    else for (const f of this.demux.write(chunk)) this.add(out, f.stream, this.sources[f.stream].dec.write(f.data));
+    else
+      for (const f of this.demux.write(chunk)) {
+        let text = this.sources[f.stream].dec.write(f.data);
+        // Podman sends each piece of a long line as a frame with its own timestamp: a frame that
+        // continues a line does not start a new one, so its timestamp goes.
+        if (this.sources[f.stream].split.midLine) {
+          const m = TS.exec(text);
+          if (m) text = text.slice(m[0].length);
+        }
+        this.add(out, f.stream, text);
+      }
     return out;
   }
 

@@ -8,7 +8,7 @@ export interface SplitLine {
   cut: number;
 }
 
-const TS = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})) /;
+export const TS = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})) /;
 
 export class LineSplitter {
   private pending = '';
@@ -32,6 +32,11 @@ export class LineSplitter {
       start = nl + 1;
     }
     return out;
+  }
+
+  /** True when a line has begun and not ended yet. */
+  get midLine(): boolean {
+    return this.pending.length > 0 || this.cut > 0;
   }
 
   /** The partial last line, if any (at the end of the stream). */
