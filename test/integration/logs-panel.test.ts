@@ -231,5 +231,5 @@ describe.skipIf(!engines)('a log whose engine goes away', () => {
       d.shutdown();
       await removeTestContainers(te).catch(() => undefined);
     }
-  });
+  }, 120_000);
 });
