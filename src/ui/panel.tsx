@@ -1,8 +1,8 @@
 // The main panel's tab row and its Inspect, Env, Stats and Top tabs.
 import React from 'react';
 import { Text } from 'ink';
-import { envEntries, maskValue, summaryLines } from '../engine/inspect.js';
-import { formatBytes } from '../engine/resources.js';
+// Binary units (MiB), as `docker stats` shows memory; disk panes use decimal ones, as `docker images`.
+import { envEntries, formatBytes, maskValue, summaryLines } from '../engine/inspect.js';
 import { sparkline } from '../engine/stats.js';
 import type { PanelData } from '../actions/panel.js';
 import { PANEL_TABS, type LogsUi, type PanelTab } from '../store/state.js';

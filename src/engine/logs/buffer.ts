@@ -25,14 +25,8 @@ const MARKER_ROOM = 64;
 
 export function cutLine(text: string, maxBytes: number): string {
   if (text.length <= maxBytes + MARKER_ROOM) return text;
-  const dropped = text.length - maxBytes;
-  return `${text.slice(0, maxBytes)} … [cut ${formatBytes(dropped)}]`;
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  // The same words as the line splitter's marker: lengths here are characters, not bytes.
+  return `${text.slice(0, maxBytes)} … [cut ${text.length - maxBytes} characters]`;
 }
 
 export class LogBuffer {
