@@ -1,4 +1,5 @@
 // One connected engine: a dockerode client plus the normalisation of what it returns.
+import { jsonLines } from './ndjson.js';
 import type Docker from 'dockerode';
 import { realpathSync } from 'node:fs';
 import type { Container, EngineKind, PortMapping } from './models.js';
@@ -170,7 +171,6 @@ export class Engine {
       closed = true;
       onClose(err);
     };
-    let pending = '';
     this.docker.getEvents({}, (err, s) => {
       if (err || !s) return finish(err ?? new Error('no event stream'));
       if (closed) {
@@ -178,32 +178,17 @@ export class Engine {
         return;
       }
       stream = s;
-      s.on('data', (chunk: Buffer) => {
-        pending += chunk.toString('utf8');
-        let nl: number;
-        while ((nl = pending.indexOf('\n')) >= 0) {
-          const line = pending.slice(0, nl).trim();
-          pending = pending.slice(nl + 1);
-          if (!line) continue;
-          try {
-            const raw = JSON.parse(line) as {
-              Type?: string;
-              Action?: string;
-              status?: string;
-              id?: string;
-              Actor?: { ID?: string; Attributes?: Record<string, string> };
-            };
-            onEvent({
-              type: raw.Type ?? 'container',
-              action: raw.Action ?? raw.status ?? '',
-              id: raw.Actor?.ID ?? raw.id,
-              attributes: raw.Actor?.Attributes ?? {},
-            });
-          } catch {
-            // A malformed event line is ignored; the periodic resync covers anything it meant.
-          }
-        }
-      });
+      s.on(
+        'data',
+        jsonLines<{ Type?: string; Action?: string; status?: string; id?: string; Actor?: { ID?: string; Attributes?: Record<string, string> } }>((raw) =>
+          onEvent({
+            type: raw.Type ?? 'container',
+            action: raw.Action ?? raw.status ?? '',
+            id: raw.Actor?.ID ?? raw.id,
+            attributes: raw.Actor?.Attributes ?? {},
+          }),
+        ),
+      );
       s.on('error', (e: unknown) => finish(e));
       s.on('end', () => finish(new Error('event stream ended')));
       s.on('close', () => finish(new Error('event stream closed')));

@@ -21,6 +21,7 @@
 //   there is no `pmem` — and with anything else runs the image's `ps` inside the container (busybox
 //   here: one column "PID USER COMMAND" per row, or an empty 200 answer for `-eo …`). PIDs are the
 //   container's own, HPID the host's.
+import { jsonLines } from './ndjson.js';
 import type Docker from 'dockerode';
 import type { EngineKind } from './models.js';
 import { explainActionError } from './errors.js';
@@ -198,21 +199,10 @@ export function streamStats(
       return;
     }
     stream = s;
-    let pending = '';
-    s.on('data', (chunk: Buffer) => {
-      if (over || cancelled) return;
-      pending += chunk.toString('utf8');
-      let nl: number;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        const line = pending.slice(0, nl).trim();
-        pending = pending.slice(nl + 1);
-        if (!line) continue;
-        let raw: RawStats;
-        try {
-          raw = JSON.parse(line) as RawStats;
-        } catch {
-          continue; // a torn line; the next sample comes soon
-        }
+    s.on(
+      'data',
+      jsonLines<RawStats>((raw) => {
+        if (over || cancelled) return;
         // Docker streams zero samples for a container that is not running.
         if (stampMs(raw.read) === undefined) {
           void endWithState();
@@ -222,8 +212,8 @@ export function streamStats(
         const sample = sampleFromStats(raw, kind, prev);
         prev = raw;
         onSample(sample);
-      }
-    });
+      }),
+    );
     s.on('error', (e: unknown) => void endWithState(`stats stream failed: ${explainActionError(e)}`));
     s.on('end', () => void endWithState());
     s.on('close', () => void endWithState());
