@@ -110,7 +110,8 @@ export class LogsController {
     if (key !== this.session?.key) {
       // j held down crosses many containers: open a stream only where the selection rests.
       clearTimeout(this.switchTimer);
-      if (!this.session) this.switchTo(c);
+      // With the keys on the panel, keys typed now are meant for the selected container: no wait.
+      if (!this.session || s.ui.logs.focus) this.switchTo(c);
       else this.switchTimer = setTimeout(() => this.switchTo(selectedContainer(this.store.getState())), this.opts.settleMs ?? 150);
     }
     const ui = s.ui.logs;
