@@ -15,7 +15,7 @@ DIR=${GANTRY_ENGINES_DIR:-/tmp/gantry-engines}
 DSOCK=$DIR/docker.sock
 PSOCK=$DIR/podman.sock
 export CONTAINERS_CONF=$DIR/containers.conf
-PODMAN=(podman --root "$DIR/podman-root" --runroot "$DIR/podman-run" --runtime runc)
+PODMAN=(podman --root "$DIR/podman-root" --runroot "$DIR/podman-run" --tmpdir "$DIR/podman-tmp" --runtime runc)
 
 say() { echo "engines: $*" >&2; }
 die() { say "$*"; exit 1; }
