@@ -113,6 +113,8 @@ make_image() {
 }
 
 exports() {
+  # The folder too: the fault tests stop and start these engines through this script.
+  echo "export GANTRY_ENGINES_DIR=$DIR"
   echo "export GANTRY_TEST_DOCKER_SOCK=$DSOCK"
   echo "export GANTRY_TEST_PODMAN_SOCK=$PSOCK"
 }

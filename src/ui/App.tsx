@@ -29,33 +29,11 @@ import type { PanelData } from '../actions/panel.js';
 import { centreOn, scrollAnchor, type LogSession } from '../store/logs.js';
 import { compileQuery, step } from '../engine/logs/search.js';
 import { makeTheme, type Theme } from './theme.js';
+import type { Controller } from './controller.js';
+
+export type { Controller };
 import { GpuPane, GpuStrip, gib } from './gpu.js';
 import { containerGpu, gpuRows } from '../store/gpu.js';
-
-export interface Controller {
-  containerKey(c: Container | undefined, action: 'start' | 'stop' | 'restart' | 'pause-toggle' | 'kill' | 'remove'): void;
-  confirmed(key: string, command: ContainerCommand): void;
-  quit(): void;
-  /** The log of the selected container, as followed (undefined: none yet). */
-  logSession?(): LogSession | undefined;
-  saveLogs?(whole: boolean): void;
-  /** What the Inspect, Env, Stats and Top tabs show. */
-  panelData?(): PanelData | undefined;
-  /** E (a shell) or `:exec CMD…`; the TUI steps aside while it runs. */
-  exec?(cmd?: string[]): void;
-  /** a: attach to the main process. */
-  attach?(): void;
-  resources?: {
-    remove(pane: ResourcePane): void;
-    /** d with marked containers: true when it took the key. */
-    removeMarkedContainers(): boolean;
-    openPrune(): void;
-    /** b: bulk actions on marked (or listed) containers. */
-    bulk(): void;
-    previewPrune(): void;
-    executePrune(): void;
-  };
-}
 
 export interface AppProps {
   store: Store<AppState, Action>;

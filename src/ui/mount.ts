@@ -2,7 +2,8 @@
 // of the bundle) while discovery is already talking to the engines.
 import React from 'react';
 import { render } from 'ink';
-import { App, type Controller } from './App.js';
+import { App } from './App.js';
+import type { Controller } from './controller.js';
 import type { Store } from '../store/store.js';
 import type { Action, AppState } from '../store/state.js';
 import type { FrameStdout } from './screen.js';
@@ -10,6 +11,8 @@ import type { FrameStdout } from './screen.js';
 export interface Mounted {
   unmount(): void;
 }
+
+export type Mount = typeof mount;
 
 export function mount(store: Store<AppState, Action>, controller: Controller, frames: FrameStdout, color: boolean): Mounted {
   const instance = render(React.createElement(App, { store, color, controller }), {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { KEY_HELP, resolveKey } from '../../src/ui/keymap.js';
-import { parseCli } from '../../src/cli.js';
 
 describe('keymap', () => {
   it('maps the container keys of lazydocker', () => {
@@ -35,18 +34,5 @@ describe('keymap', () => {
       expect(helpKeys).toContain(key);
       expect(resolveKey(key, {}, 'containers').kind).not.toBe('none');
     }
-  });
-});
-
-describe('command line', () => {
-  it('takes repeated --host and normalises it', () => {
-    expect(parseCli(['--host', '/a.sock', '-H', 'tcp://h:2375']).hosts).toEqual(['unix:///a.sock', 'tcp://h:2375']);
-  });
-  it('rejects unknown options and bad hosts with a hint', () => {
-    expect(() => parseCli(['--bogus'])).toThrow(/Unknown option '--bogus'[\s\S]*gantry --help/);
-    expect(() => parseCli(['--host', 'ftp://x'])).toThrow(/unsupported scheme/);
-  });
-  it('reads flags', () => {
-    expect(parseCli(['--read-only', '--no-podman-service'])).toMatchObject({ readOnly: true, podmanService: false });
   });
 });

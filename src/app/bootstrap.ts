@@ -1,0 +1,49 @@
+// Start-up before the TUI: the config, the engines (discovery), and the first container lists.
+// Everything here either returns what the TUI needs or exits with a message saying what to do.
+import { homedir } from 'node:os';
+import { ConfigError, configPath, loadConfig, type Config } from '../config.js';
+import { discoverEngines, type DiscoveryResult } from '../engine/discovery.js';
+import { checkHostUrl, normaliseHostUrl } from '../engine/endpoints.js';
+import type { Args } from '../cli/args.js';
+import { trace } from '../trace.js';
+
+export function fail(message: string, code: number): never {
+  process.stderr.write(message.endsWith('\n') ? message : message + '\n');
+  process.exit(code);
+}
+
+/** The config file, or exit 2 naming the line that is wrong. */
+export function readConfig(args: Args): Config {
+  let config: Config;
+  try {
+    config = loadConfig(args.config ?? configPath()).config;
+  } catch (e) {
+    if (e instanceof ConfigError) fail(`gantry: bad config: ${e.message}\nFix or remove that line; gantry does not start on a half-read config.`, 2);
+    throw e;
+  }
+  for (const h of config.hosts) {
+    const bad = checkHostUrl(normaliseHostUrl(h));
+    if (bad) fail(`gantry: bad config: hosts: ${bad}`, 2);
+  }
+  return config;
+}
+
+/** Finds the engines (all that answer). Signals during discovery still stop a session Podman service. */
+export async function discover(args: Args, config: Config): Promise<DiscoveryResult> {
+  let discovery: DiscoveryResult | undefined;
+  const earlySignal = (sig: NodeJS.Signals) => {
+    discovery?.shutdown();
+    process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGHUP' ? 1 : 15));
+  };
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(s, earlySignal);
+  trace('discovery start');
+  discovery = await discoverEngines({
+    env: process.env,
+    home: homedir(),
+    hosts: args.hosts.length > 0 ? args.hosts : config.hosts.map(normaliseHostUrl),
+    podmanService: args.podmanService && config.podmanService,
+  });
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, earlySignal);
+  trace('discovery done');
+  return discovery;
+}

@@ -1,0 +1,146 @@
+// Wiring: the store, one watcher per engine, the controllers behind the UI's Controller, and the
+// GPU monitor — built in dependency order, started by `start`, stopped by `stop`.
+import { homedir } from 'node:os';
+import type { Config } from '../config.js';
+import type { DiscoveryResult } from '../engine/discovery.js';
+import type { Engine } from '../engine/engine.js';
+import { requestContainerAction, runContainerCommand, type ActionContext } from '../actions/containers.js';
+import { EngineWatcher } from '../store/sources.js';
+import { createStore, type Store } from '../store/store.js';
+import { initialState, reducer, selectedContainer, type Action, type AppState } from '../store/state.js';
+import { GpuMonitor, gpuSignature } from '../gpu/monitor.js';
+import { attribute } from '../gpu/attribute.js';
+import { LogsController, logsDir } from '../actions/logs.js';
+import { ResourcesController } from '../actions/resources.js';
+import { InsideController, type Stage } from '../actions/inside.js';
+import { PanelController } from '../actions/panel.js';
+import type { Controller } from '../ui/controller.js';
+import type { Args } from '../cli/args.js';
+
+export interface Wired {
+  store: Store<AppState, Action>;
+  controller: Controller;
+  /** Starts the watchers and the GPU monitor (after the first frame). */
+  start(): void;
+  stop(): void;
+}
+
+export interface WireOptions {
+  args: Args;
+  config: Config;
+  discovery: DiscoveryResult;
+  color: boolean;
+  stage: Stage;
+  quit(): void;
+}
+
+/** The store with the engines and the message about places that refused us. */
+export function makeStore(o: Pick<WireOptions, 'args' | 'config' | 'discovery' | 'color'>): Store<AppState, Action> {
+  const { args, config, discovery } = o;
+  const store = createStore(
+    reducer,
+    initialState({
+      readOnly: args.readOnly || config.readOnly,
+      showStopped: config.showStopped,
+      gpu: !args.noGpu && config.gpu,
+      gpuIdleMinutes: config.gpuIdleMinutes,
+      logColor: config.logColor && o.color,
+    }),
+  );
+  store.dispatch({
+    type: 'engines/set',
+    engines: discovery.engines.map((e) => ({ id: e.id, kind: e.kind, label: e.label, endpoint: e.url, status: 'connecting', version: e.version, sessionService: e.sessionService })),
+  });
+  // Places that exist but refused us (permission, UID/GID) are worth a line even when others work.
+  const refused = discovery.attempts.filter((a) => !a.ok && !/no socket there/.test(a.detail));
+  if (refused.length > 0) store.dispatch({ type: 'message', level: 'error', text: refused.map((a) => a.detail).join(' · ') });
+  return store;
+}
+
+/** The first lists, fetched while the UI code loads; an engine slower than 1.5 s comes later. */
+export async function firstLists(store: Store<AppState, Action>, engines: readonly Engine[]): Promise<void> {
+  const first = await Promise.race([
+    Promise.all(engines.map((e) => e.listContainers().then((list) => ({ id: e.id, list }), () => undefined))),
+    new Promise<undefined>((r) => setTimeout(() => r(undefined), 1500).unref()),
+  ]);
+  for (const r of first ?? []) {
+    if (!r) continue;
+    store.dispatch({ type: 'containers/set', engineId: r.id, containers: r.list });
+    store.dispatch({ type: 'engine/status', id: r.id, status: 'up' });
+  }
+}
+
+function gpuMonitor(store: Store<AppState, Action>, args: Args, config: Config): GpuMonitor | undefined {
+  if (args.noGpu || !config.gpu) return undefined;
+  let last = '';
+  return new GpuMonitor({
+    binary: args.nvidiaSmi ?? config.nvidiaSmi,
+    intervalMs: config.gpuIntervalMs,
+    onUpdate: (snap) => {
+      // An unchanged sample (an idle server) costs no render: a frame costs far more than a sample.
+      const sig = gpuSignature(snap);
+      if (sig === last) return;
+      last = sig;
+      store.dispatch({ type: 'gpu/update', status: snap.status, gpus: snap.gpus, processes: attribute(snap.processes, snap.gpus), at: snap.at || Date.now() });
+    },
+  });
+}
+
+export function wire(store: Store<AppState, Action>, o: WireOptions): Wired {
+  const { args, config, discovery } = o;
+  const readOnly = args.readOnly || config.readOnly;
+  const engines = new Map<string, Engine>(discovery.engines.map((e) => [e.id, e]));
+  const watchers = new Map(
+    discovery.engines.map((e) => [e.id, new EngineWatcher(e, store, { resyncMs: config.resyncSeconds * 1000, gpuGrants: !args.noGpu && config.gpu })]),
+  );
+  const ctx: ActionContext = { store, engines, refresh: (id) => watchers.get(id)?.refresh() };
+  const resources = new ResourcesController(store, engines, ctx);
+  const panel = new PanelController(store, engines);
+  const logs = new LogsController(store, engines, {
+    tail: args.tail ?? config.logTail,
+    maxLines: config.logLines,
+    maxLineBytes: config.logLineMax,
+    dir: config.logDir ? logsDir(config.logDir.replace(/^~(?=\/|$)/, homedir())) : '',
+  });
+  const shell = args.shell ?? config.shell;
+  const inside = new InsideController(store, engines, o.stage, { ...(shell ? { shell } : {}), readOnly });
+  const gpu = gpuMonitor(store, args, config);
+  const selected = () => selectedContainer(store.getState());
+  const controller: Controller = {
+    containerKey: (c, action) => requestContainerAction(ctx, c, action),
+    confirmed: (key, command) => void (key.startsWith('res:') ? resources.confirmed(command) : runContainerCommand(ctx, key, command)),
+    quit: o.quit,
+    logSession: () => logs.session,
+    saveLogs: (whole) => void logs.save(whole),
+    resources: {
+      remove: (pane) => resources.requestRemove(pane),
+      removeMarkedContainers: () => resources.requestRemoveMarkedContainers(),
+      openPrune: () => resources.openPrune(),
+      bulk: () => resources.requestBulk(),
+      previewPrune: () => void resources.preview(),
+      executePrune: () => void resources.execute(),
+    },
+    panelData: () => panel.data,
+    exec: (cmd) => void inside.exec(selected(), cmd),
+    attach: () => void inside.attach(selected()),
+  };
+  // Before the UI subscribes: a typed search is applied before the frame that shows it.
+  logs.start();
+  resources.start();
+  panel.start();
+  return {
+    store,
+    controller,
+    start() {
+      for (const w of watchers.values()) w.start();
+      gpu?.start();
+    },
+    stop() {
+      gpu?.stop();
+      logs.stop();
+      resources.stop();
+      panel.stop();
+      for (const w of watchers.values()) w.stop();
+    },
+  };
+}

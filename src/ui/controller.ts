@@ -1,0 +1,32 @@
+// What the UI may ask of the rest of gantry: one interface, implemented by the Ink-free
+// controllers in src/actions/ (wired in src/app/wire.ts) and by stand-ins in the UI tests.
+import type { Container } from '../engine/models.js';
+import type { ContainerCommand, ResourcePane } from '../store/state.js';
+import type { LogSession } from '../store/logs.js';
+import type { PanelData } from '../actions/panel.js';
+import type { ContainerKeyCommand } from '../actions/containers.js';
+
+export interface Controller {
+  containerKey(c: Container | undefined, action: ContainerKeyCommand): void;
+  confirmed(key: string, command: ContainerCommand): void;
+  quit(): void;
+  /** The log of the selected container, as followed (undefined: none yet). */
+  logSession?(): LogSession | undefined;
+  saveLogs?(whole: boolean): void;
+  /** What the Inspect, Env, Stats and Top tabs show. */
+  panelData?(): PanelData | undefined;
+  /** E (a shell) or `:exec CMD…`; the TUI steps aside while it runs. */
+  exec?(cmd?: string[]): void;
+  /** a: attach to the main process. */
+  attach?(): void;
+  resources?: {
+    remove(pane: ResourcePane): void;
+    /** d with marked containers: true when it took the key. */
+    removeMarkedContainers(): boolean;
+    openPrune(): void;
+    /** b: bulk actions on marked (or listed) containers. */
+    bulk(): void;
+    previewPrune(): void;
+    executePrune(): void;
+  };
+}

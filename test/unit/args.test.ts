@@ -1,0 +1,16 @@
+// The command line: options parsed, bad ones refused with a hint.
+import { describe, expect, it } from 'vitest';
+import { parseCli } from '../../src/cli/args.js';
+
+describe('command line', () => {
+  it('takes repeated --host and normalises it', () => {
+    expect(parseCli(['--host', '/a.sock', '-H', 'tcp://h:2375']).hosts).toEqual(['unix:///a.sock', 'tcp://h:2375']);
+  });
+  it('rejects unknown options and bad hosts with a hint', () => {
+    expect(() => parseCli(['--bogus'])).toThrow(/Unknown option '--bogus'[\s\S]*gantry --help/);
+    expect(() => parseCli(['--host', 'ftp://x'])).toThrow(/unsupported scheme/);
+  });
+  it('reads flags', () => {
+    expect(parseCli(['--read-only', '--no-podman-service'])).toMatchObject({ readOnly: true, podmanService: false });
+  });
+});
