@@ -2,7 +2,8 @@
 // as lines arrive, and the pure arithmetic of which lines a panel shows. No I/O here.
 import { LogBuffer, type LogBufferOptions, type LogLine, type LogStream } from '../engine/logs/buffer.js';
 import { matches, type FilterMode } from '../engine/logs/search.js';
-import { plainWidth, stripSgr, wrapStarts } from '../ui/ansi.js';
+import { stripSgr, wrapStarts } from '../text/ansi.js';
+import { textWidth } from '../text/width.js';
 
 /** An ascending list of seqs that drops from the front cheaply. */
 export class SeqList {
@@ -186,7 +187,7 @@ function lineRows(line: LogLine, req: WindowRequest): WindowRow[] {
   const w = Math.max(1, req.width - req.tsWidth);
   const plain = stripSgr(line.text);
   if (!req.wrap) {
-    const full = plainWidth(plain);
+    const full = textWidth(plain);
     return [{ line, startCol: req.hscroll, width: w, first: true, cutLeft: req.hscroll > 0 && full > 0, cutRight: full > req.hscroll + w }];
   }
   return wrapStarts(plain, w).map((startCol, i) => ({ line, startCol, width: w, first: i === 0, cutLeft: false, cutRight: false }));

@@ -20,7 +20,8 @@ import {
 import { PruneDialog, pruneChoices, pruneLines, ResourceList, SystemPane } from './resources.js';
 import type { PruneCategory } from '../engine/resources.js';
 import type { Store } from '../store/store.js';
-import { cell, portsText, printable, shortDuration, stateText, truncate } from './format.js';
+import { portsText, shortDuration, stateText } from '../present/container.js';
+import { cell, printable, truncate } from '../text/width.js';
 import { KEY_HELP, resolveKey, type Command, type KeyInfo } from './keymap.js';
 import { computeLayout, containerColumns, MIN_COLS, MIN_ROWS, panelLayout } from './layout.js';
 import { LogPanel } from './logs.js';

@@ -4,7 +4,8 @@ import { Box, Text } from 'ink';
 import type { AppState } from '../store/state.js';
 import { gpuRows, type GpuRow } from '../store/gpu.js';
 import type { GpuSample } from '../gpu/parse.js';
-import { cell, printable, shortDuration, truncate } from './format.js';
+import { shortDuration } from '../present/container.js';
+import { cell, printable, truncate } from '../text/width.js';
 import type { Theme } from './theme.js';
 
 export function gib(mib: number | undefined, digits = 1): string {

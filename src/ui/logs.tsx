@@ -6,8 +6,8 @@ import type { LogLine } from '../engine/logs/buffer.js';
 import { compileQuery, matchRanges } from '../engine/logs/search.js';
 import { logWindow, type LogSession, type WindowRow } from '../store/logs.js';
 import { SINCE, type LogsUi } from '../store/state.js';
-import { colRange, hasEsc, sliceSgr, stripSgr } from './ansi.js';
-import { printable, truncate } from './format.js';
+import { colRange, hasEsc, sliceSgr, stripSgr } from '../text/ansi.js';
+import { printable, truncate } from '../text/width.js';
 import type { Theme } from './theme.js';
 import { TabTitle } from './panel.js';
 

@@ -6,7 +6,7 @@ import { envEntries, formatBytes, maskValue, summaryLines } from '../engine/insp
 import { sparkline } from '../engine/stats.js';
 import type { PanelData } from '../actions/panel.js';
 import { PANEL_TABS, type LogsUi, type PanelTab } from '../store/state.js';
-import { cell, printable, truncate } from './format.js';
+import { cell, printable, truncate } from '../text/width.js';
 import type { Theme } from './theme.js';
 
 const TAB_NAMES: Record<PanelTab, string> = { logs: 'Logs', inspect: 'Inspect', env: 'Env', stats: 'Stats', top: 'Top' };

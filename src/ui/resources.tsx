@@ -13,7 +13,8 @@ import {
   type VolumeRow,
 } from '../engine/resources.js';
 import { resourceRows, type AppState, type PruneUi, type ResourcePane } from '../store/state.js';
-import { cell, printable, shortDuration, truncate } from './format.js';
+import { shortDuration } from '../present/container.js';
+import { cell, printable, truncate } from '../text/width.js';
 import type { Theme } from './theme.js';
 
 interface Col {

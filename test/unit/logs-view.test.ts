@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { centreOn, LogSession, logWindow, scrollAnchor, type WindowRequest } from '../../src/store/logs.js';
 import { compileQuery } from '../../src/engine/logs/search.js';
-import { colRange, sliceSgr, stripSgr, wrapStarts } from '../../src/ui/ansi.js';
+import { colRange, sliceSgr, stripSgr, wrapStarts } from '../../src/text/ansi.js';
 import { savedLine, tsKey } from '../../src/engine/logs/follow.js';
 import { logFileName } from '../../src/actions/logs.js';
 

@@ -1,5 +1,6 @@
 // The log ring buffer: bounded by lines and by bytes, O(1) append and eviction. Nothing grows
 // over days of chatty logs.
+import { cutMarker } from '../../text/width.js';
 
 /** `meta`: gantry's own lines in the log (stream ended, container restarted). */
 export type LogStream = 'stdout' | 'stderr' | 'meta';
@@ -25,8 +26,8 @@ const MARKER_ROOM = 64;
 
 export function cutLine(text: string, maxBytes: number): string {
   if (text.length <= maxBytes + MARKER_ROOM) return text;
-  // The same words as the line splitter's marker: lengths here are characters, not bytes.
-  return `${text.slice(0, maxBytes)} … [cut ${text.length - maxBytes} characters]`;
+  // The same marker as a line the splitter cut: lengths here are characters, not bytes.
+  return `${text.slice(0, maxBytes)}${cutMarker(text.length - maxBytes)}`;
 }
 
 export class LogBuffer {

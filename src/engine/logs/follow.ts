@@ -10,6 +10,8 @@ import { LineSplitter, TS } from './lines.js';
 import { sanitizeLine, Utf8Stream } from './sanitize.js';
 import type { LogStream } from './buffer.js';
 import { explainActionError } from '../errors.js';
+import { stripSgr } from '../../text/ansi.js';
+import { cutMarker } from '../../text/width.js';
 
 export interface FollowedLine {
   stream: LogStream;
@@ -97,7 +99,7 @@ export class LogDecoder {
     if (final) lines.push(...src.split.flush());
     for (const l of lines) {
       const line: FollowedLine = { stream: which, text: sanitizeLine(l.text, { keepColor: this.keepColor }) };
-      if (l.cut > 0) line.text += ` … [cut ${l.cut} characters]`;
+      if (l.cut > 0) line.text += cutMarker(l.cut);
       if (l.ts) line.ts = l.ts;
       out.push(line);
     }
@@ -213,8 +215,7 @@ export function followLogs(
 
 /** One line of a saved log: the engine's timestamp, the stream when it is stderr, the text (no colour). */
 export function savedLine(l: { ts?: string; stream: LogStream; text: string }): string {
-  // eslint-disable-next-line no-control-regex
-  const text = l.text.replace(/\x1b\[[\d;:]*m/g, '');
+  const text = stripSgr(l.text);
   const tag = l.stream === 'stderr' ? '[stderr] ' : l.stream === 'meta' ? '[gantry] ' : '';
   return `${l.ts ? `${l.ts} ` : ''}${tag}${text}\n`;
 }

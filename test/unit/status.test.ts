@@ -1,14 +1,10 @@
+// The engines' container list normalised: status texts, states, names, ports.
 import { describe, expect, it } from 'vitest';
 import { normaliseState, parseHumanDuration, parseStatus } from '../../src/engine/status.js';
 import { normaliseContainer } from '../../src/engine/engine.js';
-import { cell, portsText, shortDuration, stateText, textWidth, truncate } from '../../src/ui/format.js';
-import type { Container } from '../../src/engine/models.js';
+import { portsText } from '../../src/present/container.js';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
-
-function c(p: Partial<Container>): Container {
-  return { key: 'docker/x', engineId: 'docker', id: 'x', name: 'x', image: 'i', state: 'running', status: '', created: 0, ports: [], command: '', labels: {}, ...p };
-}
 
 describe('status parsing', () => {
   it('reads human durations', () => {
@@ -54,34 +50,5 @@ describe('status parsing', () => {
       ],
     };
     expect(portsText(normaliseContainer('docker', info as never, NOW).ports)).toBe('7860→7860');
-  });
-});
-
-describe('state in words', () => {
-  it('says up, exited with code and age, paused, restarting', () => {
-    expect(stateText(c({ state: 'running', since: NOW - 3 * 3600_000 }), NOW)).toBe('up 3h');
-    expect(stateText(c({ state: 'exited', exitCode: 1, since: NOW - 300_000 }), NOW)).toBe('exited (1) 5m ago');
-    expect(stateText(c({ state: 'paused' }), NOW)).toBe('paused');
-    expect(stateText(c({ state: 'restarting', exitCode: 1 }), NOW)).toBe('restarting (1)');
-    expect(stateText(c({ state: 'created' }), NOW)).toBe('created');
-    expect(stateText(c({ state: 'running', since: NOW, health: 'unhealthy' }), NOW)).toBe('up 0s unhealthy');
-  });
-  it('shortens durations', () => {
-    expect(shortDuration(45_000)).toBe('45s');
-    expect(shortDuration(3 * 86_400_000)).toBe('3d');
-    expect(shortDuration(60 * 86_400_000)).toBe('8w');
-  });
-});
-
-describe('cells', () => {
-  it('pads and cuts to an exact width', () => {
-    expect(cell('web', 6)).toBe('web   ');
-    expect(cell('abcdefgh', 5)).toBe('abcd…');
-    expect(cell('7', 3, 'right')).toBe('  7');
-  });
-  it('keeps wide and combining characters aligned', () => {
-    expect(textWidth(cell('训练任务-vla', 8))).toBe(8);
-    expect(textWidth(cell('e\u0301e\u0301', 5))).toBe(5);
-    expect(truncate('训练任务', 5)).toBe('训练…');
   });
 });

@@ -1,6 +1,4 @@
-// Text formatting for the screen: states in words, ages, ports, and width-exact cells (wide and
-// combining characters keep columns aligned).
-import stringWidth from 'string-width';
+// A container in words for the screen: its state, its age, its ports.
 import type { Container, PortMapping } from '../engine/models.js';
 
 /** A short age: 45s, 5m, 3h, 2d, 6w, 3y. */
@@ -47,40 +45,4 @@ export function portsText(ports: readonly PortMapping[]): string {
       return `${ip}${p.hostPort}→${p.containerPort}${proto}`;
     })
     .join(',');
-}
-
-const segmenter = new Intl.Segmenter();
-
-export function textWidth(s: string): number {
-  return stringWidth(s);
-}
-
-/** Cuts `s` to at most `width` columns, ending with `…` when cut. Never splits a grapheme. */
-export function truncate(s: string, width: number): string {
-  if (width <= 0) return '';
-  if (/^[\x20-\x7e]*$/.test(s)) return s.length <= width ? s : width === 1 ? '…' : `${s.slice(0, width - 1)}…`;
-  if (stringWidth(s) <= width) return s;
-  let out = '';
-  let w = 0;
-  for (const { segment } of segmenter.segment(s)) {
-    const sw = stringWidth(segment);
-    if (w + sw > width - 1) break;
-    out += segment;
-    w += sw;
-  }
-  return `${out}…`;
-}
-
-/** Exactly `width` columns: cut with `…` or padded with spaces (right-aligned when asked). */
-export function cell(s: string, width: number, align: 'left' | 'right' = 'left'): string {
-  const t = truncate(s, width);
-  const pad = width - textWidth(t);
-  if (pad <= 0) return t;
-  return align === 'right' ? ' '.repeat(pad) + t : t + ' '.repeat(pad);
-}
-
-/** Removes control characters from engine-supplied names before they reach the screen. */
-export function printable(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\x00-\x1f\x7f-\x9f]/g, '?');
 }

@@ -1,11 +1,11 @@
 // Columns of log text: cutting, scrolling sideways and wrapping by display width (wide and
 // combining characters count right), with or without SGR colour sequences inside.
 import stringWidth from 'string-width';
+import { ASCII, segmenter, textWidth } from './width.js';
 
+/** One SGR (colour/style) sequence: ESC [ params m. */
 // eslint-disable-next-line no-control-regex
 const SGR = /\x1b\[[\d;:]*m/g;
-const ASCII = /^[\x20-\x7e]*$/;
-const segmenter = new Intl.Segmenter();
 
 export function hasEsc(s: string): boolean {
   return s.includes('\x1b');
@@ -13,11 +13,6 @@ export function hasEsc(s: string): boolean {
 
 export function stripSgr(s: string): string {
   return hasEsc(s) ? s.replace(SGR, '') : s;
-}
-
-/** Display width of plain text (no escapes). */
-export function plainWidth(s: string): number {
-  return ASCII.test(s) ? s.length : stringWidth(s);
 }
 
 /**
@@ -98,7 +93,7 @@ export function sliceSgr(text: string, startCol: number, width: number): string 
     let j = text.indexOf('\x1b', i + 1);
     if (j < 0) j = text.length;
     const run = text.slice(i, j);
-    const rw = plainWidth(run);
+    const rw = textWidth(run);
     if (col + rw > startCol && col < end) {
       const r = colRange(run, Math.max(0, startCol - col), end - Math.max(col, startCol));
       out += run.slice(r.si, r.ei);
