@@ -2,7 +2,7 @@
 // words it leaves in the status line. The UI calls `requestContainerAction`; nothing here knows Ink.
 import type { Engine } from '../engine/engine.js';
 import { explainActionError } from '../engine/errors.js';
-import type { Container } from '../engine/models.js';
+import { displayName, type Container, type ContainerVerb } from '../engine/models.js';
 import type { Action, AppState, Confirm, ContainerCommand } from '../store/state.js';
 import type { Store } from '../store/store.js';
 
@@ -51,10 +51,6 @@ export const COMMANDS: Record<ContainerCommand, CommandSpec> = {
   },
   'force-remove': { doing: 'removing', done: 'removed', refuse: () => undefined },
 };
-
-export function displayName(c: Container): string {
-  return `${c.engineId}/${c.name}`;
-}
 
 /** The question `d` and `K` ask before acting. */
 export function confirmFor(command: 'remove' | 'kill', c: Container): Confirm {
@@ -135,7 +131,8 @@ export async function runContainerCommand(ctx: ActionContext, key: string, comma
   }
 }
 
-export type ContainerKeyCommand = 'start' | 'stop' | 'restart' | 'pause-toggle' | 'kill' | 'remove';
+/** What a container key asks for: a verb, with pause and unpause as one toggle. */
+export type ContainerKeyCommand = Exclude<ContainerVerb, 'pause' | 'unpause'> | 'pause-toggle';
 
 /** What a key asks for: run at once, or open the confirmation first. */
 export function requestContainerAction(ctx: ActionContext, c: Container | undefined, cmd: ContainerKeyCommand): void {

@@ -3,9 +3,9 @@
 // terminal (its size, resizes, Ctrl-C), and when it ends the TUI comes back as it was (the store
 // holds the pane, the selection, the filter and the log position).
 import type { Engine } from '../engine/engine.js';
-import { chooseShell, startAttach, startInteractiveExec, type InteractiveSession, type SessionEnd } from '../engine/exec.js';
+import type { InteractiveSession, SessionEnd } from '../engine/exec.js';
 import { explainActionError } from '../engine/errors.js';
-import type { Container } from '../engine/models.js';
+import { displayName, type Container } from '../engine/models.js';
 import type { Action, AppState } from '../store/state.js';
 import type { Store } from '../store/store.js';
 
@@ -43,7 +43,7 @@ export class InsideController {
     }
     if (this.busy) return undefined;
     const e = this.engines.get(c.engineId);
-    if (!e) this.say(`${c.engineId}/${c.name}: its engine is not connected`, 'error');
+    if (!e) this.say(`${displayName(c)}: its engine is not connected`, 'error');
     return e;
   }
 
@@ -51,12 +51,12 @@ export class InsideController {
   async exec(c: Container | undefined, cmd?: string[]): Promise<void> {
     const e = this.target(c, 'exec');
     if (!e || !c) return;
-    const name = `${c.engineId}/${c.name}`;
+    const name = displayName(c);
     this.busy = true;
     try {
-      const argv = cmd && cmd.length ? cmd : [await chooseShell(e.docker, c.id, this.opts.shell)];
+      const argv = cmd && cmd.length ? cmd : [await e.chooseShell(c.id, this.opts.shell)];
       const size = { cols: this.stage.stdout.columns || 80, rows: this.stage.stdout.rows || 24 };
-      const session = await startInteractiveExec(e.docker, c.id, argv, size);
+      const session = await e.startExec(c.id, argv, size);
       const end = await this.handOver(session, `gantry: ${argv.join(' ')} in ${name} — exit the shell to come back to gantry\r\n`);
       if (end.error) this.say(`${argv.join(' ')} in ${name}: the connection broke: ${end.error}`, 'error');
       else this.say(`${argv.join(' ')} in ${name} ended${end.exitCode !== undefined ? ` (exit code ${end.exitCode})` : ''}`, end.exitCode ? 'error' : 'ok');
@@ -71,15 +71,15 @@ export class InsideController {
   async attach(c: Container | undefined): Promise<void> {
     const e = this.target(c, 'attach');
     if (!e || !c) return;
-    const name = `${c.engineId}/${c.name}`;
+    const name = displayName(c);
     this.busy = true;
     try {
       const size = { cols: this.stage.stdout.columns || 80, rows: this.stage.stdout.rows || 24 };
-      const info = await e.docker.getContainer(c.id).inspect().catch(() => undefined);
+      const info = await e.inspect(c.id).catch(() => undefined);
       // Podman closes the stdin of a container without a TTY when an attach with stdin ends, and
       // its process may exit: attach to its output only.
       const outputOnly = e.kind === 'podman' && info?.Config?.Tty === false;
-      const session = await startAttach(e.docker, c.id, { ...size, outputOnly });
+      const session = await e.attach(c.id, { ...size, outputOnly });
       const deaf = outputOnly
         ? ' It has no TTY and runs under Podman: its output only (typing into it would end its input when you detach).'
         : info && info.Config?.OpenStdin === false

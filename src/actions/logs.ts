@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { homedir } from 'node:os';
 import type { Engine } from '../engine/engine.js';
 import { explainActionError } from '../engine/errors.js';
-import type { Container } from '../engine/models.js';
-import { createLogFile, followLogs, saveWholeLog, savedLine, tsKey, type Follow } from '../engine/logs/follow.js';
+import { displayName, type Container } from '../engine/models.js';
+import { createLogFile, savedLine, tsKey, type Follow } from '../engine/logs/follow.js';
 import { compileQuery } from '../engine/logs/search.js';
 import { LogSession } from '../store/logs.js';
 import { selectedContainer, SINCE, type Action, type AppState } from '../store/state.js';
@@ -141,14 +141,14 @@ export class LogsController {
     const old = this.session;
     if (old && !Object.values(s.containers).some((list) => list.some((x) => x.key === old.key))) {
       // The container whose log was on screen is gone: say so, or the switch looks like a glitch.
-      this.store.dispatch({ type: 'message', level: 'info', text: `${old.title} was removed${c ? `: showing the log of ${c.engineId}/${c.name}` : ''}` });
+      this.store.dispatch({ type: 'message', level: 'info', text: `${old.title} was removed${c ? `: showing the log of ${displayName(c)}` : ''}` });
     }
     if (!c) {
       this.session = undefined;
       this.tick();
       return;
     }
-    this.session = new LogSession(c.key, `${c.engineId}/${c.name}`, { maxLines: this.opts.maxLines, maxLineBytes: this.opts.maxLineBytes });
+    this.session = new LogSession(c.key, displayName(c), { maxLines: this.opts.maxLines, maxLineBytes: this.opts.maxLineBytes });
     this.query = s.ui.logs.query;
     this.since = s.ui.logs.since;
     if (this.query) this.applyQuery();
@@ -181,8 +181,7 @@ export class LogsController {
     this.openedAt = Date.now();
     this.linesSinceOpen = 0;
     this.seenDown = false;
-    const handle = engine.docker.getContainer(c.id);
-    handle.inspect().then(
+    engine.inspect(c.id).then(
       (info) => {
         if (this.session !== session) return;
         this.tty = info.Config?.Tty === true;
@@ -195,8 +194,8 @@ export class LogsController {
           sinceSec = Math.floor(new Date(after.ts).getTime() / 1000);
         }
         session.setState('live', info.State?.Running ? 'following' : `${info.State?.Status ?? 'stopped'}`);
-        this.follow = followLogs(
-          handle,
+        this.follow = engine.followLogs(
+          c.id,
           {
             tty: this.tty,
             tail,
@@ -329,7 +328,7 @@ export class LogsController {
         const engine = this.engines.get(engineId);
         if (!engine) throw new Error('its engine is not connected');
         d({ type: 'message', level: 'info', text: `saving the whole log of ${session.title}…` });
-        const n = await saveWholeLog(engine.docker.getContainer(key.slice(key.indexOf('/') + 1)), this.tty, out);
+        const n = await engine.saveWholeLog(key.slice(key.indexOf('/') + 1), this.tty, out);
         d({ type: 'message', level: 'ok', text: `saved the whole log (${n} lines) to ${tilde(path)}` });
         return;
       }

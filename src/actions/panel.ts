@@ -4,7 +4,8 @@
 import type { Engine } from '../engine/engine.js';
 import { explainActionError } from '../engine/errors.js';
 import { inspectSummary, type InspectSummary } from '../engine/inspect.js';
-import { streamStats, topProcesses, type StatsSample, type TopProcess } from '../engine/stats.js';
+import type { StatsSample, TopProcess } from '../engine/stats.js';
+import { displayName } from '../engine/models.js';
 import { selectedContainer, type Action, type AppState } from '../store/state.js';
 import type { Store } from '../store/store.js';
 
@@ -70,15 +71,13 @@ export class PanelController {
     const stamp = c ? `${c.key}|${c.state}|${c.status}` : '';
     if (visible && c && e && (tab === 'inspect' || tab === 'env') && stamp !== this.inspectFor) {
       this.inspectFor = stamp;
-      e.docker
-        .getContainer(c.id)
-        .inspect()
+      e.inspect(c.id)
         .then(
           (raw) => {
             if (this.data.key === c.key) this.data.inspect = { raw, summary: inspectSummary(raw) };
           },
           (err: unknown) => {
-            if (this.data.key === c.key) this.data.inspect = { error: `cannot inspect ${c.engineId}/${c.name}: ${explainActionError(err)}` };
+            if (this.data.key === c.key) this.data.inspect = { error: `cannot inspect ${displayName(c)}: ${explainActionError(err)}` };
           },
         )
         .finally(() => this.tick());
@@ -90,7 +89,7 @@ export class PanelController {
         const cur = selectedContainer(this.store.getState());
         const eng = cur ? this.engines.get(cur.engineId) : undefined;
         if (!cur || !eng) return;
-        topProcesses(eng.docker, cur.id, eng.kind).then(
+        eng.top(cur.id).then(
           (rows) => {
             if (this.data.key === cur.key) this.data.top = { rows, at: Date.now() };
             this.tick();
@@ -110,17 +109,15 @@ export class PanelController {
     }
     // Stats: one stream, for the selected container, while its tab shows.
     const wantStats = visible && tab === 'stats' && !!c && !!e && c.state === 'running';
-    if (visible && tab === 'stats' && c && c.state !== 'running' && !this.cancelStats) this.data.statsNote = `${c.engineId}/${c.name} is not running: no stats (S starts it)`;
+    if (visible && tab === 'stats' && c && c.state !== 'running' && !this.cancelStats) this.data.statsNote = `${displayName(c)} is not running: no stats (S starts it)`;
     if (wantStats && c && e && this.statsFor !== c.key) {
       this.cancelStats?.();
       this.statsFor = c.key;
       this.data.stats = [];
       this.data.statsNote = e.kind === 'podman' ? 'Podman sends a reading every 5 s: the first values take a moment' : undefined;
       const key = c.key;
-      this.cancelStats = streamStats(
-        e.docker,
+      this.cancelStats = e.streamStats(
         c.id,
-        e.kind,
         (sample) => {
           if (this.data.key !== key) return;
           this.data.stats.push(sample);

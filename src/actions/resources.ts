@@ -2,25 +2,10 @@
 // removing (one confirmation for every marked row), runs the prune dialog's preview and execution.
 import type { Engine } from '../engine/engine.js';
 import { explainActionError } from '../engine/errors.js';
-import type { Container } from '../engine/models.js';
-import {
-  describePreview,
-  describeResult,
-  diskUsage,
-  executePrune,
-  formatBytes,
-  listImages,
-  listNetworks,
-  listVolumes,
-  previewPrune,
-  removeImage,
-  removeNetwork,
-  removeVolume,
-  type ImageRow,
-  type NetworkRow,
-  type PruneCategory,
-  type VolumeRow,
-} from '../engine/resources.js';
+import { displayName, shortImageId, type Container, type ImageRow, type NetworkRow, type VolumeRow } from '../engine/models.js';
+import type { PruneCategory } from '../engine/resources/prune.js';
+import { decimalBytes } from '../present/bytes.js';
+import { describeResult } from '../present/prune.js';
 import {
   RESOURCE_PANES,
   resourceRows,
@@ -34,14 +19,14 @@ import {
   type ResourceRow,
 } from '../store/state.js';
 import type { Store } from '../store/store.js';
-import { COMMANDS, displayName, runContainerCommand, type ActionContext } from './containers.js';
+import { COMMANDS, runContainerCommand, type ActionContext } from './containers.js';
 
 const REFRESH_MS = 10_000;
 
 export function rowName(pane: ResourcePane, r: ResourceRow): string {
   if (pane === 'images') {
     const i = r as ImageRow;
-    return i.repoTags[0] ?? `<none> ${i.id.replace(/^sha256:/, '').slice(0, 12)}`;
+    return i.repoTags[0] ?? `<none> ${shortImageId(i.id)}`;
   }
   return (r as VolumeRow | NetworkRow).name;
 }
@@ -97,8 +82,7 @@ export class ResourcesController {
         if (this.loading.has(k)) return;
         this.loading.add(k);
         try {
-          const rows =
-            pane === 'images' ? await listImages(e.docker, e.id) : pane === 'volumes' ? await listVolumes(e.docker, e.id) : await listNetworks(e.docker, e.id);
+          const rows = await e.listResources(pane);
           this.store.dispatch({ type: 'res/set', pane, engineId: e.id, rows });
         } catch (err) {
           this.store.dispatch({ type: 'res/error', pane, engineId: e.id, error: `cannot list ${pane}: ${explainActionError(err)}` });
@@ -116,7 +100,7 @@ export class ResourcesController {
         if (this.loading.has(k)) return;
         this.loading.add(k);
         try {
-          this.store.dispatch({ type: 'df/set', engineId: e.id, df: await diskUsage(e.docker, e.kind) });
+          this.store.dispatch({ type: 'df/set', engineId: e.id, df: await e.diskUsage() });
         } catch (err) {
           this.store.dispatch({ type: 'df/set', engineId: e.id, df: { error: `cannot read disk usage: ${explainActionError(err)}` } });
         } finally {
@@ -147,11 +131,11 @@ export class ResourcesController {
       const builtin = rows.filter((r) => (r as NetworkRow).builtin);
       if (builtin.length === rows.length) return this.say(`${listNames(builtin.map((r) => rowName(pane, r)))}: built into the engine, cannot be removed`);
     }
-    const names = rows.map((r) => `${r.engineId}/${rowName(pane, r)}`);
+    const names = rows.map((r) => displayName({ engineId: r.engineId, name: rowName(pane, r) }));
     const lines: string[] = [];
     if (pane === 'images') {
       const size = rows.reduce((n, r) => n + (r as ImageRow).size, 0);
-      lines.push(`${formatBytes(size)} of images (layers shared with other images stay).`);
+      lines.push(`${decimalBytes(size)} of images (layers shared with other images stay).`);
       const used = rows.filter((r) => (r as ImageRow).containers > 0);
       if (used.length) lines.push(`In use by ${listNames(used.flatMap((r) => (r as ImageRow).containerNames))}: force also removes those containers if they are stopped.`);
     } else if (pane === 'volumes') {
@@ -263,24 +247,14 @@ export class ResourcesController {
       const pane = p.pane;
       for (const r of p.rows as ResourceRow[]) {
         const e = this.engines.get(r.engineId);
-        const name = `${r.engineId}/${rowName(pane, r)}`;
+        const name = displayName({ engineId: r.engineId, name: rowName(pane, r) });
         if (!e) {
           failed.push(`${name}: its engine is not connected`);
           continue;
         }
         try {
-          if (pane === 'images') {
-            const i = r as ImageRow;
-            // Removed by id: every tag goes (force is needed for several, and asked for above).
-            const res = await removeImage(e.docker, i.id, { force: force || i.repoTags.length > 1 });
-            done.push(res.removedContainers.length ? `${name} (and containers ${res.removedContainers.join(', ')})` : name);
-          } else if (pane === 'volumes') {
-            await removeVolume(e.docker, (r as VolumeRow).name);
-            done.push(name);
-          } else {
-            await removeNetwork(e.docker, (r as NetworkRow).id);
-            done.push(name);
-          }
+          const res = await e.removeResource(pane, r, { force });
+          done.push(res.removedContainers.length ? `${name} (and containers ${res.removedContainers.join(', ')})` : name);
         } catch (err) {
           failed.push(err instanceof Error ? err.message : String(err));
         }
@@ -316,7 +290,7 @@ export class ResourcesController {
         p.engines.map((id) => {
           const e = this.engines.get(id);
           if (!e) throw new Error(`${id} is not connected`);
-          return previewPrune(e.docker, e.id, e.kind, p.choice as PruneCategory[]);
+          return e.previewPrune(p.choice as PruneCategory[]);
         }),
       );
       this.setPrune({ stage: 'preview', previews, scroll: 0 });
@@ -339,19 +313,19 @@ export class ResourcesController {
         continue;
       }
       try {
-        const r = await executePrune(e.docker, pv);
+        const r = await e.executePrune(pv);
         bytes += r.bytes;
         result.push(`${pv.engineId}: ${describeResult(r)}`);
-        for (const it of r.removed) result.push(`  removed ${it.kind} ${it.name}  ${formatBytes(it.bytes)}`);
+        for (const it of r.removed) result.push(`  removed ${it.kind} ${it.name}  ${decimalBytes(it.bytes)}`);
         for (const it of r.gone) result.push(`  already gone: ${it.kind} ${it.name}`);
         for (const f of r.refused) result.push(`  refused: ${f.item.kind} ${f.item.name}: ${f.reason}`);
       } catch (err) {
         result.push(`${pv.engineId}: the prune stopped: ${explainActionError(err)}`);
       }
     }
-    result.unshift(`Reclaimed ${formatBytes(bytes)} in all.`);
+    result.unshift(`Reclaimed ${decimalBytes(bytes)} in all.`);
     this.setPrune({ stage: 'result', result, scroll: 0 });
-    this.say(`prune done: reclaimed ${formatBytes(bytes)}`, 'ok');
+    this.say(`prune done: reclaimed ${decimalBytes(bytes)}`, 'ok');
     for (const e of this.engines.keys()) this.ctx.refresh(e);
     this.refreshVisible();
   }
@@ -368,5 +342,3 @@ function preview(names: readonly string[]): string[] {
   if (names.length > 8) shown.push(`  … and ${names.length - 8} more`);
   return shown;
 }
-
-export { describePreview };

@@ -1,13 +1,22 @@
-// One connected engine: a dockerode client plus the normalisation of what it returns.
+// One connected engine: the only way the layers above reach Docker or Podman. Its dockerode client
+// is private; every call the store and the actions make is a method here, taking and returning
+// engine-neutral shapes (models.ts and the modules it calls).
 import { jsonLines } from './ndjson.js';
 import type Docker from 'dockerode';
+import type { WriteStream } from 'node:fs';
 import { realpathSync } from 'node:fs';
-import type { Container, EngineKind, PortMapping } from './models.js';
-import { normaliseState, parseStatus } from './status.js';
+import type { GpuGrantInput } from '../gpu/reservations.js';
+import { normaliseContainer } from './containers.js';
+import { chooseShell, startAttach, startInteractiveExec, type InteractiveSession, type TermSize } from './exec.js';
+import { followLogs, saveWholeLog, type Follow, type FollowedLine, type FollowOptions } from './logs/follow.js';
+import type { Container, ContainerJson, ContainerVerb, EngineKind, ResourceKindId, ResourceRowOf } from './models.js';
+import { diskUsage, kindFromVersion, type DiskUsage } from './resources/disk.js';
+import { RESOURCE_KINDS, type RemoveOptions, type RemoveOutcome } from './resources/kinds.js';
+import { previewPrune, type PruneCategory, type PrunePreview, type PruneResult } from './resources/prune.js';
+import { executePrune } from './resources/prune-run.js';
+import { streamStats, topProcesses, type StatsSample, type TopProcess } from './stats.js';
 import { socketPathOf } from './endpoints.js';
 import type { Transport } from './transport.js';
-
-export type ContainerVerb = 'start' | 'stop' | 'restart' | 'pause' | 'unpause' | 'kill' | 'remove';
 
 export interface EngineEvent {
   type: string;
@@ -40,56 +49,6 @@ function timeout(ms = REQUEST_TIMEOUT_MS): AbortSignal {
   return AbortSignal.timeout(ms);
 }
 
-export function kindFromVersion(v: { Components?: { Name?: string }[]; Platform?: { Name?: string } }): EngineKind {
-  const names = [...(v.Components ?? []).map((c) => c.Name ?? ''), v.Platform?.Name ?? ''];
-  return names.some((n) => /podman/i.test(n)) ? 'podman' : 'docker';
-}
-
-function stripSlash(name: string): string {
-  // Docker prefixes names with '/'; Podman does not everywhere. Strip one only where there is one.
-  return name.startsWith('/') ? name.slice(1) : name;
-}
-
-function ports(list: Docker.Port[] | undefined): PortMapping[] {
-  const out: PortMapping[] = [];
-  const seen = new Set<string>();
-  for (const p of list ?? []) {
-    const m: PortMapping = { containerPort: p.PrivatePort, protocol: p.Type || 'tcp' };
-    if (p.PublicPort) m.hostPort = p.PublicPort;
-    if (p.IP) m.hostIp = p.IP;
-    // Docker lists a published port once for 0.0.0.0 and once for ::; show it once.
-    const k = `${m.hostPort ?? ''}>${m.containerPort}/${m.protocol}`;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push(m);
-  }
-  return out.sort((a, b) => a.containerPort - b.containerPort);
-}
-
-export function normaliseContainer(engineId: string, c: Docker.ContainerInfo, now: number): Container {
-  const status = c.Status ?? '';
-  const parsed = parseStatus(status, now);
-  const state = normaliseState(c.State, status);
-  const name = stripSlash(c.Names?.[0] ?? c.Id.slice(0, 12));
-  const out: Container = {
-    key: `${engineId}/${c.Id}`,
-    engineId,
-    id: c.Id,
-    name,
-    image: c.Image ?? '',
-    state,
-    status,
-    created: c.Created ?? 0,
-    ports: ports(c.Ports),
-    command: c.Command ?? '',
-    labels: c.Labels ?? {},
-  };
-  if (parsed.exitCode !== undefined) out.exitCode = parsed.exitCode;
-  if (parsed.health) out.health = parsed.health;
-  if (parsed.since !== undefined) out.since = parsed.since;
-  return out;
-}
-
 export class Engine {
   version = '?';
   /** True when gantry started this engine's API service itself, for this session. */
@@ -103,7 +62,7 @@ export class Engine {
     private readonly transport: Transport,
   ) {}
 
-  get docker(): Docker {
+  private get docker(): Docker {
     return this.transport.docker;
   }
 
@@ -146,11 +105,16 @@ export class Engine {
   }
 
   /** What GPU-related settings the container was created with (for the GPU column). */
-  async gpuSettings(id: string): Promise<{ deviceRequests?: Docker.DeviceRequest[] | null; devices?: string[]; env?: string[] | null }> {
+  async gpuSettings(id: string): Promise<GpuGrantInput> {
     const i = await this.docker.getContainer(id).inspect({ abortSignal: timeout() } as object);
     const hc = i.HostConfig as { DeviceRequests?: Docker.DeviceRequest[] | null; Devices?: { PathOnHost?: string }[] | null };
     const devices = (hc.Devices ?? []).map((d) => d.PathOnHost ?? '').filter(Boolean);
     return { deviceRequests: hc.DeviceRequests ?? null, devices, env: i.Config?.Env ?? null };
+  }
+
+  /** The container's whole inspect answer, as the engine sent it (the Inspect tab shows it raw). */
+  async inspect(id: string): Promise<ContainerJson> {
+    return (await this.docker.getContainer(id).inspect()) as unknown as ContainerJson;
   }
 
   async containerAction(id: string, verb: ContainerVerb, opts: { force?: boolean } = {}): Promise<void> {
@@ -197,6 +161,69 @@ export class Engine {
       closed = true;
       (stream as unknown as { destroy?: () => void } | undefined)?.destroy?.();
     };
+  }
+
+  // ── inside a container: logs, stats, top, exec, attach ─────────────────────────────────────
+
+  /** Follows the container's log; `onLines` gets batches, `onEnd` the reason it stopped. */
+  followLogs(id: string, opts: FollowOptions, onLines: (lines: FollowedLine[]) => void, onEnd: (reason: string) => void): Follow {
+    return followLogs(this.docker, id, opts, onLines, onEnd);
+  }
+
+  /** Writes the container's whole log to `out` and closes it; resolves with the lines written. */
+  saveWholeLog(id: string, tty: boolean, out: WriteStream): Promise<number> {
+    return saveWholeLog(this.docker, id, tty, out);
+  }
+
+  /** Streams the container's resource use; the returned function cancels. */
+  streamStats(id: string, onSample: (s: StatsSample) => void, onEnd: (reason?: string) => void): () => void {
+    return streamStats(this.docker, id, this.kind, onSample, onEnd);
+  }
+
+  /** The container's processes (throws `ExecError` for one that is not running). */
+  top(id: string): Promise<TopProcess[]> {
+    return topProcesses(this.docker, id, this.kind);
+  }
+
+  /** The shell to open in the container: `preferred` when the image has it, else bash, else sh. */
+  chooseShell(id: string, preferred?: string): Promise<string> {
+    return chooseShell(this.docker, id, preferred);
+  }
+
+  /** Runs `cmd` in the container with a TTY; the caller owns the session's stream. */
+  startExec(id: string, cmd: string[], size: TermSize & { env?: string[] }): Promise<InteractiveSession> {
+    return startInteractiveExec(this.docker, id, cmd, size);
+  }
+
+  /** Attaches to the container's main process (detach with Ctrl-P Ctrl-Q). */
+  attach(id: string, size: TermSize & { detachKeys?: string; outputOnly?: boolean }): Promise<InteractiveSession> {
+    return startAttach(this.docker, id, size);
+  }
+
+  // ── images, volumes, networks, disk usage, prune ───────────────────────────────────────────
+
+  /** The rows of one resource kind on this engine. */
+  listResources<K extends ResourceKindId>(kind: K): Promise<ResourceRowOf[K][]> {
+    return RESOURCE_KINDS[kind].list(this.docker, this.id);
+  }
+
+  /** Removes one row of a kind; refusals are `ResourceError`s in plain words. */
+  removeResource<K extends ResourceKindId>(kind: K, row: ResourceRowOf[K], opts: RemoveOptions = {}): Promise<RemoveOutcome> {
+    return RESOURCE_KINDS[kind].remove(this.docker, row, opts);
+  }
+
+  diskUsage(): Promise<DiskUsage> {
+    return diskUsage(this.docker, this.kind);
+  }
+
+  /** What pruning `choice` would remove now, item by item. */
+  previewPrune(choice: readonly PruneCategory[]): Promise<PrunePreview> {
+    return previewPrune(this.docker, this.id, this.kind, choice);
+  }
+
+  /** Removes exactly what `preview` listed. */
+  executePrune(preview: PrunePreview): Promise<PruneResult> {
+    return executePrune(this.docker, preview);
   }
 
   close(): void {

@@ -71,3 +71,12 @@ export function explainActionError(err: unknown): string {
   if (e.statusCode === 404) return `no longer exists (${reason})`;
   return reason;
 }
+
+/** The HTTP status the engine answered with, when the error is an engine's answer. */
+export function httpStatus(err: unknown): number | undefined {
+  return err && typeof err === 'object' ? (err as ErrLike).statusCode : undefined;
+}
+
+export function isNotFound(err: unknown): boolean {
+  return httpStatus(err) === 404;
+}

@@ -28,7 +28,8 @@ import type Docker from 'dockerode';
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { Demuxer } from './logs/demux.js';
-import { explainActionError, rawReason } from './errors.js';
+import { explainActionError, httpStatus, rawReason } from './errors.js';
+import { bareName } from './models.js';
 
 export type ExecErrorReason = 'not-running' | 'paused' | 'gone' | 'no-shell' | 'timeout' | 'engine';
 
@@ -81,18 +82,6 @@ const CAPTURE_MAX_BYTES = 1024 * 1024;
 export const NO_SHELL_MESSAGE = 'this image has neither bash nor sh; use :exec CMD to run something else';
 export const DEFAULT_DETACH_KEYS = 'ctrl-p,ctrl-q';
 
-interface ErrLike {
-  statusCode?: number;
-}
-
-function statusOf(err: unknown): number | undefined {
-  return err && typeof err === 'object' ? (err as ErrLike).statusCode : undefined;
-}
-
-function stripSlash(name: string): string {
-  return name.startsWith('/') ? name.slice(1) : name;
-}
-
 /** The plain message for a container that is not running, by its state. */
 export function notRunningMessage(name: string, state: string): ExecError {
   switch (state) {
@@ -116,9 +105,9 @@ async function facts(docker: Docker, id: string): Promise<ContainerFacts | undef
     const i = await docker.getContainer(id).inspect();
     const st = i.State;
     const state = st.Paused ? 'paused' : st.Restarting ? 'restarting' : st.Running ? 'running' : (st.Status ?? 'unknown');
-    return { name: stripSlash(i.Name ?? id.slice(0, 12)), state, tty: i.Config?.Tty === true };
+    return { name: bareName(i.Name ?? id.slice(0, 12)), state, tty: i.Config?.Tty === true };
   } catch (err) {
-    if (statusOf(err) === 404) return undefined;
+    if (httpStatus(err) === 404) return undefined;
     throw new ExecError(`cannot inspect container ${id.slice(0, 12)}: ${explainActionError(err)}`, 'engine', err);
   }
 }
@@ -138,7 +127,7 @@ async function requireRunning(docker: Docker, id: string): Promise<ContainerFact
 /** Turns a failed exec create/start into the plain message (asking the engine why, if needed). */
 async function explainExecFailure(docker: Docker, id: string, err: unknown): Promise<ExecError> {
   if (err instanceof ExecError) return err;
-  const status = statusOf(err);
+  const status = httpStatus(err);
   if (status === 404 && /no such container/i.test(rawReason(err))) return gone(id);
   const f = await facts(docker, id).catch(() => undefined);
   if (status === 404 && !f) return gone(id);
@@ -154,7 +143,7 @@ async function resizeCall(call: () => Promise<unknown>): Promise<void> {
   try {
     await call();
   } catch (err) {
-    if (statusOf(err) === 201) return;
+    if (httpStatus(err) === 201) return;
     throw err;
   }
 }

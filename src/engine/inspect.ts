@@ -11,8 +11,7 @@
 // - Podman always has `State.Health` (`Status: ''` without a health check); Docker has it only
 //   with one. Podman adds `TERM=xterm` and `container=podman` to `Config.Env`.
 import { gpuGrant, type GpuGrant } from '../gpu/reservations.js';
-import { sanitizeLine } from './logs/sanitize.js';
-import type { ContainerState, PortMapping } from './models.js';
+import { bareName, type ContainerState, type PortMapping } from './models.js';
 import { normaliseState } from './status.js';
 
 export type MountType = 'bind' | 'volume' | 'tmpfs' | 'other';
@@ -287,10 +286,6 @@ function health(raw: RawInspect): HealthSummary | undefined {
   return out;
 }
 
-function stripSlash(name: string): string {
-  return name.startsWith('/') ? name.slice(1) : name;
-}
-
 /** Normalises a raw inspect answer (Docker or Podman) into what the Inspect tab shows. */
 export function inspectSummary(input: unknown): InspectSummary {
   const raw = (input && typeof input === 'object' ? input : {}) as RawInspect;
@@ -305,7 +300,7 @@ export function inspectSummary(input: unknown): InspectSummary {
   const env = (cfg.Env ?? []).filter((e): e is string => typeof e === 'string');
   const out: InspectSummary = {
     id: raw.Id ?? '',
-    name: stripSlash(raw.Name ?? ''),
+    name: bareName(raw.Name ?? ''),
     state,
     oomKilled: st.OOMKilled === true,
     restartCount: raw.RestartCount ?? 0,
@@ -370,113 +365,4 @@ export function envEntries(env: readonly string[]): EnvEntry[] {
     const value = i < 0 ? '' : e.slice(i + 1);
     return { name, value, secret: isSecretEnv(name, value) };
   });
-}
-
-/** What a secret's value is shown as: the same mask whatever its length; nothing for an empty one. */
-export function maskValue(value: string): string {
-  return value === '' ? '' : '********';
-}
-
-// ---------------------------------------------------------------------------------------------
-// Lines for the screen
-
-const KEY_WIDTH = 12;
-const MAX_VALUE = 400;
-
-function clean(s: string): string {
-  const one = sanitizeLine(s.replace(/\r?\n/g, ' ⏎ '), { keepColor: false });
-  return one.length > MAX_VALUE ? `${one.slice(0, MAX_VALUE - 1)}…` : one;
-}
-
-/** Quotes an argument the way a shell would need it, so a command reads as typed. */
-export function shellQuote(arg: string): string {
-  if (arg === '') return "''";
-  if (/^[\w@%+=:,./-]+$/.test(arg)) return arg;
-  return `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  const s = u === 0 || Number.isInteger(v) ? String(v) : v.toFixed(v < 10 ? 2 : 1).replace(/\.?0+$/, '');
-  return `${s} ${units[u]}`;
-}
-
-function when(iso: string, now: number): string {
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return iso;
-  const d = new Date(t);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const abs = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-  const s = Math.round((now - t) / 1000);
-  if (s < 0) return abs;
-  const rel = s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m` : s < 86400 ? `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m` : `${Math.floor(s / 86400)}d${Math.floor((s % 86400) / 3600)}h`;
-  return `${abs} (${rel} ago)`;
-}
-
-function port(p: PortMapping): string {
-  if (p.hostPort === undefined) return `${p.containerPort}/${p.protocol} (exposed, not published)`;
-  const ip = p.hostIp && p.hostIp !== '0.0.0.0' && p.hostIp !== '::' ? `${p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp}:` : '';
-  return `${ip}${p.hostPort} → ${p.containerPort}/${p.protocol}`;
-}
-
-function mountLine(m: MountSummary): string {
-  const ro = m.rw ? '' : ' (ro)';
-  if (m.type === 'tmpfs') return `tmpfs ${m.target}${m.options ? ` (${m.options})` : ''}${ro}`;
-  return `${m.type} ${m.source || '?'} → ${m.target}${ro}`;
-}
-
-function gpuText(g: GpuRequest): string {
-  const which = g.all ? 'all' : [...g.indices.map(String), ...g.uuids].join(',') || 'some';
-  return `${which} (${g.sources.join(', ')})`;
-}
-
-/** The summary as "key  value" lines; a list continues on lines with an empty key. */
-export function summaryLines(s: InspectSummary, now = Date.now()): string[] {
-  const lines: string[] = [];
-  const add = (key: string, values: string | string[]) => {
-    const list = (Array.isArray(values) ? values : [values]).map(clean);
-    if (list.length === 0) return;
-    list.forEach((v, i) => lines.push(`${(i === 0 ? key : '').padEnd(KEY_WIDTH)}${v}`));
-  };
-  let state: string = s.state;
-  if (s.exitCode !== undefined) state += ` (exit code ${s.exitCode}${s.exitCode === 137 && !s.oomKilled ? ': killed' : ''})`;
-  if (s.oomKilled) state += ', OOM killed (out of memory)';
-  if (s.health) state += `, ${s.health.status}`;
-  add('state', state);
-  if (s.error) add('error', s.error);
-  if (s.startedAt) add('started', when(s.startedAt, now));
-  if (s.finishedAt && s.state !== 'running' && s.state !== 'paused') add('finished', when(s.finishedAt, now));
-  const policy = s.restartPolicy.name === 'on-failure' && s.restartPolicy.maxRetries > 0 ? `on-failure:${s.restartPolicy.maxRetries}` : s.restartPolicy.name;
-  add('restart', `${policy}, restarted ${s.restartCount} time${s.restartCount === 1 ? '' : 's'}`);
-  add('image', s.imageId ? `${s.image} (${s.imageId.replace(/^sha256:/, '').slice(0, 12)})` : s.image);
-  if (s.entrypoint.length) add('entrypoint', s.entrypoint.map(shellQuote).join(' '));
-  add('command', s.command.length ? s.command.map(shellQuote).join(' ') : '(none)');
-  add('workdir', s.workingDir);
-  add('user', s.user || 'root (image default)');
-  add('mounts', s.mounts.length ? s.mounts.map(mountLine) : ['(none)']);
-  add('ports', s.ports.length ? s.ports.map(port) : ['(none)']);
-  const nets = s.networks.map((n) => (n.ip ? `${n.name} ${n.ip}` : n.name));
-  add('network', nets.length ? nets : [s.networkMode || '(none)']);
-  add('ipc', s.ipcMode === 'host' ? 'host (shares the host /dev/shm)' : `${s.ipcMode || '?'}${s.shmSize ? `, shm ${formatBytes(s.shmSize)}` : ''}`);
-  add('gpus', s.gpus ? gpuText(s.gpus) : 'none requested');
-  if (s.health) {
-    const parts = [`${s.health.status}, failing streak ${s.health.failingStreak}`];
-    if (s.health.lastOutput !== undefined || s.health.lastExitCode !== undefined) {
-      parts.push(`last probe: ${s.health.lastExitCode !== undefined ? `exit ${s.health.lastExitCode}` : ''}${s.health.lastOutput ? `: ${s.health.lastOutput}` : ''}`);
-    }
-    add('health', parts);
-  }
-  const labels = Object.entries(s.labels)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => `${k}=${v}`);
-  add('labels', labels.length ? labels : ['(none)']);
-  const secrets = s.env.filter((e) => e.secret).length;
-  add('env', `${s.env.length} variable${s.env.length === 1 ? '' : 's'}${secrets ? `, ${secrets} secret (masked in Env)` : ''}`);
-  return lines;
 }

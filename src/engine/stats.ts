@@ -23,7 +23,7 @@
 //   container's own, HPID the host's.
 import { jsonLines } from './ndjson.js';
 import type Docker from 'dockerode';
-import type { EngineKind } from './models.js';
+import { bareName, type EngineKind } from './models.js';
 import { explainActionError } from './errors.js';
 import { ExecError, notRunningMessage } from './exec.js';
 
@@ -181,7 +181,7 @@ export function streamStats(
       const i = await container.inspect();
       const st = i.State;
       if (!st.Running || st.Paused) {
-        const name = (i.Name ?? id).replace(/^\//, '');
+        const name = bareName(i.Name ?? id);
         return end(notRunningMessage(name, st.Paused ? 'paused' : (st.Status ?? 'exited')).message);
       }
       end(fallback ?? (samples === 0 ? 'the engine sent no stats for this container' : undefined));
@@ -330,7 +330,7 @@ export async function topProcesses(docker: Docker, id: string, kind?: EngineKind
   let state: { name: string; running: boolean; paused: boolean } | undefined;
   try {
     const i = await container.inspect();
-    state = { name: (i.Name ?? id).replace(/^\//, ''), running: i.State.Running, paused: i.State.Paused };
+    state = { name: bareName(i.Name ?? id), running: i.State.Running, paused: i.State.Paused };
   } catch (err) {
     throw new ExecError(`cannot list processes: ${explainActionError(err)}`, 'gone', err);
   }
@@ -338,33 +338,4 @@ export async function topProcesses(docker: Docker, id: string, kind?: EngineKind
   if (state.paused) return [];
   if (lastErr) throw new ExecError(`cannot list the processes of ${state.name}: ${explainActionError(lastErr)}`, 'engine', lastErr);
   return [];
-}
-
-// ---------------------------------------------------------------------------------------------
-
-const BARS = '▁▂▃▄▅▆▇█';
-
-/**
- * The last `width` values as a sparkline, scaled from 0 (or the smallest value, when below 0) to
- * the largest; `max` fixes the top of the scale (100 for a percentage). Missing values (NaN) are
- * drawn as a space. Shorter input is padded on the left with spaces.
- */
-export function sparkline(values: readonly number[], width: number, max?: number): string {
-  const w = Math.max(0, Math.floor(width));
-  if (w === 0) return '';
-  const vals = values.slice(-w);
-  const finite = vals.filter((v) => Number.isFinite(v));
-  const lo = Math.min(0, ...finite);
-  const hi = max !== undefined && max > lo ? max : Math.max(lo, ...finite);
-  const span = hi - lo;
-  let out = '';
-  for (const v of vals) {
-    if (!Number.isFinite(v)) {
-      out += ' ';
-      continue;
-    }
-    const level = span > 0 ? Math.round(((Math.min(v, hi) - lo) / span) * (BARS.length - 1)) : 0;
-    out += BARS[Math.max(0, Math.min(BARS.length - 1, level))];
-  }
-  return out.padStart(w, ' ');
 }

@@ -5,7 +5,9 @@ import type { GpuStatus } from '../gpu/monitor.js';
 import type { GpuSample } from '../gpu/parse.js';
 import type { GpuGrantInput } from '../gpu/reservations.js';
 import type { FilterMode } from '../engine/logs/search.js';
-import type { DiskUsage, ImageRow, NetworkRow, PruneCategory, PrunePreview, VolumeRow } from '../engine/resources.js';
+import type { ContainerVerb, ImageRow, NetworkRow, VolumeRow } from '../engine/models.js';
+import type { DiskUsage } from '../engine/resources/disk.js';
+import type { PruneCategory, PrunePreview } from '../engine/resources/prune.js';
 
 export interface GpuState {
   enabled: boolean;
@@ -22,7 +24,7 @@ export interface GpuState {
 export type PaneId = 'containers' | 'images' | 'volumes' | 'networks' | 'gpus' | 'system';
 export const PANES: readonly PaneId[] = ['containers', 'images', 'volumes', 'networks', 'gpus', 'system'];
 
-export type ContainerCommand = 'start' | 'stop' | 'restart' | 'pause' | 'unpause' | 'kill' | 'remove' | 'force-remove';
+export type ContainerCommand = ContainerVerb | 'force-remove';
 
 export interface ConfirmChoice {
   key: string;

@@ -18,7 +18,7 @@ import {
   resourceRows,
 } from '../store/state.js';
 import { PruneDialog, pruneChoices, pruneLines, ResourceList, SystemPane } from './resources.js';
-import type { PruneCategory } from '../engine/resources.js';
+import type { PruneCategory } from '../engine/resources/prune.js';
 import type { Store } from '../store/store.js';
 import { portsText, shortDuration, stateText } from '../present/container.js';
 import { cell, printable, truncate } from '../text/width.js';

@@ -4,18 +4,13 @@ import { Box, Text } from 'ink';
 import type { AppState } from '../store/state.js';
 import { gpuRows, type GpuRow } from '../store/gpu.js';
 import type { GpuSample } from '../gpu/parse.js';
+import { bar } from '../present/bars.js';
 import { shortDuration } from '../present/container.js';
 import { cell, printable, truncate } from '../text/width.js';
 import type { Theme } from './theme.js';
 
 export function gib(mib: number | undefined, digits = 1): string {
   return mib === undefined ? '-' : `${(mib / 1024).toFixed(digits)}G`;
-}
-
-export function bar(used: number | undefined, total: number | undefined, width: number): string {
-  if (!total || used === undefined) return '░'.repeat(width);
-  const n = Math.max(0, Math.min(width, Math.round((used / total) * width)));
-  return '█'.repeat(n) + '░'.repeat(width - n);
 }
 
 /** The one-line status of GPUs when there is nothing to draw, or undefined when there is. */

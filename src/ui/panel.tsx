@@ -1,9 +1,11 @@
 // The main panel's tab row and its Inspect, Env, Stats and Top tabs.
 import React from 'react';
 import { Text } from 'ink';
+import { envEntries } from '../engine/inspect.js';
 // Binary units (MiB), as `docker stats` shows memory; disk panes use decimal ones, as `docker images`.
-import { envEntries, formatBytes, maskValue, summaryLines } from '../engine/inspect.js';
-import { sparkline } from '../engine/stats.js';
+import { binaryBytes } from '../present/bytes.js';
+import { sparkline } from '../present/bars.js';
+import { maskValue, summaryLines } from '../present/inspect.js';
 import type { PanelData } from '../actions/panel.js';
 import { PANEL_TABS, type LogsUi, type PanelTab } from '../store/state.js';
 import { cell, printable, truncate } from '../text/width.js';
@@ -58,7 +60,7 @@ export function tabLines(tab: PanelTab, data: PanelData, ui: LogsUi, width: numb
     return [
       { text: ` ${cell('PID', 8, 'right')} ${cell('USER', 10)} ${cell('CPU%', 6, 'right')} ${cell('MEM', 9, 'right')}  COMMAND`, bold: true },
       ...t.rows.map((p) => ({
-        text: ` ${cell(String(p.pid), 8, 'right')} ${cell(printable(p.user), 10)} ${cell(p.cpu === undefined ? '-' : p.cpu.toFixed(1), 6, 'right')} ${cell(p.rss === undefined ? (p.mem === undefined ? '-' : `${p.mem.toFixed(1)}%`) : formatBytes(p.rss), 9, 'right')}  ${truncate(printable(p.command), cmdW)}`,
+        text: ` ${cell(String(p.pid), 8, 'right')} ${cell(printable(p.user), 10)} ${cell(p.cpu === undefined ? '-' : p.cpu.toFixed(1), 6, 'right')} ${cell(p.rss === undefined ? (p.mem === undefined ? '-' : `${p.mem.toFixed(1)}%`) : binaryBytes(p.rss), 9, 'right')}  ${truncate(printable(p.command), cmdW)}`,
       })),
       { text: ` ${t.rows.length} processes · every 3 s`, dim: true },
     ];
@@ -102,15 +104,15 @@ export function StatsTab({ data, ui, rows, width, title, theme }: { data: PanelD
   if (last) {
     const cpu = s.map((x) => x.cpuPct ?? 0);
     lines.push({ label: 'CPU', value: last.cpuPct === undefined ? 'measuring…' : `${last.cpuPct.toFixed(1)} %`, spark: sparkline(cpu, w) });
-    lines.push({ label: 'memory', value: `${formatBytes(last.memUsed)} / ${formatBytes(last.memLimit)}`, spark: sparkline(s.map((x) => x.memUsed), w, last.memLimit) });
+    lines.push({ label: 'memory', value: `${binaryBytes(last.memUsed)} / ${binaryBytes(last.memLimit)}`, spark: sparkline(s.map((x) => x.memUsed), w, last.memLimit) });
     const rx = rate((x) => x.netRx);
     const tx = rate((x) => x.netTx);
-    lines.push({ label: 'net rx', value: `${formatBytes(rx[rx.length - 1] ?? 0)}/s`, spark: sparkline(rx, w) });
-    lines.push({ label: 'net tx', value: `${formatBytes(tx[tx.length - 1] ?? 0)}/s`, spark: sparkline(tx, w) });
+    lines.push({ label: 'net rx', value: `${binaryBytes(rx[rx.length - 1] ?? 0)}/s`, spark: sparkline(rx, w) });
+    lines.push({ label: 'net tx', value: `${binaryBytes(tx[tx.length - 1] ?? 0)}/s`, spark: sparkline(tx, w) });
     const br = rate((x) => x.blkRead);
     const bw = rate((x) => x.blkWrite);
-    lines.push({ label: 'disk read', value: `${formatBytes(br[br.length - 1] ?? 0)}/s`, spark: sparkline(br, w) });
-    lines.push({ label: 'disk write', value: `${formatBytes(bw[bw.length - 1] ?? 0)}/s`, spark: sparkline(bw, w) });
+    lines.push({ label: 'disk read', value: `${binaryBytes(br[br.length - 1] ?? 0)}/s`, spark: sparkline(br, w) });
+    lines.push({ label: 'disk write', value: `${binaryBytes(bw[bw.length - 1] ?? 0)}/s`, spark: sparkline(bw, w) });
     lines.push({ label: 'PIDs', value: String(last.pids), spark: sparkline(s.map((x) => x.pids), w) });
   }
   const span = s.length > 1 ? Math.round((s[s.length - 1]!.at - s[0]!.at) / 1000) : 0;

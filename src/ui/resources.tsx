@@ -1,17 +1,12 @@
 // The Images, Volumes, Networks and System panes, and the prune dialog.
 import React from 'react';
 import { Box, Text } from 'ink';
-import {
-  CATEGORY_WORDS,
-  formatBytes,
-  PRUNE_CATEGORIES,
-  type DiskUsage,
-  type ImageRow,
-  type NetworkRow,
-  type PruneCategory,
-  type UsageFigures,
-  type VolumeRow,
-} from '../engine/resources.js';
+import type { ImageRow, NetworkRow, VolumeRow } from '../engine/models.js';
+import type { DiskUsage, UsageFigures } from '../engine/resources/disk.js';
+import { PRUNE_CATEGORIES, type PruneCategory } from '../engine/resources/prune.js';
+import { bar } from '../present/bars.js';
+import { decimalBytes } from '../present/bytes.js';
+import { CATEGORY_WORDS } from '../present/prune.js';
 import { resourceRows, type AppState, type PruneUi, type ResourcePane } from '../store/state.js';
 import { shortDuration } from '../present/container.js';
 import { cell, printable, truncate } from '../text/width.js';
@@ -72,11 +67,11 @@ function cells(pane: ResourcePane, r: ImageRow | VolumeRow | NetworkRow, now: nu
     const i = r as ImageRow;
     const tag = i.repoTags.length ? i.repoTags.join(', ') : '<none> (dangling)';
     const used = i.containers === 0 ? 'unused' : `${i.containers}: ${i.containerNames.join(', ')}`;
-    return [i.engineId, tag, i.id.replace(/^sha256:/, '').slice(0, 12), formatBytes(i.size), shortDuration(now - i.created * 1000), used];
+    return [i.engineId, tag, i.id.replace(/^sha256:/, '').slice(0, 12), decimalBytes(i.size), shortDuration(now - i.created * 1000), used];
   }
   if (pane === 'volumes') {
     const v = r as VolumeRow;
-    return [v.engineId, v.name, v.driver, v.size === undefined ? '?' : formatBytes(v.size), v.anonymous ? 'anonymous' : 'named', v.containers.length ? v.containers.join(', ') : 'unused'];
+    return [v.engineId, v.name, v.driver, v.size === undefined ? '?' : decimalBytes(v.size), v.anonymous ? 'anonymous' : 'named', v.containers.length ? v.containers.join(', ') : 'unused'];
   }
   const n = r as NetworkRow;
   return [n.engineId, n.builtin ? `${n.name} (built-in)` : n.name, n.driver, n.scope, n.id.slice(0, 12), n.containers.length ? n.containers.join(', ') : '-'];
@@ -121,15 +116,9 @@ export function ResourceList({ state, pane, rows, width, now, theme }: { state: 
   );
 }
 
-function bar(used: number, total: number, width: number): string {
-  if (total <= 0) return '░'.repeat(width);
-  const n = Math.max(0, Math.min(width, Math.round((used / total) * width)));
-  return '█'.repeat(n) + '░'.repeat(width - n);
-}
-
 function usageLine(label: string, u: UsageFigures | undefined, max: number, barWidth: number, note?: string): string {
   if (!u) return `  ${cell(label, 12)} ${note ?? 'not kept by this engine'}`;
-  return `  ${cell(label, 12)} ${cell(String(u.count), 6, 'right')} ${cell(String(u.active), 7, 'right')} ${cell(formatBytes(u.size), 10, 'right')} ${cell(formatBytes(u.reclaimable), 12, 'right')}  ${bar(u.size, max, barWidth)}`;
+  return `  ${cell(label, 12)} ${cell(String(u.count), 6, 'right')} ${cell(String(u.active), 7, 'right')} ${cell(decimalBytes(u.size), 10, 'right')} ${cell(decimalBytes(u.reclaimable), 12, 'right')}  ${bar(u.size, max, barWidth)}`;
 }
 
 export function SystemPane({ state, rows, width, theme }: { state: AppState; rows: number; width: number; theme: Theme }) {
@@ -153,7 +142,7 @@ export function SystemPane({ state, rows, width, theme }: { state: AppState; row
       lines.push({ text: usageLine('volumes', d.volumes, max, barWidth) });
       lines.push({ text: usageLine('build cache', d.buildCache, max, barWidth, d.buildCacheNote) });
       const total = d.images.reclaimable + d.containers.reclaimable + d.volumes.reclaimable + (d.buildCache?.reclaimable ?? 0);
-      lines.push({ text: `  reclaimable in all: ${formatBytes(total)} — D opens the prune dialog (a preview comes first)`, color: theme.warn });
+      lines.push({ text: `  reclaimable in all: ${decimalBytes(total)} — D opens the prune dialog (a preview comes first)`, color: theme.warn });
     }
     lines.push({ text: '' });
   }
@@ -201,11 +190,11 @@ export function pruneLines(state: AppState, p: PruneUi): { text: string; bold?: 
     for (const pv of p.previews) {
       total += pv.bytes;
       count += pv.items.length;
-      out.push({ text: `${pv.engineId}: ${pv.items.length} item${pv.items.length === 1 ? '' : 's'}, ${formatBytes(pv.bytes)}`, bold: true });
-      for (const it of pv.items) out.push({ text: `  ${cell(it.kind, 10)} ${cell(printable(it.name), 48)} ${cell(it.bytesKnown ? formatBytes(it.bytes) : '?', 10, 'right')}`, warn: it.kind === 'volume' });
+      out.push({ text: `${pv.engineId}: ${pv.items.length} item${pv.items.length === 1 ? '' : 's'}, ${decimalBytes(pv.bytes)}`, bold: true });
+      for (const it of pv.items) out.push({ text: `  ${cell(it.kind, 10)} ${cell(printable(it.name), 48)} ${cell(it.bytesKnown ? decimalBytes(it.bytes) : '?', 10, 'right')}`, warn: it.kind === 'volume' });
       for (const r of pv.refused) out.push({ text: `  not pruned: ${r.reason}` });
     }
-    out.unshift({ text: count === 0 ? 'Nothing to remove: nothing matches what was chosen.' : `Will remove ${count} item${count === 1 ? '' : 's'}, freeing ${formatBytes(total)} in all:`, bold: true });
+    out.unshift({ text: count === 0 ? 'Nothing to remove: nothing matches what was chosen.' : `Will remove ${count} item${count === 1 ? '' : 's'}, freeing ${decimalBytes(total)} in all:`, bold: true });
     if (p.previews.some((pv) => pv.items.some((i) => i.kind === 'volume'))) out.splice(1, 0, { text: 'Volumes are in this prune: the data in them is lost for good.', warn: true, bold: true });
     return out;
   }

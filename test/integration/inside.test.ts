@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseShell, execCapture, NO_SHELL_MESSAGE, startAttach, startInteractiveExec } from '../../src/engine/exec.js';
-import { inspectSummary, maskValue, summaryLines } from '../../src/engine/inspect.js';
+import { inspectSummary } from '../../src/engine/inspect.js';
+import { maskValue, summaryLines } from '../../src/present/inspect.js';
 import { streamStats, topProcesses, type StatsSample } from '../../src/engine/stats.js';
 import { enginesOrSkip, removeTestContainers, RUN_LABEL, runContainer, uniqueName, waitUntil, type TestEngine } from '../helpers/engines.js';
 

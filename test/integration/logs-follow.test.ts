@@ -14,7 +14,7 @@ describe.skipIf(!engines).each(engines ?? [])('$kind logs', (te) => {
     const got: FollowedLine[] = [];
     const ends: string[] = [];
     const batches: number[] = [];
-    followLogs(c, { tty: false, tail: 'all' }, (l) => (batches.push(l.length), got.push(...l)), (r) => ends.push(r));
+    followLogs(te.docker, c.id, { tty: false, tail: 'all' }, (l) => (batches.push(l.length), got.push(...l)), (r) => ends.push(r));
     await waitUntil(() => ends.length === 1, 20_000, 'the stream to end');
     expect(got.map((l) => [l.stream, l.text])).toEqual(
       expect.arrayContaining([
@@ -32,7 +32,7 @@ describe.skipIf(!engines).each(engines ?? [])('$kind logs', (te) => {
   it('reads a TTY container raw, as stdout', async () => {
     const c = await runContainer(te, { name: uniqueName('logs-tty'), tty: true, cmd: ['sh', '-c', 'echo tty-line; echo tty-err >&2; sleep 600'] });
     const got: FollowedLine[] = [];
-    const f = followLogs(c, { tty: true, tail: 'all' }, (l) => got.push(...l), () => undefined);
+    const f = followLogs(te.docker, c.id, { tty: true, tail: 'all' }, (l) => got.push(...l), () => undefined);
     await waitUntil(() => got.length >= 2, 15_000, 'two lines');
     f.cancel();
     expect(got.map((l) => [l.stream, l.text])).toEqual([
@@ -48,7 +48,7 @@ describe.skipIf(!engines).each(engines ?? [])('$kind logs', (te) => {
     });
     const got: FollowedLine[] = [];
     let calls = 0;
-    const f = followLogs(c, { tty: false, tail: 'all' }, (l) => (calls++, got.push(...l)), () => undefined);
+    const f = followLogs(te.docker, c.id, { tty: false, tail: 'all' }, (l) => (calls++, got.push(...l)), () => undefined);
     await waitUntil(() => got.length >= 3001, 15_000, '3001 lines');
     f.cancel();
     expect(got[0]!.text).toBe('abc');
@@ -60,7 +60,7 @@ describe.skipIf(!engines).each(engines ?? [])('$kind logs', (te) => {
     const c = await runContainer(te, { name: uniqueName('logs-rm'), cmd: ['sh', '-c', 'while true; do echo tick; sleep 0.2; done'] });
     const ends: string[] = [];
     const got: FollowedLine[] = [];
-    followLogs(c, { tty: false, tail: 10 }, (l) => got.push(...l), (r) => ends.push(r));
+    followLogs(te.docker, c.id, { tty: false, tail: 10 }, (l) => got.push(...l), (r) => ends.push(r));
     await waitUntil(() => got.length > 0, 10_000, 'a line');
     await c.remove({ force: true });
     await waitUntil(() => ends.length === 1, 15_000, 'the end to be reported');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { candidateEndpoints, checkHostUrl, currentContextHost, normaliseHostUrl } from '../../src/engine/endpoints.js';
 import { labelFor, noEngineMessage, sameEngine } from '../../src/engine/discovery.js';
-import { kindFromVersion } from '../../src/engine/engine.js';
+import { kindFromVersion } from '../../src/engine/resources/disk.js';
 import { sshTunnelArgs } from '../../src/engine/transport.js';
 
 const files = (m: Record<string, string>) => ({

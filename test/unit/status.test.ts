@@ -1,7 +1,7 @@
 // The engines' container list normalised: status texts, states, names, ports.
 import { describe, expect, it } from 'vitest';
 import { normaliseState, parseHumanDuration, parseStatus } from '../../src/engine/status.js';
-import { normaliseContainer } from '../../src/engine/engine.js';
+import { normaliseContainer } from '../../src/engine/containers.js';
 import { portsText } from '../../src/present/container.js';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');

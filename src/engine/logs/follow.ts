@@ -111,17 +111,14 @@ interface Dialer {
 }
 
 /** GET /containers/{id}/logs as a stream, followed or not (dockerode buffers a non-followed log whole). */
-function openLogStream(
-  container: Docker.Container,
-  q: { follow: boolean; tail: number | 'all'; since?: number },
-): Promise<NodeJS.ReadableStream> {
-  const modem = (container as unknown as { modem: Dialer }).modem;
+function openLogStream(docker: Docker, id: string, q: { follow: boolean; tail: number | 'all'; since?: number }): Promise<NodeJS.ReadableStream> {
+  const modem = docker.modem as unknown as Dialer;
   const options: Record<string, unknown> = { follow: q.follow, stdout: true, stderr: true, timestamps: true, tail: q.tail === 'all' ? 'all' : q.tail };
   if (q.since !== undefined) options.since = q.since;
   return new Promise((resolve, reject) => {
     modem.dial(
       {
-        path: `/containers/${container.id}/logs?`,
+        path: `/containers/${id}/logs?`,
         method: 'GET',
         isStream: true,
         statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
@@ -133,7 +130,8 @@ function openLogStream(
 }
 
 export function followLogs(
-  container: Docker.Container,
+  docker: Docker,
+  id: string,
   opts: FollowOptions,
   onLines: (lines: FollowedLine[]) => void,
   onEnd: (reason: string) => void,
@@ -189,7 +187,7 @@ export function followLogs(
     cancelled = true;
     onEnd(reason);
   };
-  openLogStream(container, { follow: true, tail: opts.tail, ...(opts.since !== undefined ? { since: opts.since } : {}) }).then(
+  openLogStream(docker, id, { follow: true, tail: opts.tail, ...(opts.since !== undefined ? { since: opts.since } : {}) }).then(
     (s) => {
       if (cancelled) {
         (s as unknown as { destroy?: () => void }).destroy?.();
@@ -238,7 +236,7 @@ export async function createLogFile(dir: string, base: string): Promise<{ path: 
  * Writes the container's whole log, as the engine has it, to `out` (sanitised, no colour), a
  * chunk at a time, and closes it. Resolves with the number of lines written.
  */
-export async function saveWholeLog(container: Docker.Container, tty: boolean, out: WriteStream): Promise<number> {
+export async function saveWholeLog(docker: Docker, id: string, tty: boolean, out: WriteStream): Promise<number> {
   const decoder = new LogDecoder(tty, false);
   let count = 0;
   const write = async (lines: FollowedLine[]) => {
@@ -247,7 +245,7 @@ export async function saveWholeLog(container: Docker.Container, tty: boolean, ou
     if (!out.write(lines.map(savedLine).join(''))) await once(out, 'drain');
   };
   try {
-    const stream = await openLogStream(container, { follow: false, tail: 'all' });
+    const stream = await openLogStream(docker, id, { follow: false, tail: 'all' });
     for await (const chunk of stream as AsyncIterable<Buffer>) await write(decoder.write(chunk));
     await write(decoder.end());
   } finally {
