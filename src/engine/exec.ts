@@ -3,7 +3,6 @@
 //   order) and its exit code;
 // - `startInteractiveExec`: a command with a TTY over the hijacked API connection — the caller
 //   writes the user's keys to `stream` and copies what comes back to the terminal;
-// - `startAttach`: the container's own main process (`docker attach`), detached with Ctrl-P Ctrl-Q;
 // - `chooseShell`: bash when the image has it, else sh, else a plain message.
 // Every failure becomes an `ExecError` whose message says what is wrong and what to do, before any
 // terminal is touched: the UI shows it in the status line.
@@ -17,16 +16,9 @@
 //   Podman says "Error: runc: exec failed: … executable file not found in $PATH" on stderr (plus a
 //   "connection reset by peer" line) with exit code 127.
 // - exec resize: Podman answers HTTP 201, which dockerode reports as an error; the size is applied.
-// - attach: dockerode sends its options as a JSON request body, and docker-modem (for hijack) a
-//   chunked body; Docker ignores a body on attach but Podman feeds those bytes to the container's
-//   stdin (seen: the options JSON, or a chunk terminator "0\r\n", typed into the shell). So the
-//   attach request here goes out with an empty, Content-Length: 0 body.
-// - detach keys: Docker honours `detachKeys` only for a TTY container; Podman 4.3's compatible
-//   attach does not honour them at all. Ctrl-P Ctrl-Q is therefore caught here, on the way in,
-//   for every container on both engines.
+// Attaching to the main process (attach.ts) shares the checks and messages made here.
 import type Docker from 'dockerode';
-import { Duplex } from 'node:stream';
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { Demuxer } from './logs/demux.js';
 import { explainActionError, httpStatus, rawReason } from './errors.js';
 import { bareName } from './models.js';
@@ -80,7 +72,6 @@ export interface InteractiveSession {
 const CAPTURE_TIMEOUT_MS = 30_000;
 const CAPTURE_MAX_BYTES = 1024 * 1024;
 export const NO_SHELL_MESSAGE = 'this image has neither bash nor sh; use :exec CMD to run something else';
-export const DEFAULT_DETACH_KEYS = 'ctrl-p,ctrl-q';
 
 /** The plain message for a container that is not running, by its state. */
 export function notRunningMessage(name: string, state: string): ExecError {
@@ -94,13 +85,13 @@ export function notRunningMessage(name: string, state: string): ExecError {
   }
 }
 
-interface ContainerFacts {
+export interface ContainerFacts {
   name: string;
   state: string;
   tty: boolean;
 }
 
-async function facts(docker: Docker, id: string): Promise<ContainerFacts | undefined> {
+export async function facts(docker: Docker, id: string): Promise<ContainerFacts | undefined> {
   try {
     const i = await docker.getContainer(id).inspect();
     const st = i.State;
@@ -117,7 +108,7 @@ function gone(id: string): ExecError {
 }
 
 /** Ensures the container can take an exec/attach; throws the plain message otherwise. */
-async function requireRunning(docker: Docker, id: string): Promise<ContainerFacts> {
+export async function requireRunning(docker: Docker, id: string): Promise<ContainerFacts> {
   const f = await facts(docker, id);
   if (!f) throw gone(id);
   if (f.state !== 'running') throw notRunningMessage(f.name, f.state);
@@ -125,7 +116,7 @@ async function requireRunning(docker: Docker, id: string): Promise<ContainerFact
 }
 
 /** Turns a failed exec create/start into the plain message (asking the engine why, if needed). */
-async function explainExecFailure(docker: Docker, id: string, err: unknown): Promise<ExecError> {
+export async function explainExecFailure(docker: Docker, id: string, err: unknown): Promise<ExecError> {
   if (err instanceof ExecError) return err;
   const status = httpStatus(err);
   if (status === 404 && /no such container/i.test(rawReason(err))) return gone(id);
@@ -139,7 +130,7 @@ async function explainExecFailure(docker: Docker, id: string, err: unknown): Pro
 }
 
 /** Podman answers a resize with 201, which docker-modem calls an error: the size was applied. */
-async function resizeCall(call: () => Promise<unknown>): Promise<void> {
+export async function resizeCall(call: () => Promise<unknown>): Promise<void> {
   try {
     await call();
   } catch (err) {
@@ -257,7 +248,7 @@ export async function chooseShell(docker: Docker, id: string, preferred?: string
   throw new ExecError(NO_SHELL_MESSAGE, 'no-shell');
 }
 
-function validSize(cols: number, rows: number): { w: number; h: number } {
+export function validSize(cols: number, rows: number): { w: number; h: number } {
   const w = Math.max(1, Math.min(10_000, Math.floor(cols) || 80));
   const h = Math.max(1, Math.min(10_000, Math.floor(rows) || 24));
   return { w, h };
@@ -313,200 +304,6 @@ export async function startInteractiveExec(
         // Closed from this side, the command may go on running: ask once, do not wait for it.
         const code = await execExitCode(exec, closedHere ? 0 : 5000).catch(() => undefined);
         return code === undefined ? {} : { exitCode: code };
-      });
-      return result;
-    },
-    close() {
-      closedHere = true;
-      stream.destroy();
-    },
-  };
-}
-
-/** "ctrl-p,ctrl-q" → the bytes those keys send. Throws on a key it cannot read. */
-export function parseDetachKeys(spec: string): Buffer {
-  const out: number[] = [];
-  for (const raw of spec.split(',')) {
-    const k = raw.trim().toLowerCase();
-    if (/^ctrl-[a-z@[\\\]^_]$/.test(k)) out.push(k.charCodeAt(5) & 0x1f);
-    else if (k.length === 1) out.push(k.charCodeAt(0));
-    else throw new ExecError(`cannot read the detach key "${raw}": use keys like ctrl-p,ctrl-q`, 'engine');
-  }
-  if (out.length === 0) throw new ExecError('no detach keys given: use keys like ctrl-p,ctrl-q', 'engine');
-  return Buffer.from(out);
-}
-
-/**
- * Watches the keys going to the container for the detach sequence. Like Docker's own escape
- * proxy, a key that may start the sequence is held back until the next key says otherwise.
- */
-export class DetachFilter {
-  private matched = 0;
-  detached = false;
-
-  constructor(private readonly keys: Buffer) {}
-
-  /** The bytes to pass on; sets `detached` when the sequence is complete (its keys are dropped). */
-  write(chunk: Buffer): Buffer {
-    const out: number[] = [];
-    for (const byte of chunk) {
-      if (this.detached) break;
-      if (byte === this.keys[this.matched]) {
-        this.matched++;
-        if (this.matched === this.keys.length) {
-          this.detached = true;
-          this.matched = 0;
-        }
-        continue;
-      }
-      if (this.matched > 0) {
-        for (let i = 0; i < this.matched; i++) out.push(this.keys[i]!);
-        this.matched = 0;
-      }
-      if (byte === this.keys[0]) {
-        this.matched = 1;
-        if (this.keys.length === 1) {
-          this.detached = true;
-          this.matched = 0;
-        }
-      } else out.push(byte);
-    }
-    return Buffer.from(out);
-  }
-}
-
-function hijackAttach(docker: Docker, id: string, query: Record<string, string | boolean>): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    docker.modem.dial(
-      {
-        path: `/containers/${encodeURIComponent(id)}/attach?`,
-        method: 'POST',
-        isStream: true,
-        hijack: true,
-        openStdin: true,
-        // An empty body sent with Content-Length: 0; see the note at the top of the file.
-        file: Buffer.alloc(0),
-        statusCodes: { 101: true, 200: true, 400: 'bad parameter', 404: 'no such container', 409: 'conflict', 500: 'server error' },
-        options: query,
-      } as unknown as Parameters<Docker['modem']['dial']>[0],
-      (err: unknown, sock: unknown) => (err ? reject(err) : resolve(sock as Socket)),
-    );
-  });
-}
-
-/**
- * Attaches to the container's main process (its stdin, stdout and stderr). Ctrl-P Ctrl-Q (or
- * `detachKeys`) detaches and leaves the container running. For a container without a TTY the
- * output is demultiplexed here, so `stream` always carries plain bytes.
- */
-export async function startAttach(
-  docker: Docker,
-  id: string,
-  size: TermSize & { detachKeys?: string; outputOnly?: boolean },
-): Promise<InteractiveSession> {
-  const keys = parseDetachKeys(size.detachKeys ?? DEFAULT_DETACH_KEYS);
-  const f = await requireRunning(docker, id);
-  let sock: Socket;
-  try {
-    sock = await hijackAttach(docker, id, {
-      stream: true,
-      // Output only: Podman closes a container's stdin when a non-TTY attach disconnects, which
-      // ends a process that reads it; without stdin attached, detaching leaves it running.
-      stdin: size.outputOnly !== true,
-      stdout: true,
-      stderr: true,
-      logs: false,
-      detachKeys: size.detachKeys ?? DEFAULT_DETACH_KEYS,
-    });
-  } catch (err) {
-    throw await explainExecFailure(docker, id, err);
-  }
-  const filter = new DetachFilter(keys);
-  const demux = f.tty ? undefined : new Demuxer();
-  let settled = false;
-  let eof = false;
-  let closedHere = false;
-  let resolveEnd!: () => void;
-  const endedP = new Promise<void>((r) => {
-    resolveEnd = r;
-  });
-  const finish = () => {
-    if (settled) return;
-    settled = true;
-    resolveEnd();
-  };
-  const stream = new Duplex({
-    read() {
-      sock.resume();
-    },
-    write(chunk: Buffer, _enc, cb) {
-      const pass = filter.write(chunk);
-      const after = () => {
-        if (filter.detached && !sock.destroyed) {
-          sock.destroy();
-          end();
-        }
-        cb();
-      };
-      if (pass.length && !sock.destroyed && size.outputOnly !== true) sock.write(pass, () => after());
-      else after();
-    },
-    final(cb) {
-      // End of the user's input: like `docker attach` with stdin closed, the output still comes.
-      sock.end();
-      cb();
-    },
-    destroy(err, cb) {
-      sock.destroy();
-      finish();
-      cb(err);
-    },
-  });
-  function end() {
-    if (!eof) {
-      eof = true;
-      stream.push(null);
-    }
-    finish();
-  }
-  sock.on('data', (chunk: Buffer) => {
-    const frames = demux ? demux.write(chunk).map((x) => x.data) : [chunk];
-    for (const data of frames) if (!stream.push(data)) sock.pause();
-  });
-  sock.on('end', end);
-  sock.on('close', end);
-  sock.on('error', end);
-  const container = docker.getContainer(id);
-  const resize = async (cols: number, rows: number) => {
-    if (!f.tty || settled) return;
-    try {
-      await resizeCall(() => container.resize(validSize(cols, rows)));
-    } catch (err) {
-      if (settled) return;
-      throw new ExecError(`cannot resize ${f.name}'s terminal: ${explainActionError(err)}`, 'engine', err);
-    }
-  };
-  await resize(size.cols, size.rows).catch(() => undefined);
-  let result: Promise<SessionEnd> | undefined;
-  return {
-    stream,
-    tty: f.tty,
-    resize,
-    wait() {
-      result ??= endedP.then(async () => {
-        if (filter.detached || closedHere) return { detached: true };
-        // The main process ended (or the engine closed the stream): the container's state says which.
-        const deadline = Date.now() + 3000;
-        for (;;) {
-          const now = await facts(docker, id).catch(() => undefined);
-          if (!now) return {};
-          if (now.state !== 'running') {
-            const i = await container.inspect().catch(() => undefined);
-            return typeof i?.State.ExitCode === 'number' ? { exitCode: i.State.ExitCode } : {};
-          }
-          if (Date.now() > deadline) return { detached: true };
-          await new Promise((r) => setTimeout(r, 100));
-        }
       });
       return result;
     },

@@ -1,6 +1,7 @@
 // One container's log as gantry holds it: the bounded buffer, the search index kept up to date
 // as lines arrive, and the pure arithmetic of which lines a panel shows. No I/O here.
-import { LogBuffer, type LogBufferOptions, type LogLine, type LogStream } from '../engine/logs/buffer.js';
+import { LogBuffer, type LogBufferOptions, type LogLine } from '../engine/logs/buffer.js';
+import type { FollowedLine } from '../engine/logs/follow.js';
 import { matches, type FilterMode } from '../engine/logs/search.js';
 import { stripSgr, wrapStarts } from '../text/ansi.js';
 import { textWidth } from '../text/width.js';
@@ -56,12 +57,6 @@ export class SeqList {
   }
 }
 
-export interface IncomingLine {
-  stream: LogStream;
-  text: string;
-  ts?: string;
-}
-
 export type SessionState = 'loading' | 'live' | 'ended' | 'error';
 
 export class LogSession {
@@ -84,7 +79,7 @@ export class LogSession {
     this.buffer = new LogBuffer(opts);
   }
 
-  append(lines: readonly IncomingLine[]): void {
+  append(lines: readonly FollowedLine[]): void {
     for (const l of lines) {
       const line = this.buffer.push(l.stream, l.text, l.ts);
       if (l.ts) this.lastTs = l.ts;

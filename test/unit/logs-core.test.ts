@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { LogBuffer } from '../../src/engine/logs/buffer.js';
 import { LineSplitter } from '../../src/engine/logs/lines.js';
 import { Demuxer } from '../../src/engine/logs/demux.js';
-import { compileQuery, keep, matchRanges, step } from '../../src/engine/logs/search.js';
+import { compileQuery, matches, matchRanges, step, type FilterMode } from '../../src/engine/logs/search.js';
+import { LogSession } from '../../src/store/logs.js';
 
 describe('LogBuffer', () => {
   it('keeps at most maxLines, evicting the oldest, with seqs that keep counting', () => {
@@ -100,9 +101,9 @@ describe('Demuxer', () => {
 
 describe('search', () => {
   it('is case-insensitive unless the query has a capital', () => {
-    expect(keep(compileQuery('error').re, 'only', 'ERROR: disk full')).toBe(true);
-    expect(keep(compileQuery('Error').re, 'only', 'ERROR: disk full')).toBe(false);
-    expect(keep(compileQuery('Error').re, 'only', 'Error: disk full')).toBe(true);
+    expect(matches(compileQuery('error').re!, 'ERROR: disk full')).toBe(true);
+    expect(matches(compileQuery('Error').re!, 'ERROR: disk full')).toBe(false);
+    expect(matches(compileQuery('Error').re!, 'Error: disk full')).toBe(true);
   });
   it('takes regular expressions and says when one is invalid', () => {
     expect(matchRanges(compileQuery('loss \\d+\\.\\d+').re!, 'step 3 loss 0.42 loss 1.5')).toEqual([
@@ -114,11 +115,17 @@ describe('search', () => {
     expect(bad.error).toMatch(/^invalid regular expression: .*Unterminated group/);
   });
   it('filters with & (only matching) and !& (only not matching)', () => {
-    const re = compileQuery('warn').re;
     const lines = ['ok', 'WARN low memory', 'ok again'];
-    expect(lines.filter((l) => keep(re, 'only', l))).toEqual(['WARN low memory']);
-    expect(lines.filter((l) => keep(re, 'except', l))).toEqual(['ok', 'ok again']);
-    expect(lines.filter((l) => keep(re, 'none', l))).toEqual(lines);
+    const session = new LogSession('docker/x', 'docker/x');
+    session.append(lines.map((text) => ({ stream: 'stdout' as const, text })));
+    session.setQuery(compileQuery('warn').re);
+    const shown = (mode: FilterMode) => {
+      const v = session.visible(mode);
+      return Array.from({ length: v.length }, (_, i) => session.buffer.bySeq(v.seqAt(i)!)!.text);
+    };
+    expect(shown('only')).toEqual(['WARN low memory']);
+    expect(shown('except')).toEqual(['ok', 'ok again']);
+    expect(shown('none')).toEqual(lines);
   });
   it('steps through matches with n and N, wrapping, with a counter', () => {
     const hits = [3, 10, 41];

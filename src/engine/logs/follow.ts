@@ -106,6 +106,29 @@ export class LogDecoder {
   }
 }
 
+/**
+ * Resuming after a restart: a test that is true for the lines already shown (stamped before
+ * `after.ts`, or at it with a text in `after.texts`); the first newer line ends the checking.
+ */
+function alreadyShown(after: { ts: string; texts: string[] }): (l: FollowedLine) => boolean {
+  let key: string | undefined = tsKey(after.ts);
+  const seenAt = new Map<string, number>();
+  for (const t of after.texts) seenAt.set(t, (seenAt.get(t) ?? 0) + 1);
+  return (l) => {
+    if (key === undefined || l.ts === undefined) return false;
+    const k = tsKey(l.ts);
+    if (k < key) return true;
+    if (k === key) {
+      const n = seenAt.get(l.text) ?? 0;
+      if (n === 0) return false;
+      seenAt.set(l.text, n - 1);
+      return true;
+    }
+    key = undefined;
+    return false;
+  };
+}
+
 interface Dialer {
   dial(opts: object, cb: (err: unknown, data: unknown) => void): void;
 }
@@ -142,9 +165,7 @@ export function followLogs(
   let timer: NodeJS.Timeout | undefined;
   const batchMs = opts.batchMs ?? 75;
   const decoder = new LogDecoder(opts.tty, opts.keepColor ?? false, opts.maxLineBytes ?? 64 * 1024);
-  let after = opts.after !== undefined ? tsKey(opts.after.ts) : undefined;
-  const seenAtAfter = new Map<string, number>();
-  for (const t of opts.after?.texts ?? []) seenAtAfter.set(t, (seenAtAfter.get(t) ?? 0) + 1);
+  const shown = opts.after ? alreadyShown(opts.after) : undefined;
   const flush = () => {
     timer = undefined;
     if (cancelled || batch.length === 0) return;
@@ -162,21 +183,7 @@ export function followLogs(
     onLines(out);
   };
   const take = (lines: FollowedLine[]) => {
-    for (const l of lines) {
-      if (after !== undefined && l.ts !== undefined) {
-        // Resuming: skip what was already shown; the first newer line ends the check.
-        const k = tsKey(l.ts);
-        if (k < after) continue;
-        if (k === after) {
-          const n = seenAtAfter.get(l.text) ?? 0;
-          if (n > 0) {
-            seenAtAfter.set(l.text, n - 1);
-            continue;
-          }
-        } else after = undefined;
-      }
-      batch.push(l);
-    }
+    for (const l of lines) if (!shown?.(l)) batch.push(l);
     if (batch.length > 0 && !timer) timer = setTimeout(flush, batchMs);
   };
   const finish = (reason: string) => {

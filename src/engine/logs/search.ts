@@ -39,11 +39,6 @@ export function matchRanges(re: RegExp, text: string): [number, number][] {
 
 export type FilterMode = 'none' | 'only' | 'except';
 
-export function keep(re: RegExp | undefined, mode: FilterMode, text: string): boolean {
-  if (!re || mode === 'none') return true;
-  return mode === 'only' ? matches(re, text) : !matches(re, text);
-}
-
 /**
  * Given the seqs of matching lines (ascending) and the current position, the next (dir 1) or
  * previous (dir -1) match, wrapping, and its 1-based place: "3/41".

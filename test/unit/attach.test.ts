@@ -1,6 +1,6 @@
-// Exec and attach, the pure parts: reading detach keys and the filter that catches them.
+// Attach, the pure parts: reading detach keys and the filter that catches them.
 import { describe, expect, it } from 'vitest';
-import { DetachFilter, parseDetachKeys } from '../../src/engine/exec.js';
+import { DetachFilter, parseDetachKeys } from '../../src/engine/attach.js';
 
 describe('detach keys', () => {
   it('reads ctrl-x names', () => {
