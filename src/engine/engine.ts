@@ -1,7 +1,7 @@
 // One connected engine: the only way the layers above reach Docker or Podman. Its dockerode client
 // is private; every call the store and the actions make is a method here, taking and returning
 // engine-neutral shapes (models.ts and the modules it calls).
-import { jsonLines } from './ndjson.js';
+import { destroyStream, jsonLines } from './ndjson.js';
 import type Docker from 'dockerode';
 import type { WriteStream } from 'node:fs';
 import { realpathSync } from 'node:fs';
@@ -139,7 +139,7 @@ export class Engine {
     this.docker.getEvents({}, (err, s) => {
       if (err || !s) return finish(err ?? new Error('no event stream'));
       if (closed) {
-        (s as unknown as { destroy?: () => void }).destroy?.();
+        destroyStream(s);
         return;
       }
       stream = s;
@@ -160,7 +160,7 @@ export class Engine {
     });
     return () => {
       closed = true;
-      (stream as unknown as { destroy?: () => void } | undefined)?.destroy?.();
+      destroyStream(stream);
     };
   }
 

@@ -20,6 +20,7 @@
 import type Docker from 'dockerode';
 import type { Duplex } from 'node:stream';
 import { Demuxer } from './logs/demux.js';
+import { destroyStream } from './ndjson.js';
 import { explainActionError, httpStatus, rawReason } from './errors.js';
 import { bareName } from './models.js';
 
@@ -165,6 +166,23 @@ function ended(stream: NodeJS.ReadableStream | Duplex): Promise<void> {
 }
 
 /**
+ * Creates and starts an exec of `cmd`: with a TTY and stdin over the hijacked connection
+ * (interactive), or without either (capture). Failures come back as the plain `ExecError`.
+ */
+async function openExec(docker: Docker, id: string, cmd: string[], tty: boolean, env: string[] | undefined): Promise<{ exec: Docker.Exec; stream: Duplex }> {
+  if (cmd.length === 0) throw new ExecError('nothing to run: give a command', 'engine');
+  try {
+    const create: Docker.ExecCreateOptions = { Cmd: cmd, AttachStdin: tty, AttachStdout: true, AttachStderr: true, Tty: tty };
+    if (env) create.Env = env;
+    const exec = await docker.getContainer(id).exec(create);
+    const stream = (await exec.start(tty ? { hijack: true, stdin: true, Tty: true } : { hijack: false, stdin: false })) as unknown as Duplex;
+    return { exec, stream };
+  } catch (err) {
+    throw await explainExecFailure(docker, id, err);
+  }
+}
+
+/**
  * Runs `cmd` in the container without a terminal and returns what it printed and its exit code.
  * A command that is not in the image is not an error here: its output says so (exit 126 on
  * Docker, 127 on Podman).
@@ -175,18 +193,7 @@ export async function execCapture(
   cmd: string[],
   opts: { timeoutMs?: number; maxBytes?: number; env?: string[] } = {},
 ): Promise<ExecResult> {
-  if (cmd.length === 0) throw new ExecError('nothing to run: give a command', 'engine');
-  const container = docker.getContainer(id);
-  let exec: Docker.Exec;
-  let stream: NodeJS.ReadableStream;
-  try {
-    const create: Docker.ExecCreateOptions = { Cmd: cmd, AttachStdout: true, AttachStderr: true, AttachStdin: false, Tty: false };
-    if (opts.env) create.Env = opts.env;
-    exec = await container.exec(create);
-    stream = (await exec.start({ hijack: false, stdin: false })) as NodeJS.ReadableStream;
-  } catch (err) {
-    throw await explainExecFailure(docker, id, err);
-  }
+  const { exec, stream } = await openExec(docker, id, cmd, false, opts.env);
   const max = opts.maxBytes ?? CAPTURE_MAX_BYTES;
   const demux = new Demuxer();
   const parts: Buffer[] = [];
@@ -212,7 +219,7 @@ export async function execCapture(
   const outcome = await Promise.race([ended(stream), timedOut]);
   clearTimeout(timer);
   if (outcome === 'timeout') {
-    (stream as unknown as { destroy?: () => void }).destroy?.();
+    destroyStream(stream);
     throw new ExecError(`\`${cmd.join(' ')}\` was still running after ${Math.round(timeoutMs / 1000)} s: run it interactively instead`, 'timeout');
   }
   const exitCode = await execExitCode(exec).catch(() => undefined);
@@ -265,18 +272,7 @@ export async function startInteractiveExec(
   cmd: string[],
   size: TermSize & { env?: string[] },
 ): Promise<InteractiveSession> {
-  if (cmd.length === 0) throw new ExecError('nothing to run: give a command', 'engine');
-  const container = docker.getContainer(id);
-  let exec: Docker.Exec;
-  let stream: Duplex;
-  try {
-    const create: Docker.ExecCreateOptions = { Cmd: cmd, AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: true };
-    if (size.env) create.Env = size.env;
-    exec = await container.exec(create);
-    stream = (await exec.start({ hijack: true, stdin: true, Tty: true })) as unknown as Duplex;
-  } catch (err) {
-    throw await explainExecFailure(docker, id, err);
-  }
+  const { exec, stream } = await openExec(docker, id, cmd, true, size.env);
   const done = ended(stream);
   let finished = false;
   void done.then(() => {

@@ -1,5 +1,6 @@
-// The engines' streaming JSON answers (events, stats): one JSON value per line, lines split
-// anywhere across chunks (characters too). A line that is not JSON is skipped: the next comes soon.
+// The engines' streaming answers (events, stats, logs): JSON values one per line, lines split
+// anywhere across chunks (characters too) — a line that is not JSON is skipped, the next comes
+// soon — and closing a stream from this side.
 import { StringDecoder } from 'node:string_decoder';
 
 /** A 'data' handler that calls `onValue` with each parsed line, in order. */
@@ -22,4 +23,9 @@ export function jsonLines<T>(onValue: (value: T) => void): (chunk: Buffer) => vo
       onValue(value);
     }
   };
+}
+
+/** Closes a stream from this side (the streams dockerode hands over are not typed with `destroy`). */
+export function destroyStream(stream: unknown): void {
+  (stream as { destroy?: () => void } | undefined)?.destroy?.();
 }

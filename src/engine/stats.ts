@@ -21,7 +21,7 @@
 //   there is no `pmem` — and with anything else runs the image's `ps` inside the container (busybox
 //   here: one column "PID USER COMMAND" per row, or an empty 200 answer for `-eo …`). PIDs are the
 //   container's own, HPID the host's.
-import { jsonLines } from './ndjson.js';
+import { destroyStream, jsonLines } from './ndjson.js';
 import type Docker from 'dockerode';
 import { bareName, type EngineKind } from './models.js';
 import { explainActionError } from './errors.js';
@@ -168,7 +168,7 @@ export function streamStats(
   let prev: RawStats | undefined;
   let samples = 0;
   const container = docker.getContainer(id);
-  const stop = () => (stream as unknown as { destroy?: () => void } | undefined)?.destroy?.();
+  const stop = () => destroyStream(stream);
   const end = (reason?: string) => {
     if (over || cancelled) return;
     over = true;
@@ -191,7 +191,7 @@ export function streamStats(
   };
   container.stats({ stream: true }, (err: unknown, s?: NodeJS.ReadableStream) => {
     if (cancelled) {
-      (s as unknown as { destroy?: () => void } | undefined)?.destroy?.();
+      destroyStream(s);
       return;
     }
     if (err || !s) {

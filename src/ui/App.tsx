@@ -1,7 +1,7 @@
 // The screen. One useInput owns the keyboard and dispatches by mode (help, confirm, filter, list).
 import React, { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, Text, useInput, useStdout } from 'ink';
-import type { Container, EngineInfo } from '../engine/models.js';
+import { displayName, type Container, type EngineInfo } from '../engine/models.js';
 import {
   containerCounts,
   PANES,
@@ -300,7 +300,7 @@ function MainPanel({
   const ui = state.ui.logs;
   const inner = side ? width - 1 : width;
   const c = selectedContainer(state);
-  const title = c ? `${c.engineId}/${c.name}` : undefined;
+  const title = c ? displayName(c) : undefined;
   void now;
   return (
     <Box
@@ -748,7 +748,7 @@ export function App({ store, controller, color = true, size }: AppProps) {
         const row = gpuRows(s)[s.ui.gpuCursor];
         if (row?.kind === 'proc' && row.container) {
           d({ type: 'jump', key: row.container.key });
-          d({ type: 'message', level: 'info', text: `GPU ${row.proc.gpuIndex ?? '?'} pid ${row.proc.pid}: ${row.container.engineId}/${row.container.name}` });
+          d({ type: 'message', level: 'info', text: `GPU ${row.proc.gpuIndex ?? '?'} pid ${row.proc.pid}: ${displayName(row.container)}` });
         } else if (row?.kind === 'proc') d({ type: 'message', level: 'info', text: `pid ${row.proc.pid} is not in a container of a connected engine` });
         else if (row) d({ type: 'message', level: 'info', text: 'Enter on a process row (under a GPU) goes to its container' });
         return;

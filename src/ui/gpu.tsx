@@ -1,6 +1,7 @@
 // The GPU strip (always on screen) and the GPUs pane.
 import React from 'react';
 import { Box, Text } from 'ink';
+import { displayName } from '../engine/models.js';
 import type { AppState } from '../store/state.js';
 import { gpuRows, type GpuRow } from '../store/gpu.js';
 import type { GpuSample } from '../gpu/parse.js';
@@ -68,7 +69,7 @@ function gpuLine(g: GpuSample, width: number): string {
 function procLine(r: Extract<GpuRow, { kind: 'proc' }>, state: AppState, width: number, now: number): string {
   const p = r.proc;
   const who = r.container
-    ? `${r.container.engineId}/${r.container.name}`
+    ? displayName(r.container)
     : p.containerId
       ? `container ${p.containerId.slice(0, 12)} (not on a connected engine)`
       : p.hostUser ? `host: ${p.hostUser}` : 'host: pid not in /proc';

@@ -1,7 +1,7 @@
 // The Images, Volumes, Networks and System panes, and the prune dialog.
 import React from 'react';
 import { Box, Text } from 'ink';
-import type { ImageRow, NetworkRow, VolumeRow } from '../engine/models.js';
+import { shortImageId, type ImageRow, type NetworkRow, type VolumeRow } from '../engine/models.js';
 import type { DiskUsage, UsageFigures } from '../engine/resources/disk.js';
 import { PRUNE_CATEGORIES, type PruneCategory } from '../engine/resources/prune.js';
 import { bar } from '../present/bars.js';
@@ -67,7 +67,7 @@ function cells(pane: ResourcePane, r: ImageRow | VolumeRow | NetworkRow, now: nu
     const i = r as ImageRow;
     const tag = i.repoTags.length ? i.repoTags.join(', ') : '<none> (dangling)';
     const used = i.containers === 0 ? 'unused' : `${i.containers}: ${i.containerNames.join(', ')}`;
-    return [i.engineId, tag, i.id.replace(/^sha256:/, '').slice(0, 12), decimalBytes(i.size), shortDuration(now - i.created * 1000), used];
+    return [i.engineId, tag, shortImageId(i.id), decimalBytes(i.size), shortDuration(now - i.created * 1000), used];
   }
   if (pane === 'volumes') {
     const v = r as VolumeRow;

@@ -10,6 +10,7 @@ import { LineSplitter, TS } from './lines.js';
 import { sanitizeLine, Utf8Stream } from './sanitize.js';
 import type { LogStream } from './buffer.js';
 import { explainActionError } from '../errors.js';
+import { destroyStream } from '../ndjson.js';
 import { stripSgr } from '../../text/ansi.js';
 import { cutMarker } from '../../text/width.js';
 
@@ -197,7 +198,7 @@ export function followLogs(
   openLogStream(docker, id, { follow: true, tail: opts.tail, ...(opts.since !== undefined ? { since: opts.since } : {}) }).then(
     (s) => {
       if (cancelled) {
-        (s as unknown as { destroy?: () => void }).destroy?.();
+        destroyStream(s);
         return;
       }
       stream = s;
@@ -213,7 +214,7 @@ export function followLogs(
     cancel() {
       cancelled = true;
       clearTimeout(timer);
-      (stream as unknown as { destroy?: () => void } | undefined)?.destroy?.();
+      destroyStream(stream);
     },
   };
 }
