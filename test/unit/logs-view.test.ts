@@ -3,7 +3,6 @@
 import { describe, expect, it } from 'vitest';
 import { centreOn, LogSession, logWindow, scrollAnchor, type WindowRequest } from '../../src/store/logs.js';
 import { compileQuery } from '../../src/engine/logs/search.js';
-import { colRange, sliceSgr, stripSgr, wrapStarts } from '../../src/text/ansi.js';
 import { savedLine, tsKey } from '../../src/engine/logs/follow.js';
 import { logFileName } from '../../src/actions/logs.js';
 
@@ -104,27 +103,6 @@ describe('logWindow', () => {
     s.append(lines(100));
     expect(centreOn(s, 'none', 40, 10)).toBe(45);
     expect(centreOn(s, 'none', 98, 10)).toBe(99);
-  });
-});
-
-describe('columns', () => {
-  it('cuts by display width and never splits a wide character', () => {
-    expect(colRange('abcdef', 2, 3)).toEqual({ si: 2, ei: 5 });
-    const cjk = '日本語のログ';
-    // Column 1 is the right half of 日 and column 4 the left half of 語: neither is split.
-    const r = colRange(cjk, 1, 4);
-    expect(cjk.slice(r.si, r.ei)).toBe('本');
-    const r2 = colRange(cjk, 2, 4);
-    expect(cjk.slice(r2.si, r2.ei)).toBe('本語');
-    expect(wrapStarts('日本語のログ', 5)).toEqual([0, 4, 8]);
-  });
-
-  it('keeps colour codes across a sideways cut and resets at the end', () => {
-    const t = '\x1b[31mred text\x1b[0m and plain';
-    const out = sliceSgr(t, 4, 8);
-    expect(stripSgr(out)).toBe('text and');
-    expect(out.startsWith('\x1b[31m')).toBe(true);
-    expect(out.endsWith('\x1b[0m')).toBe(true);
   });
 });
 

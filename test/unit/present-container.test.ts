@@ -1,6 +1,6 @@
-// A container in words: its state and age (src/present/container.ts).
+// A container in words: its state, its age and its ports (src/present/container.ts).
 import { describe, expect, it } from 'vitest';
-import { shortDuration, stateText } from '../../src/present/container.js';
+import { portsText, shortDuration, stateText } from '../../src/present/container.js';
 import type { Container } from '../../src/engine/models.js';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
@@ -22,5 +22,17 @@ describe('state in words', () => {
     expect(shortDuration(45_000)).toBe('45s');
     expect(shortDuration(3 * 86_400_000)).toBe('3d');
     expect(shortDuration(60 * 86_400_000)).toBe('8w');
+  });
+});
+
+describe('ports in words', () => {
+  it('shows published ports with their host address only when it is a specific one', () => {
+    expect(portsText([{ containerPort: 7860, hostPort: 7860, hostIp: '0.0.0.0', protocol: 'tcp' }])).toBe('7860→7860');
+    expect(portsText([{ containerPort: 80, hostPort: 8080, hostIp: '127.0.0.1', protocol: 'tcp' }])).toBe('127.0.0.1:8080→80');
+    expect(portsText([{ containerPort: 53, hostPort: 5353, hostIp: '::', protocol: 'udp' }])).toBe('5353→53/udp');
+  });
+  it('shows an exposed port alone, and nothing for none', () => {
+    expect(portsText([{ containerPort: 6006, protocol: 'tcp' }, { containerPort: 53, protocol: 'udp' }])).toBe('6006,53/udp');
+    expect(portsText([])).toBe('');
   });
 });

@@ -1,6 +1,6 @@
 // Width-exact cells and cutting (src/text/width.ts).
 import { describe, expect, it } from 'vitest';
-import { cell, textWidth, truncate } from '../../src/text/width.js';
+import { cell, cutMarker, printable, textWidth, truncate } from '../../src/text/width.js';
 
 describe('cells', () => {
   it('pads and cuts to an exact width', () => {
@@ -12,5 +12,45 @@ describe('cells', () => {
     expect(textWidth(cell('训练任务-vla', 8))).toBe(8);
     expect(textWidth(cell('e\u0301e\u0301', 5))).toBe(5);
     expect(truncate('训练任务', 5)).toBe('训练…');
+  });
+});
+
+describe('widths of what engines print', () => {
+  it('counts wide CJK, emoji and zero-width combining marks, and no columns for SGR', () => {
+    expect(textWidth('train-01')).toBe(8);
+    expect(textWidth('训练')).toBe(4);
+    expect(textWidth('e\u0301')).toBe(1);
+    expect(textWidth('👍')).toBe(2);
+    expect(textWidth('👨‍👩‍👧')).toBe(2);
+    expect(textWidth('\x1b[31mred\x1b[0m')).toBe(3);
+    expect(textWidth('')).toBe(0);
+  });
+  it('cuts emoji and combining marks whole, with room for the ellipsis', () => {
+    expect(truncate('👍👍👍', 4)).toBe('👍…');
+    expect(textWidth(truncate('👍👍👍', 4))).toBe(3);
+    expect(truncate('e\u0301e\u0301e\u0301', 2)).toBe('e\u0301…');
+    expect(cell('👍', 3)).toBe('👍 ');
+    expect(cell('训练', 5, 'right')).toBe(' 训练');
+  });
+  it('handles the smallest widths', () => {
+    expect(truncate('abc', 0)).toBe('');
+    expect(truncate('abc', -1)).toBe('');
+    expect(truncate('abcd', 1)).toBe('…');
+    expect(truncate('abc', 3)).toBe('abc');
+    expect(cell('', 2)).toBe('  ');
+  });
+});
+
+describe('printable', () => {
+  it('replaces C0 and C1 control characters, keeps the rest', () => {
+    expect(printable('a\x07b\x9bc\x7fd')).toBe('a?b?c?d');
+    expect(printable('\x1b[31mred')).toBe('?[31mred');
+    expect(printable('训练 ✓ e\u0301')).toBe('训练 ✓ e\u0301');
+  });
+});
+
+describe('cut marker', () => {
+  it('says how many characters a cut line lost', () => {
+    expect(cutMarker(12)).toBe(' … [cut 12 characters]');
   });
 });
