@@ -54,6 +54,23 @@ export class PanelController {
     this.tickTimer.unref?.();
   }
 
+  /** The selected container's processes, read once. */
+  private loadTop(): void {
+    const cur = selectedContainer(this.store.getState());
+    const eng = cur ? this.engines.get(cur.engineId) : undefined;
+    if (!cur || !eng) return;
+    eng.top(cur.id).then(
+      (rows) => {
+        if (this.data.key === cur.key) this.data.top = { rows, at: Date.now() };
+        this.tick();
+      },
+      (err: unknown) => {
+        if (this.data.key === cur.key) this.data.top = { error: err instanceof Error && err.name === 'ExecError' ? err.message : explainActionError(err) };
+        this.tick();
+      },
+    );
+  }
+
   private onState(): void {
     const s = this.store.getState();
     const tab = s.ui.logs.tab;
@@ -85,23 +102,8 @@ export class PanelController {
     // Top: now and every few seconds while shown.
     const wantTop = visible && tab === 'top' && !!c && !!e;
     if (wantTop && !this.topTimer) {
-      const load = () => {
-        const cur = selectedContainer(this.store.getState());
-        const eng = cur ? this.engines.get(cur.engineId) : undefined;
-        if (!cur || !eng) return;
-        eng.top(cur.id).then(
-          (rows) => {
-            if (this.data.key === cur.key) this.data.top = { rows, at: Date.now() };
-            this.tick();
-          },
-          (err: unknown) => {
-            if (this.data.key === cur.key) this.data.top = { error: err instanceof Error && err.name === 'ExecError' ? err.message : explainActionError(err) };
-            this.tick();
-          },
-        );
-      };
-      load();
-      this.topTimer = setInterval(load, TOP_MS);
+      this.loadTop();
+      this.topTimer = setInterval(() => this.loadTop(), TOP_MS);
       this.topTimer.unref?.();
     } else if (!wantTop && this.topTimer) {
       clearInterval(this.topTimer);
