@@ -6,7 +6,8 @@ import { explainActionError } from '../engine/errors.js';
 import { inspectSummary, type InspectSummary } from '../engine/inspect.js';
 import type { StatsSample, TopProcess } from '../engine/stats.js';
 import { displayName } from '../engine/models.js';
-import { selectedContainer, type Action, type AppState } from '../store/state.js';
+import type { Action, AppState } from '../store/state.js';
+import { selectedContainer } from '../store/select.js';
 import type { Store } from '../store/store.js';
 
 export interface PanelData {

@@ -8,9 +8,6 @@ import { decimalBytes } from '../present/bytes.js';
 import { describeResult } from '../present/prune.js';
 import {
   RESOURCE_PANES,
-  resourceRows,
-  selectedResource,
-  visibleContainers,
   type Action,
   type AppState,
   type ContainerCommand,
@@ -19,6 +16,7 @@ import {
   type ResourceRow,
 } from '../store/state.js';
 import type { Store } from '../store/store.js';
+import { resourceRows, selectedResource, visibleContainers } from '../store/select.js';
 import { COMMANDS, runContainerCommand, type ActionContext } from './containers.js';
 
 const REFRESH_MS = 10_000;

@@ -1,9 +1,9 @@
 // GPU selectors: what each container holds and was given, and the rows of the GPUs pane.
-import type { Container } from '../engine/models.js';
+import { displayName, type Container } from '../engine/models.js';
 import { usageByContainer, type AttributedProcess, type ContainerGpuUse } from '../gpu/attribute.js';
 import { gpuGrant, grantIndices } from '../gpu/reservations.js';
 import type { GpuSample } from '../gpu/parse.js';
-import type { AppState } from './state.js';
+import type { AppState } from './types.js';
 
 let usageMemo: { procs: AttributedProcess[]; out: Map<string, ContainerGpuUse> } | undefined;
 
@@ -42,11 +42,17 @@ export function containerGpu(s: AppState, c: Container, now = Date.now()): Conta
 
 export type GpuRow = { kind: 'gpu'; gpu: GpuSample } | { kind: 'proc'; proc: AttributedProcess; container?: Container };
 
-let rowsMemo: { procs: AttributedProcess[]; gpus: GpuSample[]; containers: AppState['containers']; out: GpuRow[] } | undefined;
+let rowsMemo: { procs: AttributedProcess[]; gpus: GpuSample[]; containers: AppState['containers']; filter: string; out: GpuRow[] } | undefined;
 
-/** The GPUs pane: each GPU, then its processes, biggest first. */
+/** What a process row is found by with `/`: its container, its command, its user, its pid. */
+function procText(p: AttributedProcess, c: Container | undefined): string {
+  return `${c ? displayName(c) : ''} ${p.processName} ${p.hostUser ?? ''} ${p.pid}`.toLowerCase();
+}
+
+/** The GPUs pane: each GPU, then its processes (those the filter keeps), biggest first. */
 export function gpuRows(s: AppState): GpuRow[] {
-  if (rowsMemo && rowsMemo.procs === s.gpu.processes && rowsMemo.gpus === s.gpu.gpus && rowsMemo.containers === s.containers) return rowsMemo.out;
+  const filter = s.ui.filters.gpus.trim().toLowerCase();
+  if (rowsMemo && rowsMemo.procs === s.gpu.processes && rowsMemo.gpus === s.gpu.gpus && rowsMemo.containers === s.containers && rowsMemo.filter === filter) return rowsMemo.out;
   const byId = new Map<string, Container>();
   for (const list of Object.values(s.containers)) for (const c of list) byId.set(c.id, c);
   const out: GpuRow[] = [];
@@ -56,10 +62,11 @@ export function gpuRows(s: AppState): GpuRow[] {
     for (const p of procs) {
       const row: GpuRow = { kind: 'proc', proc: p };
       const c = p.containerId ? byId.get(p.containerId) : undefined;
+      if (filter && !procText(p, c).includes(filter)) continue;
       if (c) row.container = c;
       out.push(row);
     }
   }
-  rowsMemo = { procs: s.gpu.processes, gpus: s.gpu.gpus, containers: s.containers, out };
+  rowsMemo = { procs: s.gpu.processes, gpus: s.gpu.gpus, containers: s.containers, filter, out };
   return out;
 }

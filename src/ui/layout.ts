@@ -9,8 +9,6 @@ export interface Layout {
   height: number;
   width: number;
   listRows: number;
-  listWidth: number;
-  detailWidth: number;
 }
 
 export function computeLayout(cols: number, rows: number, banners: number, strip = 0): Layout {
@@ -19,35 +17,7 @@ export function computeLayout(cols: number, rows: number, banners: number, strip
   const width = cols;
   // header, tabs, banners, table header, GPU strip, status line, key hints
   const listRows = Math.max(1, height - 5 - banners - strip);
-  const detailWidth = cols >= 140 ? Math.min(70, Math.floor(cols * 0.36)) : 0;
-  const listWidth = detailWidth > 0 ? cols - detailWidth - 1 : cols;
-  return { tooSmall, height, width, listRows, listWidth, detailWidth };
-}
-
-export interface Column {
-  title: string;
-  width: number;
-  align?: 'left' | 'right';
-}
-
-/** Container table columns for a list `width` columns wide (one space between columns, one for the mark). */
-export function containerColumns(
-  width: number,
-  gpu = false,
-): { engine: number; name: number; image: number; gpu: number; vram: number; state: number; ports: number; created: number } {
-  const engine = 6;
-  // "exited (137) 59m ago" is 20 columns.
-  const state = 20;
-  const created = 7;
-  const g = gpu ? 5 : 0;
-  // "13.1G idle"
-  const vram = gpu ? 10 : 0;
-  const fixed = 1 + engine + state + created + 5 + (gpu ? g + vram + 2 : 0);
-  const rest = Math.max(12, width - fixed);
-  const name = Math.max(8, Math.floor(rest * 0.4));
-  const image = Math.max(6, Math.floor(rest * 0.35));
-  const ports = Math.max(0, rest - name - image);
-  return { engine, name, image, gpu: g, vram, state, ports, created };
+  return { tooSmall, height, width, listRows };
 }
 
 export interface PanelLayout {

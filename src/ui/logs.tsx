@@ -5,11 +5,12 @@ import { Text } from 'ink';
 import type { LogLine } from '../engine/logs/buffer.js';
 import { compileQuery, matchRanges } from '../engine/logs/search.js';
 import { logWindow, type LogSession, type WindowRow } from '../store/logs.js';
-import { SINCE, type LogsUi } from '../store/state.js';
+import { SINCE, type LogsUi, type Prompt } from '../store/state.js';
 import { colRange, hasEsc, sliceSgr, stripSgr } from '../text/ansi.js';
 import { printable, truncate } from '../text/width.js';
 import type { Theme } from './theme.js';
 import { TabTitle } from './panel.js';
+import { PromptText } from './prompt.js';
 
 export const TS_WIDTH = 19;
 
@@ -25,9 +26,10 @@ export function shortTs(ts: string | undefined): string {
 export interface LogPanelProps {
   session: LogSession | undefined;
   ui: LogsUi;
+  /** The search being typed, if it is. */
+  search?: Prompt | undefined;
   rows: number;
   width: number;
-  focused: boolean;
   theme: Theme;
 }
 
@@ -101,8 +103,7 @@ export function rowText(row: WindowRow, ui: LogsUi, re: RegExp | undefined, curr
   return out;
 }
 
-export function LogPanel({ session, ui, rows, width, focused, theme }: LogPanelProps) {
-  void focused;
+export function LogPanel({ session, ui, search: typing, rows, width, theme }: LogPanelProps) {
   const title = <TabTitle ui={ui} {...(session ? { title: session.title } : {})} theme={theme} />;
   if (!session) {
     return (
@@ -112,7 +113,7 @@ export function LogPanel({ session, ui, rows, width, focused, theme }: LogPanelP
       </>
     );
   }
-  const editing = ui.searchEditing;
+  const editing = typing !== undefined;
   const search = searchStatus(session, ui);
   // Title, then the lines, then the status row (and the search row while typing).
   const bodyRows = Math.max(1, rows - 2 - (editing ? 1 : 0));
@@ -160,7 +161,7 @@ export function LogPanel({ session, ui, rows, width, focused, theme }: LogPanelP
       {editing ? (
         <Text wrap="truncate">
           <Text color={theme.accent}>{' /'}</Text>
-          {ui.query}█
+          <PromptText prompt={typing!} />
           <Text color={search?.error ? theme.error : theme.dim}>{search ? (search.error ? `   ${search.text}` : `   ${session.hits.length} matches`) : ''}</Text>
           <Text color={theme.dim}>{'   (Enter keep · Esc clear)'}</Text>
         </Text>

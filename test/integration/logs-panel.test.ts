@@ -44,7 +44,7 @@ function rig(engine: Engine, dir = tmp): Rig {
 async function show(r: Rig, name: string): Promise<void> {
   await waitUntil(() => Object.values(r.store.getState().containers).flat().some((c) => c.name === name), 15_000, `${name} listed`);
   const c = Object.values(r.store.getState().containers).flat().find((x) => x.name === name)!;
-  r.store.dispatch({ type: 'select', key: c.key });
+  r.store.dispatch({ type: 'jump', key: c.key });
   await waitUntil(() => r.logs.session?.key === c.key, 5000, 'the session to switch');
 }
 

@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App, type Controller } from '../../src/ui/App.js';
 import { createStore } from '../../src/store/store.js';
 import { initialState, reducer, type Action, type AppState } from '../../src/store/state.js';
+import { selectedRow } from '../../src/store/select.js';
+import { helpLines } from '../../src/ui/keys/resolve.js';
 import type { Container } from '../../src/engine/models.js';
 import type { GpuSample } from '../../src/gpu/parse.js';
 
@@ -85,20 +87,20 @@ describe('GPUs on screen', () => {
     expect(f).toMatch(/424 {2}docker\/vla-train\s+8\.8G {2}python3/);
     expect(f).toMatch(/77 {2}host: alice\s+0\.5G {2}jupyter/);
     expect(f).toMatch(/500 {2}podman\/ppo-train\s+4\.3G {2}python3 train\.py/);
-    // Enter on a GPU row says what Enter is for, and stays.
-    stdin.write('\r');
+    // The cursor stops on processes only: it starts on the first (pid 424), not on GPU 0's line.
+    expect(selectedRow(store.getState(), 'gpus')).toMatchObject({ kind: 'proc', proc: { pid: 424 } });
+    stdin.write('k');
     await tick();
-    expect(lastFrame()).toContain('Enter on a process row (under a GPU) goes to its container');
-    expect(store.getState().ui.pane).toBe('gpus');
-    // Rows: GPU 0, 424, 77, GPU 1, 500 …: go to 500 and press Enter.
-    for (const k of ['j', 'j', 'j', 'j']) {
+    expect(selectedRow(store.getState(), 'gpus')).toMatchObject({ kind: 'proc', proc: { pid: 424 } });
+    // Rows: GPU 0, 424, 77, GPU 1, 500 …: j twice goes 424 → 77 → 500 (over GPU 1's line).
+    for (const k of ['j', 'j']) {
       stdin.write(k);
       await tick();
     }
     stdin.write('\r');
     await tick();
     expect(store.getState().ui.pane).toBe('containers');
-    expect(store.getState().ui.selectedKey).toBe(`podman/${ID('c')}`);
+    expect(store.getState().ui.cursors.containers.key).toBe(`podman/${ID('c')}`);
     expect(lastFrame()).toContain('GPU 1 pid 500: podman/ppo-train');
   });
 
@@ -153,7 +155,8 @@ describe('GPUs on screen', () => {
     expect(r.lastFrame()).toContain('Keys — Esc or ? closes');
     r.stdin.write('G');
     await tick();
-    expect(r.lastFrame()).toContain('go to its container');
+    // G shows the end of help: its last line is on screen, and the frame still fits.
+    expect(r.lastFrame()).toContain(helpLines().at(-1)!.text.trim());
     expect(r.lastFrame()!.split('\n')).toHaveLength(23);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { initialState, reducer, selectedContainer, visibleContainers, type Action, type AppState } from '../../src/store/state.js';
+import { initialState, reducer, type Action, type AppState } from '../../src/store/state.js';
+import { selectedContainer, visibleContainers } from '../../src/store/select.js';
 import type { Container } from '../../src/engine/models.js';
 import { eventNeedsRelist } from '../../src/store/sources.js';
 
@@ -31,13 +32,13 @@ describe('container list', () => {
 
   it('filters by name or image, case-insensitively, as the filter changes', () => {
     let s = withContainers();
-    s = reducer(s, { type: 'filter/set', text: 'NGINX' });
+    s = reducer(s, { type: 'filter/set', list: 'containers', text: 'NGINX' });
     expect(names(s)).toEqual(['podman/web', 'docker/web']);
-    s = reducer(s, { type: 'filter/set', text: 'vla' });
+    s = reducer(s, { type: 'filter/set', list: 'containers', text: 'vla' });
     expect(names(s)).toEqual(['docker/vla-train']);
-    s = reducer(s, { type: 'filter/clear' });
+    s = reducer(s, { type: 'filter/set', list: 'containers', text: '' });
     expect(names(s)).toHaveLength(5);
-    expect(s.ui.filterEditing).toBe(false);
+    expect(s.ui.filters.containers).toBe('');
   });
 
   it('hides and shows stopped containers', () => {
@@ -49,33 +50,33 @@ describe('container list', () => {
 
   it('keeps the selection on the same container when the list re-sorts', () => {
     let s = withContainers();
-    s = reducer(s, { type: 'move', delta: 2 });
+    s = reducer(s, { type: 'move', list: 'containers', delta: 2 });
     expect(selectedContainer(s)?.key).toBe('podman/web-id');
     // podman/web stops: it moves below the running ones, and stays selected.
     s = reducer(s, { type: 'containers/set', engineId: 'podman', containers: [c('podman', 'web', 'exited', 'nginx'), c('podman', 'old', 'created')] });
     expect(selectedContainer(s)?.key).toBe('podman/web-id');
-    expect(s.ui.cursor).toBe(visibleContainers(s).findIndex((x) => x.key === 'podman/web-id'));
+    expect(s.ui.cursors.containers.index).toBe(visibleContainers(s).findIndex((x) => x.key === 'podman/web-id'));
   });
 
   it('keeps the row when the selected container disappears', () => {
     let s = withContainers();
-    s = reducer(s, { type: 'move', delta: 1 });
+    s = reducer(s, { type: 'move', list: 'containers', delta: 1 });
     expect(selectedContainer(s)?.name).toBe('vla-train');
     s = reducer(s, { type: 'containers/set', engineId: 'docker', containers: [c('docker', 'web', 'exited'), c('docker', 'jupyter', 'paused')] });
-    expect(s.ui.cursor).toBe(1);
+    expect(s.ui.cursors.containers.index).toBe(1);
     expect(selectedContainer(s)?.key).toBe('podman/web-id');
   });
 
   it('moves within bounds, to top and bottom', () => {
     let s = withContainers();
-    s = reducer(s, { type: 'move', delta: -5 });
-    expect(s.ui.cursor).toBe(0);
-    s = reducer(s, { type: 'move', to: 'bottom' });
+    s = reducer(s, { type: 'move', list: 'containers', delta: -5 });
+    expect(s.ui.cursors.containers.index).toBe(0);
+    s = reducer(s, { type: 'move', list: 'containers', to: 'bottom' });
     expect(selectedContainer(s)?.key).toBe('docker/web-id');
-    s = reducer(s, { type: 'move', delta: 100 });
-    expect(s.ui.cursor).toBe(4);
-    s = reducer(s, { type: 'move', to: 'top' });
-    expect(s.ui.cursor).toBe(0);
+    s = reducer(s, { type: 'move', list: 'containers', delta: 100 });
+    expect(s.ui.cursors.containers.index).toBe(4);
+    s = reducer(s, { type: 'move', list: 'containers', to: 'top' });
+    expect(s.ui.cursors.containers.index).toBe(0);
   });
 
   it('clears an action in flight when its container is gone', () => {

@@ -1,0 +1,207 @@
+// The shape of the application state and of the actions that change it. Pure types.
+import type { Container, EngineInfo } from '../engine/models.js';
+import type { AttributedProcess } from '../gpu/attribute.js';
+import type { GpuStatus } from '../gpu/monitor.js';
+import type { GpuSample } from '../gpu/parse.js';
+import type { GpuGrantInput } from '../gpu/reservations.js';
+import type { FilterMode } from '../engine/logs/search.js';
+import type { ContainerVerb, ImageRow, NetworkRow, ResourceRowOf, VolumeRow } from '../engine/models.js';
+import type { DiskUsage } from '../engine/resources/disk.js';
+import type { PruneCategory, PrunePreview } from '../engine/resources/prune.js';
+
+export interface GpuState {
+  enabled: boolean;
+  status: GpuStatus | { state: 'off' };
+  gpus: GpuSample[];
+  processes: AttributedProcess[];
+  at: number;
+  /** Per GPU index: since when (ms) its utilisation has been 0; absent while it is busy. */
+  zeroSince: Record<number, number>;
+  /** Holding memory at 0 % utilisation this long marks a container idle. */
+  idleMs: number;
+}
+
+export type PaneId = 'containers' | 'images' | 'volumes' | 'networks' | 'gpus' | 'system';
+export const PANES: readonly PaneId[] = ['containers', 'images', 'volumes', 'networks', 'gpus', 'system'];
+
+/** The panes that are lists: each has one cursor and one filter. */
+export type ListId = 'containers' | 'images' | 'volumes' | 'networks' | 'gpus';
+export const LISTS: readonly ListId[] = ['containers', 'images', 'volumes', 'networks', 'gpus'];
+
+/** The engine verbs on a container, and a forced removal. */
+export type ContainerCommand = ContainerVerb | 'force-remove';
+
+export interface ConfirmChoice {
+  key: string;
+  label: string;
+  /** A container command, or for images/volumes/networks/marked rows: 'remove' / 'force-remove'. */
+  command: ContainerCommand;
+}
+
+/** The lists of the Images, Volumes and Networks panes. */
+export type ResourcePane = 'images' | 'volumes' | 'networks';
+export const RESOURCE_PANES: readonly ResourcePane[] = ['images', 'volumes', 'networks'];
+export type { ResourceRowOf };
+export type ResourceRow = ResourceRowOf[ResourcePane];
+
+export interface ResourcesState {
+  images: Record<string, ImageRow[]>;
+  volumes: Record<string, VolumeRow[]>;
+  networks: Record<string, NetworkRow[]>;
+  /** Per engine: the disk usage, or why it could not be read. */
+  df: Record<string, DiskUsage | { error: string }>;
+  /** Per pane: loaded at least once. */
+  loaded: Partial<Record<ResourcePane | 'system', boolean>>;
+  /** Per pane and engine: why the last load failed. */
+  errors: Record<string, string>;
+}
+
+export type ImageSort = 'size' | 'age' | 'name';
+
+/** The prune dialog: choose → preview → (running) → result. */
+export interface PruneUi {
+  stage: 'choose' | 'loading' | 'preview' | 'running' | 'result';
+  choice: PruneCategory[];
+  engines: string[];
+  cursor: number;
+  previews: PrunePreview[];
+  /** Preview/result lines scrolled past. */
+  scroll: number;
+  result: string[];
+  error?: string;
+}
+
+export interface Confirm {
+  title: string;
+  lines: string[];
+  target: string; // container key
+  choices: ConfirmChoice[];
+}
+
+/** The main panel beside (or under) the container list. */
+export type PanelTab = 'logs' | 'inspect' | 'env' | 'stats' | 'top';
+export const PANEL_TABS: readonly PanelTab[] = ['logs', 'inspect', 'env', 'stats', 'top'];
+
+/** Since-keys, like k9s: 0 the tail only, then 1m 5m 15m 1h 24h, 6 everything. */
+export const SINCE: readonly { key: string; label: string; seconds?: number; all?: boolean }[] = [
+  { key: '0', label: 'tail' },
+  { key: '1', label: '1m', seconds: 60 },
+  { key: '2', label: '5m', seconds: 300 },
+  { key: '3', label: '15m', seconds: 900 },
+  { key: '4', label: '1h', seconds: 3600 },
+  { key: '5', label: '24h', seconds: 86_400 },
+  { key: '6', label: 'all', all: true },
+];
+
+export interface LogsUi {
+  tab: PanelTab;
+  /** Keys go to the panel (Enter), not to the list. */
+  focus: boolean;
+  /** The panel fills the screen (m or +). */
+  full: boolean;
+  follow: boolean;
+  /** While paused: the seq of the line at the bottom of the panel. */
+  anchor?: number;
+  /** Index into SINCE. */
+  since: number;
+  timestamps: boolean;
+  wrap: boolean;
+  /** Keep SGR colour from the container (c toggles). */
+  color: boolean;
+  hscroll: number;
+  query: string;
+  filter: FilterMode;
+  /** The search hit n/N went to. */
+  hit?: number;
+  /** Moves whenever the shown log changes: the panel redraws. */
+  version: number;
+  /** Lines scrolled in the Inspect, Env and Top tabs. */
+  scroll: number;
+  /** Env: secret values shown (v). */
+  reveal: boolean;
+}
+
+export type MessageLevel = 'info' | 'ok' | 'error';
+
+export interface Message {
+  text: string;
+  level: MessageLevel;
+  at: number;
+}
+
+/** A list's selection: the row's key (followed through re-sorts once the user moved) and its index. */
+export interface Cursor {
+  index: number;
+  key?: string;
+  /** Set once the user moved: from then on the selection follows its row through re-sorts. */
+  user?: boolean;
+}
+
+/** A line being typed: a list filter, a log search, or a `:` command. */
+export interface Prompt {
+  kind: 'filter' | 'search' | 'command';
+  text: string;
+  /** Where the cursor is, in characters. */
+  cursor: number;
+}
+
+export interface UiState {
+  pane: PaneId;
+  cursors: Record<ListId, Cursor>;
+  /** Each list's own filter. */
+  filters: Record<ListId, string>;
+  prompt?: Prompt;
+  showStopped: boolean;
+  help: boolean;
+  /** Lines of help scrolled past. */
+  helpScroll: number;
+  confirm?: Confirm;
+  message?: Message;
+  /** Actions in flight, by container key: "stopping", "removing", … */
+  pending: Record<string, string>;
+  logs: LogsUi;
+  imageSort: ImageSort;
+  /** Rows marked with space (container, image, volume or network keys). */
+  marks: Record<string, true>;
+  prune?: PruneUi;
+}
+
+export interface AppState {
+  engines: EngineInfo[];
+  containers: Record<string, Container[]>;
+  /** Engines whose container list has been loaded at least once. */
+  loaded: Record<string, boolean>;
+  readOnly: boolean;
+  gpu: GpuState;
+  /** What each container was given (from inspect), by container key; null: nothing GPU-related. */
+  grants: Record<string, GpuGrantInput | null>;
+  resources: ResourcesState;
+  ui: UiState;
+}
+
+export type Action =
+  | { type: 'engines/set'; engines: EngineInfo[] }
+  | { type: 'engine/status'; id: string; status: EngineInfo['status']; error?: string }
+  | { type: 'containers/set'; engineId: string; containers: Container[] }
+  | { type: 'pane'; pane: PaneId }
+  | { type: 'move'; list: ListId; delta?: number; to?: 'top' | 'bottom' }
+  | { type: 'filter/set'; list: ListId; text: string }
+  | { type: 'prompt'; prompt?: Prompt }
+  | { type: 'toggle-stopped' }
+  | { type: 'help'; open: boolean; scroll?: number }
+  | { type: 'confirm'; confirm?: Confirm }
+  | { type: 'message'; text: string; level: MessageLevel; at?: number }
+  | { type: 'message/clear' }
+  | { type: 'pending'; key: string; label?: string }
+  | { type: 'gpu/update'; status: GpuState['status']; gpus: GpuSample[]; processes: AttributedProcess[]; at: number }
+  | { type: 'grants/set'; grants: Record<string, GpuGrantInput | null> }
+  | { type: 'jump'; key: string }
+  | { type: 'logs/set'; patch: Partial<LogsUi> }
+  | { type: 'res/set'; pane: ResourcePane; engineId: string; rows: ResourceRow[] }
+  | { type: 'res/error'; pane: ResourcePane | 'system'; engineId: string; error?: string }
+  | { type: 'df/set'; engineId: string; df: DiskUsage | { error: string } }
+  | { type: 'image-sort' }
+  | { type: 'mark'; key: string }
+  | { type: 'marks/clear' }
+  | { type: 'prune'; prune?: PruneUi }
+  | { type: 'logs/tick' };

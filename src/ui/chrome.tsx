@@ -1,0 +1,163 @@
+// The frame around the panes: the header (engines and their state), the pane tabs, a banner per
+// engine that went away, the status line (a message, a filter, a line being typed) and the hints
+// row made from the binding table.
+import React from 'react';
+import { Box, Text } from 'ink';
+import type { EngineInfo } from '../engine/models.js';
+import { PANES, type AppState, type PaneId } from '../store/state.js';
+import { containerCounts } from '../store/select.js';
+import { cell, printable, truncate } from '../text/width.js';
+import type { Theme } from './theme.js';
+import type { Binding } from './keys/bindings.js';
+import { hintsFor, keyLabel } from './keys/resolve.js';
+import { scopesFor, topMode } from './modes/top.js';
+import { currentList } from './modes/list.js';
+import { PromptText } from './prompt.js';
+
+export const PANE_TITLES: Record<PaneId, string> = { containers: 'Containers', images: 'Images', volumes: 'Volumes', networks: 'Networks', gpus: 'GPUs', system: 'System' };
+
+export function Header({ engines, width, theme }: { engines: EngineInfo[]; width: number; theme: Theme }) {
+  const right = '? help ';
+  let used = ' gantry '.length + right.length;
+  const perEngine = Math.max(12, Math.floor((width - used) / Math.max(1, engines.length)) - 2);
+  const parts = engines.map((e) => {
+    const dot = e.status === 'up' ? '●' : e.status === 'down' ? '○' : '◌';
+    const color = e.status === 'up' ? theme.up : e.status === 'down' ? theme.down : theme.connecting;
+    const label = truncate(printable(e.label), perEngine - e.id.length - 3);
+    used += e.id.length + 1 + 2 + label.length + 2;
+    return (
+      <Text key={e.id}>
+        {'  '}
+        <Text bold>{`${e.id} `}</Text>
+        <Text color={color}>{dot}</Text> {label}
+      </Text>
+    );
+  });
+  return (
+    <Box height={1} width={width} overflow="hidden">
+      <Text wrap="truncate">
+        <Text bold color={theme.accent}>
+          {' gantry'}
+        </Text>
+        {parts}
+        {' '.repeat(Math.max(1, width - used))}
+        <Text color={theme.dim}>{right}</Text>
+      </Text>
+    </Box>
+  );
+}
+
+export function Tabs({ state, width, theme }: { state: AppState; width: number; theme: Theme }) {
+  const counts = containerCounts(state);
+  return (
+    <Box height={1} width={width} overflow="hidden">
+      <Text wrap="truncate">
+        {PANES.map((p, i) => {
+          const active = state.ui.pane === p;
+          const extra = p === 'containers' ? ` ${counts.shown}/${counts.total}` : '';
+          return (
+            <Text key={p}>
+              {' '}
+              <Text inverse={active} bold={active} color={active ? undefined : theme.dim}>
+                {`[${i + 1}] ${PANE_TITLES[p]}${extra}`}
+              </Text>
+            </Text>
+          );
+        })}
+      </Text>
+    </Box>
+  );
+}
+
+export function Banner({ engine, width, theme }: { engine: EngineInfo; width: number; theme: Theme }) {
+  const text = ` ${engine.id}: connection lost, retrying — ${engine.error ?? ''}`;
+  return (
+    <Box height={1} width={width} overflow="hidden">
+      <Text color={theme.color ? 'white' : undefined} backgroundColor={theme.color ? 'red' : undefined} inverse={!theme.color} wrap="truncate">
+        {cell(printable(text), width)}
+      </Text>
+    </Box>
+  );
+}
+
+export function StatusLine({ state, width, theme }: { state: AppState; width: number; theme: Theme }) {
+  const m = state.ui.message;
+  const color = m?.level === 'error' ? theme.error : m?.level === 'ok' ? theme.ok : undefined;
+  const prompt = state.ui.prompt;
+  if (prompt?.kind === 'command') {
+    return (
+      <Text wrap="truncate">
+        <Text color={theme.accent}>{' :'}</Text>
+        <PromptText prompt={prompt} />
+        <Text color={theme.dim}>{'   exec CMD… · prune · quit   (Enter run · Esc cancel)'}</Text>
+      </Text>
+    );
+  }
+  const list = currentList(state);
+  const filter = list ? state.ui.filters[list] : '';
+  const typing = prompt?.kind === 'filter';
+  if (typing || filter) {
+    // The filter on the left, the latest message (if any) after it: neither hides the other.
+    const hint = typing ? '  (Enter keep · Esc clear)' : '';
+    const room = width - ` filter: ${filter}█${hint}`.length - 3;
+    return (
+      <Text wrap="truncate">
+        <Text color={theme.accent}>{' filter: '}</Text>
+        {typing ? <PromptText prompt={prompt} /> : printable(filter)}
+        <Text color={theme.dim}>{hint}</Text>
+        {m && room > 10 ? <Text color={color}>{'  │ ' + truncate(printable(m.text), room - 1)}</Text> : null}
+      </Text>
+    );
+  }
+  if (!m) return <Text> </Text>;
+  return (
+    <Text color={color} wrap="truncate">
+      {truncate(' ' + printable(m.text), width)}
+    </Text>
+  );
+}
+
+/** A hint whose words depend on the state (show/hide, the sort in force, split/full). */
+function hintText(state: AppState, b: Binding): string | undefined {
+  const L = state.ui.logs;
+  switch (b.command) {
+    case 'pane':
+      return `1-${PANES.length} panes`;
+    case 'toggle-stopped':
+      return `${keyLabel(b.keys[0]!)} ${state.ui.showStopped ? 'hide' : 'show'} stopped`;
+    case 'sort':
+      return `${keyLabel(b.keys[0]!)} sort (${state.ui.imageSort})`;
+    case 'tab.reveal':
+      return L.tab === 'env' ? `v ${L.reveal ? 'mask' : 'show'} secrets` : '';
+    case 'panel.full':
+      return `${keyLabel(b.keys[0]!)} ${L.full ? 'split' : 'full'}`;
+    default:
+      return undefined;
+  }
+}
+
+const PROMPT_LEAD = { filter: 'type to filter', search: 'type to search (regex)', command: 'type a command' } as const;
+
+export function Hints({ state, width, theme }: { state: AppState; width: number; theme: Theme }) {
+  const mode = topMode(state);
+  let lead = state.readOnly ? 'READ-ONLY  ' : '';
+  if (mode === 'confirm') lead += state.ui.confirm!.choices.map((c) => `${c.key} ${c.label}`).join('  ') + '  ';
+  if (mode === 'filter' || mode === 'search' || mode === 'command') lead += `${PROMPT_LEAD[mode]}   `;
+  const hints = hintsFor(scopesFor(state, mode), width - 1 - lead.length, { readOnly: state.readOnly, text: (b) => hintText(state, b) })
+    .split('  ')
+    .filter(Boolean)
+    .join('  ');
+  return (
+    <Text color={theme.dim} wrap="truncate">
+      {truncate(' ' + lead + hints, width)}
+    </Text>
+  );
+}
+
+export function TooSmall({ cols, rows, min }: { cols: number; rows: number; min: { cols: number; rows: number } }) {
+  return (
+    <Text wrap="wrap">
+      Terminal too small: {cols}×{rows}. gantry needs at least {min.cols}×{min.rows}. Enlarge the window, or press q to quit.
+    </Text>
+  );
+}

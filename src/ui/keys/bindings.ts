@@ -1,0 +1,203 @@
+// Every key gantry knows, as data: which keys, the command, what it does (help), where it works,
+// whether it changes something (read-only refuses those), and its label in the hints row. The key
+// resolver, `?` help, the hints row and the read-only refusal are all made from this one table,
+// which is also what a user's key remapping will read.
+import { PANES, type PaneId } from '../../store/state.js';
+
+/** Where a binding works. A mode looks its keys up in a chain of scopes (see modes/top.ts). */
+export type Scope =
+  | 'always'
+  | 'global'
+  | 'list'
+  | 'marks'
+  | 'containers'
+  | 'resources'
+  | 'images'
+  | 'gpus'
+  | 'panel'
+  | 'logs'
+  | 'tab'
+  | 'help'
+  | 'confirm'
+  | 'prune-choose'
+  | 'prune-preview'
+  | 'prune-result'
+  | 'prune-loading'
+  | 'filter'
+  | 'prompt';
+
+export interface Binding {
+  keys: readonly string[];
+  command: string;
+  arg?: number | string;
+  /** What it does, for `?` help. */
+  help: string;
+  where: Scope;
+  /** Changes something on an engine: refused in read-only mode, and left out of its hints. */
+  changes?: boolean;
+  /** Its label in the hints row (absent: not hinted). */
+  hint?: string;
+  /** Hint priority: the lowest fit first when the row is narrow (default 50). */
+  rank?: number;
+  /** Consecutive bindings with one group are one help line (1-6, the since keys). */
+  group?: string;
+}
+
+const PANE_TITLES: Record<PaneId, string> = { containers: 'Containers', images: 'Images', volumes: 'Volumes', networks: 'Networks', gpus: 'GPUs', system: 'System' };
+
+const paneKeys: Binding[] = PANES.map((p, i) => ({
+  keys: [String(i + 1)],
+  command: 'pane',
+  arg: p,
+  help: `switch pane: ${PANES.map((x) => PANE_TITLES[x]).join(', ')}`,
+  where: 'global' as const,
+  group: 'pane',
+  ...(i === 0 ? { hint: 'panes', rank: 7 } : {}),
+}));
+
+const sinceKeys: Binding[] = ['tail', '1m', '5m', '15m', '1h', '24h', 'all'].map((_, n) => ({
+  keys: [String(n)],
+  command: 'logs.since',
+  arg: n,
+  help: 'since: last lines, 1m, 5m, 15m, 1h, 24h, everything',
+  where: 'logs' as const,
+  group: 'since',
+  ...(n === 0 ? { hint: 'since', rank: 70 } : {}),
+}));
+
+/** Scrolling a text view (help, a panel tab, the prune preview). */
+function scrollKeys(where: Scope, page: string[] = ['pagedown', 'space', 'ctrl+d']): Binding[] {
+  return [
+    { keys: ['j', 'down'], command: 'scroll', arg: 1, help: 'scroll down / up', where, group: `${where}-scroll`, hint: 'scroll', rank: 20 },
+    { keys: ['k', 'up'], command: 'scroll', arg: -1, help: 'scroll down / up', where, group: `${where}-scroll` },
+    { keys: page, command: 'scroll-page', arg: 1, help: 'a page down / up', where, group: `${where}-page` },
+    { keys: ['pageup', 'ctrl+u'], command: 'scroll-page', arg: -1, help: 'a page down / up', where, group: `${where}-page` },
+    { keys: ['g', 'home'], command: 'scroll-to', arg: 'top', help: 'the top / the end', where, group: `${where}-ends` },
+    { keys: ['G', 'end'], command: 'scroll-to', arg: 'bottom', help: 'the top / the end', where, group: `${where}-ends` },
+  ];
+}
+
+export const BINDINGS: readonly Binding[] = [
+  { keys: ['ctrl+c'], command: 'quit', help: 'quit, from anywhere', where: 'always' },
+
+  ...paneKeys,
+  { keys: ['tab'], command: 'pane-next', arg: 1, help: 'next / previous pane', where: 'global', group: 'pane-next' },
+  { keys: ['shift+tab'], command: 'pane-next', arg: -1, help: 'next / previous pane', where: 'global', group: 'pane-next' },
+  { keys: ['?'], command: 'help', help: 'this help (Esc or ? closes it)', where: 'global', hint: 'help', rank: 5 },
+  { keys: ['D'], command: 'prune', help: 'prune: choose what, see every item and its bytes, then confirm', where: 'global', changes: true, hint: 'prune', rank: 60 },
+  { keys: [':'], command: 'command-line', help: 'a command: exec CMD… (in the selected container), prune, quit', where: 'global' },
+  { keys: ['q'], command: 'quit', help: 'quit', where: 'global', hint: 'quit', rank: 6 },
+
+  { keys: ['j', 'down'], command: 'move', arg: 1, help: 'move the selection down / up', where: 'list', group: 'move' },
+  { keys: ['k', 'up'], command: 'move', arg: -1, help: 'move the selection down / up', where: 'list', group: 'move' },
+  { keys: ['g', 'home'], command: 'move-to', arg: 'top', help: 'first / last row', where: 'list', group: 'move-to' },
+  { keys: ['G', 'end'], command: 'move-to', arg: 'bottom', help: 'first / last row', where: 'list', group: 'move-to' },
+  { keys: ['pagedown', 'ctrl+d'], command: 'move-page', arg: 1, help: 'a page down / up', where: 'list', group: 'move-page' },
+  { keys: ['pageup', 'ctrl+u'], command: 'move-page', arg: -1, help: 'a page down / up', where: 'list', group: 'move-page' },
+  { keys: ['/'], command: 'filter', help: "filter this pane's list as you type; Enter keeps it, Esc clears it", where: 'list', hint: 'filter', rank: 4 },
+  { keys: ['esc'], command: 'escape', help: 'clear the filter (the selection stays), or the message', where: 'list' },
+  { keys: ['space'], command: 'mark', help: 'mark / unmark the row; d then acts on every marked row (one question)', where: 'marks', hint: 'mark', rank: 40 },
+
+  { keys: ['enter'], command: 'panel.focus', help: 'keys go to the panel beside the list (Esc or q comes back)', where: 'containers', hint: 'logs', rank: 1 },
+  { keys: ['E'], command: 'exec', help: 'a shell inside (bash, else sh; --shell picks); exit comes back here', where: 'containers', changes: true, hint: 'shell', rank: 10 },
+  { keys: ['a'], command: 'attach', help: 'attach to the main process (Ctrl-P Ctrl-Q detaches; Ctrl-C goes to it)', where: 'containers', changes: true, hint: 'attach', rank: 30 },
+  { keys: ['s'], command: 'container', arg: 'stop', help: 'stop', where: 'containers', changes: true, hint: 'stop', rank: 2 },
+  { keys: ['S'], command: 'container', arg: 'start', help: 'start', where: 'containers', changes: true, hint: 'start', rank: 11 },
+  { keys: ['r'], command: 'container', arg: 'restart', help: 'restart', where: 'containers', changes: true, hint: 'restart', rank: 12 },
+  { keys: ['p'], command: 'container', arg: 'pause-toggle', help: 'pause / unpause', where: 'containers', changes: true, hint: 'pause', rank: 31 },
+  { keys: ['K'], command: 'container', arg: 'kill', help: 'kill (asks first)', where: 'containers', changes: true, hint: 'kill', rank: 32 },
+  { keys: ['d'], command: 'container', arg: 'remove', help: 'remove (asks first; a running one offers force; marked rows all at once)', where: 'containers', changes: true, hint: 'remove', rank: 3 },
+  { keys: ['b'], command: 'bulk', help: 'bulk actions on the marked containers (or all listed): stop, restart, start, remove', where: 'containers', changes: true },
+  { keys: ['e'], command: 'toggle-stopped', help: 'show / hide stopped containers', where: 'containers', hint: 'stopped', rank: 35 },
+  { keys: ['m', '+'], command: 'panel.full', help: 'the panel full screen and back', where: 'containers' },
+  { keys: ['['], command: 'panel.tab', arg: -1, help: 'panel tab: Logs, Inspect, Env, Stats, Top', where: 'containers', group: 'tab' },
+  { keys: [']'], command: 'panel.tab', arg: 1, help: 'panel tab: Logs, Inspect, Env, Stats, Top', where: 'containers', group: 'tab' },
+
+  { keys: ['d'], command: 'resource.remove', help: 'remove (asks first; marked rows all at once)', where: 'resources', changes: true, hint: 'remove', rank: 2 },
+  { keys: ['o'], command: 'sort', help: 'sort images by size, age, name', where: 'images', hint: 'sort', rank: 45 },
+  { keys: ['enter'], command: 'gpu.go', help: 'on a process: go to its container', where: 'gpus', hint: 'go to the container', rank: 1 },
+
+  { keys: ['esc', 'q'], command: 'panel.leave', help: 'keys back to the list', where: 'panel', hint: 'back', rank: 8 },
+  { keys: ['['], command: 'panel.tab', arg: -1, help: 'panel tab: Logs, Inspect, Env, Stats, Top', where: 'panel', group: 'panel-tab' },
+  { keys: [']'], command: 'panel.tab', arg: 1, help: 'panel tab: Logs, Inspect, Env, Stats, Top', where: 'panel', group: 'panel-tab', hint: 'tab', rank: 20 },
+  { keys: ['m', '+'], command: 'panel.full', help: 'the panel full screen and back', where: 'panel', hint: 'full', rank: 60 },
+  { keys: ['?'], command: 'help', help: 'this help', where: 'panel' },
+
+  { keys: ['j', 'down'], command: 'logs.scroll', arg: 1, help: 'scroll (pauses following; a count of new lines shows)', where: 'logs', group: 'logs-scroll', hint: 'scroll', rank: 2 },
+  { keys: ['k', 'up'], command: 'logs.scroll', arg: -1, help: 'scroll (pauses following; a count of new lines shows)', where: 'logs', group: 'logs-scroll' },
+  { keys: ['pagedown', 'ctrl+d'], command: 'logs.page', arg: 1, help: 'a page down / up', where: 'logs', group: 'logs-page' },
+  { keys: ['pageup', 'ctrl+u'], command: 'logs.page', arg: -1, help: 'a page down / up', where: 'logs', group: 'logs-page' },
+  { keys: ['g', 'home'], command: 'logs.top', help: 'oldest line', where: 'logs' },
+  { keys: ['G', 'end'], command: 'logs.follow', help: 'newest line, following', where: 'logs', hint: 'follow', rank: 3 },
+  { keys: ['f'], command: 'logs.follow', help: 'follow again (stick to the newest line)', where: 'logs' },
+  { keys: ['/'], command: 'logs.search', help: 'search as you type (regex; capitals make it case-sensitive)', where: 'logs', hint: 'search', rank: 4 },
+  { keys: ['n'], command: 'logs.next', help: 'next / previous match, with a counter', where: 'logs', group: 'logs-next', hint: 'match', rank: 21 },
+  { keys: ['N'], command: 'logs.prev', help: 'next / previous match, with a counter', where: 'logs', group: 'logs-next' },
+  { keys: ['&'], command: 'logs.only', help: 'only matching lines / only lines not matching (again: all)', where: 'logs', group: 'logs-only', hint: 'filter', rank: 22 },
+  { keys: ['!'], command: 'logs.except', help: 'only matching lines / only lines not matching (again: all)', where: 'logs', group: 'logs-only' },
+  { keys: ['t'], command: 'logs.timestamps', help: 'timestamps on / off', where: 'logs', hint: 'time', rank: 30 },
+  { keys: ['w'], command: 'logs.wrap', help: 'wrap on / off', where: 'logs', hint: 'wrap', rank: 31 },
+  { keys: ['c'], command: 'logs.color', help: "the containers' colours on / off", where: 'logs', hint: 'colour', rank: 50 },
+  { keys: ['h', 'left'], command: 'logs.sideways', arg: -1, help: 'scroll sideways (wrap off)', where: 'logs', group: 'logs-side' },
+  { keys: ['l', 'right'], command: 'logs.sideways', arg: 1, help: 'scroll sideways (wrap off)', where: 'logs', group: 'logs-side' },
+  { keys: ['s'], command: 'logs.save', help: 'save the buffer / the whole log from the engine to a file', where: 'logs', group: 'logs-save', hint: 'save', rank: 10 },
+  { keys: ['S'], command: 'logs.save-whole', help: 'save the buffer / the whole log from the engine to a file', where: 'logs', group: 'logs-save' },
+  ...sinceKeys,
+
+  ...scrollKeys('tab'),
+  { keys: ['v'], command: 'tab.reveal', help: 'Env tab: show / mask values that look secret', where: 'tab', hint: 'secrets', rank: 15 },
+
+  { keys: ['esc', '?', 'q'], command: 'help.close', help: 'close help', where: 'help', hint: 'close help', rank: 1 },
+  ...scrollKeys('help'),
+
+  { keys: ['esc', 'n', 'q'], command: 'confirm.cancel', help: 'cancel (the choices are on the question)', where: 'confirm', hint: 'cancel', rank: 90 },
+
+  { keys: ['esc', 'q'], command: 'prune.cancel', help: 'cancel: nothing is removed', where: 'prune-choose', hint: 'cancel', rank: 9 },
+  { keys: ['j', 'down'], command: 'prune.move', arg: 1, help: 'move down / up', where: 'prune-choose', group: 'prune-move', hint: 'move', rank: 2 },
+  { keys: ['k', 'up'], command: 'prune.move', arg: -1, help: 'move down / up', where: 'prune-choose', group: 'prune-move' },
+  { keys: ['space'], command: 'prune.toggle', help: 'choose / leave out', where: 'prune-choose', hint: 'toggle', rank: 1 },
+  { keys: ['enter'], command: 'prune.preview', help: 'preview: every item and its bytes (nothing is removed yet)', where: 'prune-choose', hint: 'preview', rank: 0 },
+  { keys: ['y'], command: 'prune.execute', help: 'remove exactly what the preview lists', where: 'prune-preview', changes: true, hint: 'remove these', rank: 0 },
+  { keys: ['esc', 'n', 'q'], command: 'prune.cancel', help: 'cancel: nothing is removed', where: 'prune-preview', hint: 'cancel', rank: 9 },
+  ...scrollKeys('prune-preview'),
+  { keys: ['esc', 'enter', 'q'], command: 'prune.close', help: 'close', where: 'prune-result', hint: 'close', rank: 0 },
+  ...scrollKeys('prune-result', ['pagedown', 'ctrl+d']),
+  { keys: ['esc'], command: 'prune.cancel', help: 'cancel: nothing is removed', where: 'prune-loading', hint: 'cancel', rank: 0 },
+
+  { keys: ['up'], command: 'move', arg: -1, help: 'move the selection while filtering', where: 'filter', group: 'filter-move' },
+  { keys: ['down'], command: 'move', arg: 1, help: 'move the selection while filtering', where: 'filter', group: 'filter-move' },
+  { keys: ['enter'], command: 'prompt.accept', help: 'keep what was typed (the filter stays; the command runs)', where: 'prompt', hint: 'keep', rank: 1 },
+  { keys: ['esc'], command: 'prompt.cancel', help: 'cancel (a filter or search is cleared)', where: 'prompt', hint: 'clear', rank: 2 },
+  { keys: ['backspace'], command: 'prompt.edit', arg: 'backspace', help: 'delete the character before / under the cursor', where: 'prompt', group: 'prompt-del', hint: 'delete', rank: 3 },
+  { keys: ['delete', 'ctrl+d'], command: 'prompt.edit', arg: 'delete', help: 'delete the character before / under the cursor', where: 'prompt', group: 'prompt-del' },
+  { keys: ['left', 'ctrl+b'], command: 'prompt.edit', arg: 'left', help: 'cursor left / right', where: 'prompt', group: 'prompt-lr' },
+  { keys: ['right', 'ctrl+f'], command: 'prompt.edit', arg: 'right', help: 'cursor left / right', where: 'prompt', group: 'prompt-lr' },
+  { keys: ['home', 'ctrl+a'], command: 'prompt.edit', arg: 'home', help: 'start / end of the line', where: 'prompt', group: 'prompt-ends' },
+  { keys: ['end', 'ctrl+e'], command: 'prompt.edit', arg: 'end', help: 'start / end of the line', where: 'prompt', group: 'prompt-ends' },
+  { keys: ['ctrl+u'], command: 'prompt.edit', arg: 'kill-start', help: 'delete to the start of the line', where: 'prompt' },
+  { keys: ['ctrl+k'], command: 'prompt.edit', arg: 'kill-end', help: 'delete to the end of the line', where: 'prompt' },
+  { keys: ['ctrl+w', 'alt+backspace'], command: 'prompt.edit', arg: 'kill-word', help: 'delete the word before the cursor', where: 'prompt' },
+];
+
+/** What each scope is called in `?` help, in the order help shows them. */
+export const SCOPE_TITLES: readonly [Scope, string][] = [
+  ['global', 'Everywhere'],
+  ['always', 'Everywhere'],
+  ['list', 'Lists'],
+  ['marks', 'Lists'],
+  ['containers', 'Containers'],
+  ['resources', 'Images, Volumes, Networks'],
+  ['images', 'Images, Volumes, Networks'],
+  ['gpus', 'GPUs'],
+  ['panel', 'The panel (after Enter)'],
+  ['logs', 'Logs (after Enter)'],
+  ['tab', 'Inspect, Env, Stats, Top (after Enter)'],
+  ['filter', 'Typing a filter, a search or a : command'],
+  ['prompt', 'Typing a filter, a search or a : command'],
+  ['prune-choose', 'Prune'],
+  ['prune-preview', 'Prune'],
+  ['prune-result', 'Prune'],
+  ['prune-loading', 'Prune'],
+  ['confirm', 'Questions'],
+  ['help', 'This help'],
+];

@@ -1,0 +1,37 @@
+// The keyboard hook: every input event Ink reads is split into single keys (a run of Backspaces
+// or arrows arriving in one read, a paste, keys typed faster than a frame), and each key goes to
+// whichever mode is on top when it arrives — so a key that opens a prompt sends the keys after it
+// in the same read to that prompt, which one `useInput` per component (decided at render time)
+// could not do.
+import { useEffect, useRef } from 'react';
+import { useStdin } from 'ink';
+import type { Store } from '../../store/store.js';
+import type { Action, AppState } from '../../store/state.js';
+import type { Controller } from '../controller.js';
+import { dispatchKey } from '../modes/index.js';
+import type { ScreenSizes } from '../modes/context.js';
+import { keysOf } from './parse.js';
+
+export function useKeys(store: Store<AppState, Action>, controller: Controller, sizes: ScreenSizes): void {
+  const { setRawMode, internal_eventEmitter: events } = useStdin();
+  const latest = useRef({ controller, sizes });
+  latest.current = { controller, sizes };
+  const previous = useRef('');
+  useEffect(() => {
+    setRawMode(true);
+    return () => setRawMode(false);
+  }, [setRawMode]);
+  useEffect(() => {
+    const onInput = (event: string) => {
+      // One redraw per key, however many actions it dispatches.
+      for (const key of keysOf(event)) {
+        store.batch(() => dispatchKey({ store, ...latest.current, key, previous: previous.current }));
+        previous.current = key.name;
+      }
+    };
+    events.on('input', onInput);
+    return () => {
+      events.off('input', onInput);
+    };
+  }, [events, store]);
+}

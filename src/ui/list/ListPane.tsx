@@ -1,0 +1,91 @@
+// The one list pane: a header, then rows of columns cut to width, the selection in inverse,
+// marks, per-row and per-cell colours, the scroll window, and a line when there are no rows.
+// Containers, Images, Volumes, Networks and GPUs all draw through it.
+import React, { useRef } from 'react';
+import { Box, Text } from 'ink';
+import { cell, printable, truncate } from '../../text/width.js';
+import type { Theme } from '../theme.js';
+import { fitColumns, headerText, type Column } from './columns.js';
+import { listWindow } from './window.js';
+
+export interface RowStyle {
+  color?: string | undefined;
+  dim?: boolean;
+  bold?: boolean;
+}
+
+export interface ListPaneProps<R> {
+  rows: readonly R[];
+  columns: readonly Column<R>[];
+  /** The selected row's index, -1 for none. */
+  cursor: number;
+  width: number;
+  /** Rows on screen, the header included. */
+  height: number;
+  theme: Theme;
+  rowKey(row: R): string;
+  marked?(row: R): boolean;
+  style?(row: R): RowStyle | undefined;
+  /** A row drawn whole instead of in columns (a GPU's own line in the GPUs pane). */
+  line?(row: R, width: number): string | undefined;
+  /** Shown instead of rows when there are none. */
+  empty?: string;
+  /** Cells are measured again when this changes (ages, GPU memory), besides when the rows do. */
+  measureKey?: string;
+  /** Lines above the rows (an engine's error). */
+  notices?: readonly { text: string; color?: string | undefined }[];
+}
+
+function RowView<R>({ row, p, widths, selected }: { row: R; p: ListPaneProps<R>; widths: number[]; selected: boolean }) {
+  const style = p.style?.(row);
+  const whole = p.line?.(row, p.width);
+  if (whole !== undefined) {
+    return (
+      <Text inverse={selected} bold={style?.bold} color={selected ? undefined : style?.color} dimColor={style?.dim} wrap="truncate">
+        {truncate(printable(whole), p.width)}
+      </Text>
+    );
+  }
+  // Cells with their own colour break the row into runs; the rest is one string.
+  const runs: { text: string; color?: string | undefined }[] = [{ text: p.marked?.(row) ? '●' : ' ' }];
+  p.columns.forEach((c, i) => {
+    const text = (i > 0 ? ' ' : '') + cell(printable(c.text(row)), widths[i]!, c.align);
+    const color = selected ? undefined : c.color?.(row);
+    const last = runs[runs.length - 1]!;
+    if (color === undefined && last.color === undefined) last.text += text;
+    else runs.push({ text, color });
+  });
+  return (
+    <Text inverse={selected} bold={style?.bold} color={selected ? undefined : style?.color} dimColor={style?.dim} wrap="truncate">
+      {runs.map((r, i) => (r.color === undefined ? r.text : <Text key={i} color={r.color}>{r.text}</Text>))}
+    </Text>
+  );
+}
+
+export function ListPane<R>(p: ListPaneProps<R>) {
+  const top = useRef(0);
+  const widths = fitColumns(p.columns, p.rows, p.width, p.measureKey);
+  const notices = p.notices ?? [];
+  const body = Math.max(0, p.height - 1 - notices.length);
+  top.current = listWindow(top.current, p.cursor, body, p.rows.length);
+  const shown = p.rows.slice(top.current, top.current + body);
+  return (
+    <Box flexDirection="column" width={p.width} height={p.height} overflow="hidden">
+      <Text bold color={p.theme.dim} wrap="truncate">
+        {headerText(p.columns, widths)}
+      </Text>
+      {notices.map((n, i) => (
+        <Text key={`n${i}`} color={n.color} wrap="truncate">
+          {` ${printable(n.text)}`}
+        </Text>
+      ))}
+      {p.rows.length === 0 && p.empty ? (
+        <Text color={p.theme.dim} wrap="truncate">
+          {` ${p.empty}`}
+        </Text>
+      ) : (
+        shown.map((r, i) => <RowView key={p.rowKey(r)} row={r} p={p} widths={widths} selected={top.current + i === p.cursor} />)
+      )}
+    </Box>
+  );
+}

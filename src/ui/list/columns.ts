@@ -1,0 +1,81 @@
+// Table columns that take the width their content needs: each column's natural width is its
+// widest cell (title included) within [min, max]; spare room goes to the columns that grow; when
+// the table is too wide, columns give room back in their `shrink` order (the name last).
+import { cell, textWidth } from '../../text/width.js';
+
+export interface Column<R> {
+  title: string;
+  /** The cell's text (unsanitised: the list makes it printable). */
+  text(row: R): string;
+  align?: 'left' | 'right';
+  /** Narrowest and widest the column may be (default 3 and 60). */
+  min?: number;
+  max?: number;
+  /** Takes a share of spare room (relative weight). */
+  grow?: number;
+  /** Gives room back first when the table is too wide (higher first; default 0). */
+  shrink?: number;
+  /** The cell's own colour, when it differs from the row's. */
+  color?(row: R): string | undefined;
+}
+
+const widthMemo = new WeakMap<readonly unknown[], Map<string, number[]>>();
+
+/** Natural widths, measured once per rows array and column set. */
+function natural<R>(columns: readonly Column<R>[], rows: readonly R[], key: string): number[] {
+  let m = widthMemo.get(rows);
+  const hit = m?.get(key);
+  if (hit) return hit;
+  const out = columns.map((c) => {
+    let w = textWidth(c.title);
+    const max = c.max ?? 60;
+    for (const r of rows) {
+      if (w >= max) break;
+      const t = c.text(r);
+      const tw = /^[\x20-\x7e]*$/.test(t) ? t.length : textWidth(t);
+      if (tw > w) w = tw;
+    }
+    return Math.max(c.min ?? 3, Math.min(w, max));
+  });
+  if (!m) widthMemo.set(rows, (m = new Map()));
+  m.set(key, out);
+  return out;
+}
+
+/**
+ * Widths for `columns` in `width` columns (one space between columns; `lead` columns before the
+ * first). Cells are measured again when the rows or `measureKey` change (ages, GPU memory).
+ */
+export function fitColumns<R>(columns: readonly Column<R>[], rows: readonly R[], width: number, measureKey = '', lead = 1): number[] {
+  const key = columns.map((c) => c.title).join('|') + '|' + measureKey;
+  const w = [...natural(columns, rows, key)];
+  const room = width - lead - (columns.length - 1);
+  let total = w.reduce((a, b) => a + b, 0);
+  if (total > room) {
+    const order = columns.map((c, i) => ({ i, s: c.shrink ?? 0 })).filter((x) => x.s > 0).sort((a, b) => b.s - a.s);
+    for (const { i } of order) {
+      if (total <= room) break;
+      const give = Math.min(w[i]! - (columns[i]!.min ?? 3), total - room);
+      w[i]! -= give;
+      total -= give;
+    }
+  } else if (total < room) {
+    const growers = columns.map((c, i) => ({ i, g: c.grow ?? 0 })).filter((x) => x.g > 0);
+    const sum = growers.reduce((a, b) => a + b.g, 0);
+    let spare = room - total;
+    if (sum > 0) {
+      for (const { i, g } of growers) {
+        const add = Math.floor(((room - total) * g) / sum);
+        w[i]! += add;
+        spare -= add;
+      }
+      w[growers[growers.length - 1]!.i]! += spare;
+    }
+  }
+  return w;
+}
+
+/** The header row. */
+export function headerText<R>(columns: readonly Column<R>[], widths: readonly number[], lead = ' '): string {
+  return lead + columns.map((c, i) => cell(c.title, widths[i]!, c.align)).join(' ');
+}

@@ -1,0 +1,43 @@
+// The main panel beside (or under) the container list: the tab row and the shown tab — the log,
+// or Inspect, Env, Stats, Top of the selected container.
+import React from 'react';
+import { Box } from 'ink';
+import type { AppState } from '../store/state.js';
+import { selectedContainer } from '../store/select.js';
+import type { LogSession } from '../store/logs.js';
+import type { PanelData } from '../actions/panel.js';
+import { displayName } from '../engine/models.js';
+import type { Theme } from './theme.js';
+import { LogPanel } from './logs.js';
+import { StatsTab, TextTab } from './panel.js';
+
+export interface MainPanelProps {
+  state: AppState;
+  session: LogSession | undefined;
+  panelData: PanelData | undefined;
+  width: number;
+  rows: number;
+  /** Beside the list (a border on its left) rather than under it. */
+  side: boolean;
+  theme: Theme;
+}
+
+export function MainPanel({ state, session, panelData, width, rows, side, theme }: MainPanelProps) {
+  const ui = state.ui.logs;
+  const inner = side ? width - 1 : width;
+  const c = selectedContainer(state);
+  const title = c ? displayName(c) : undefined;
+  const data = panelData ?? { stats: [] };
+  const searching = state.ui.prompt?.kind === 'search' ? state.ui.prompt : undefined;
+  return (
+    <Box flexDirection="column" width={width} height={rows} overflow="hidden" borderStyle="single" borderTop={false} borderBottom={false} borderRight={false} borderLeft={side} borderColor={theme.dim}>
+      {ui.tab === 'logs' ? (
+        <LogPanel session={session} ui={ui} search={searching} rows={rows} width={inner} theme={theme} />
+      ) : ui.tab === 'stats' ? (
+        <StatsTab data={data} ui={ui} rows={rows} width={inner} title={title} theme={theme} />
+      ) : (
+        <TextTab tab={ui.tab} data={data} ui={ui} rows={rows} width={inner} title={title} theme={theme} />
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,47 @@
+// A question before something that cannot be undone: what will go, its choices, Esc cancels.
+import React from 'react';
+import { Box, Text } from 'ink';
+import type { Confirm } from '../../store/state.js';
+import { printable } from '../../text/width.js';
+import type { Theme } from '../theme.js';
+import { say, type CommandHandler, type KeyContext } from './context.js';
+
+export function ConfirmBox({ confirm, rows, width, theme }: { confirm: Confirm; rows: number; width: number; theme: Theme }) {
+  const w = Math.min(width - 4, 76);
+  const choices = confirm.choices.map((ch) => `[${ch.key}] ${ch.label}`).join('   ') + '   [Esc] cancel';
+  return (
+    <Box width={width} height={rows + 1} alignItems="center" justifyContent="center">
+      <Box flexDirection="column" borderStyle="round" borderColor={theme.warn} width={w} paddingX={1}>
+        <Text bold wrap="truncate">
+          {printable(confirm.title)}
+        </Text>
+        {confirm.lines.map((l, i) => (
+          <Text key={i} wrap="truncate">
+            {printable(l)}
+          </Text>
+        ))}
+        <Text> </Text>
+        <Text bold color={theme.warn} wrap="truncate">
+          {choices}
+        </Text>
+      </Box>
+    </Box>
+  );
+}
+
+/** A key that is one of the question's own choices: answers it. True when it was one. */
+export function answer(ctx: KeyContext): boolean {
+  const conf = ctx.store.getState().ui.confirm;
+  const choice = conf?.choices.find((ch) => ch.key === ctx.key.text && ctx.key.text !== '');
+  if (!conf || !choice) return false;
+  ctx.store.dispatch({ type: 'confirm' });
+  ctx.controller.confirmed(conf.target, choice.command);
+  return true;
+}
+
+export const CONFIRM_COMMANDS: Record<string, CommandHandler> = {
+  'confirm.cancel': (ctx) => {
+    ctx.store.dispatch({ type: 'confirm' });
+    say(ctx, 'cancelled');
+  },
+};

@@ -1,0 +1,29 @@
+// What a key's command gets to work with: the store, the controller, the sizes of what is on
+// screen (for pages), and the key itself.
+import type { Store } from '../../store/store.js';
+import type { Action, AppState, MessageLevel } from '../../store/state.js';
+import type { Controller } from '../controller.js';
+import type { Key } from '../keys/parse.js';
+
+export interface ScreenSizes {
+  /** Rows of a list pane's body. */
+  listRows: number;
+  /** Rows and width of the main panel. */
+  panelRows: number;
+  panelWidth: number;
+}
+
+export interface KeyContext {
+  store: Store<AppState, Action>;
+  controller: Controller;
+  sizes: ScreenSizes;
+  key: Key;
+  /** The key before this one (for two-key sequences such as `!&`). */
+  previous: string;
+}
+
+export type CommandHandler = (ctx: KeyContext, arg: number | string | undefined) => void;
+
+export function say(ctx: KeyContext, text: string, level: MessageLevel = 'info'): void {
+  ctx.store.dispatch({ type: 'message', level, text });
+}

@@ -1,0 +1,50 @@
+// Every command a binding can name, with its handler, and the dispatcher: a key goes to the mode
+// on top (modes/top.ts), is looked up in that mode's scopes, refused when read-only forbids it,
+// and otherwise run. Text typed into a prompt and the answers of a question are the two kinds
+// of keys that are not in the table.
+import { BINDINGS } from '../keys/bindings.js';
+import { bindingName, readOnlyRefusal, resolve } from '../keys/resolve.js';
+import type { Key } from '../keys/parse.js';
+import { say, type CommandHandler, type KeyContext } from './context.js';
+import { scopesFor, topMode } from './top.js';
+import { LIST_COMMANDS } from './list.js';
+import { PANEL_COMMANDS } from './panel.js';
+import { LOGS_COMMANDS } from './logs.js';
+import { SCROLL_COMMANDS } from './scroll.js';
+import { PROMPT_COMMANDS, typeText } from './prompt.js';
+import { HELP_COMMANDS } from './help.js';
+import { answer, CONFIRM_COMMANDS } from './confirm.js';
+import { PRUNE_COMMANDS } from './prune.js';
+
+export const COMMANDS: Readonly<Record<string, CommandHandler>> = {
+  ...LIST_COMMANDS,
+  ...PANEL_COMMANDS,
+  ...LOGS_COMMANDS,
+  ...SCROLL_COMMANDS,
+  ...PROMPT_COMMANDS,
+  ...HELP_COMMANDS,
+  ...CONFIRM_COMMANDS,
+  ...PRUNE_COMMANDS,
+};
+
+/** Runs one key. */
+export function dispatchKey(ctx: KeyContext): void {
+  const s = ctx.store.getState();
+  const mode = topMode(s);
+  const key: Key = ctx.key;
+  const b = resolve(key.name, scopesFor(s, mode));
+  if (!b) {
+    if ((mode === 'filter' || mode === 'search' || mode === 'command') && key.text) typeText(ctx, key.text);
+    else if (mode === 'confirm') answer(ctx);
+    return;
+  }
+  if (b.changes && s.readOnly) return say(ctx, readOnlyRefusal(bindingName(b)), 'error');
+  const run = Object.hasOwn(COMMANDS, b.command) ? COMMANDS[b.command] : undefined;
+  run?.(ctx, b.arg);
+}
+
+/** Commands the table names that have no handler, and handlers no binding names (for the tests). */
+export function unboundCommands(): { missing: string[]; unused: string[] } {
+  const named = new Set(BINDINGS.map((b) => b.command));
+  return { missing: [...named].filter((c) => !Object.hasOwn(COMMANDS, c)), unused: Object.keys(COMMANDS).filter((c) => !named.has(c)) };
+}

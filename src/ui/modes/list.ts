@@ -1,0 +1,86 @@
+// The list panes' keys: moving, filtering, marking, switching panes, and the actions on the
+// selected row (containers, images, volumes, networks, a GPU process).
+import { LISTS, PANES, type AppState, type ListId, type ResourcePane } from '../../store/state.js';
+import { listRows, rowKey, selectedContainer, selectedRow } from '../../store/select.js';
+import type { GpuRow } from '../../store/gpu.js';
+import type { ContainerKeyCommand } from '../../actions/containers.js';
+import { displayName } from '../../engine/models.js';
+import { say, type CommandHandler, type KeyContext } from './context.js';
+
+/** The list of the pane on screen, if it is a list. */
+export function currentList(s: AppState): ListId | undefined {
+  return (LISTS as readonly string[]).includes(s.ui.pane) ? (s.ui.pane as ListId) : undefined;
+}
+
+function move(ctx: KeyContext, m: { delta?: number; to?: 'top' | 'bottom' }): void {
+  const list = currentList(ctx.store.getState());
+  if (list) ctx.store.dispatch({ type: 'move', list, ...m });
+}
+
+const isResource = (l: ListId | undefined): l is ResourcePane => l === 'images' || l === 'volumes' || l === 'networks';
+
+export const LIST_COMMANDS: Record<string, CommandHandler> = {
+  quit: (ctx) => ctx.controller.quit(),
+  help: (ctx) => ctx.store.dispatch({ type: 'help', open: true }),
+  pane: (ctx, pane) => ctx.store.dispatch({ type: 'pane', pane: pane as AppState['ui']['pane'] }),
+  'pane-next': (ctx, delta) => {
+    const i = PANES.indexOf(ctx.store.getState().ui.pane);
+    ctx.store.dispatch({ type: 'pane', pane: PANES[(i + Number(delta) + PANES.length) % PANES.length]! });
+  },
+  move: (ctx, delta) => move(ctx, { delta: Number(delta) }),
+  'move-to': (ctx, to) => move(ctx, { to: to as 'top' | 'bottom' }),
+  'move-page': (ctx, dir) => move(ctx, { delta: Number(dir) * Math.max(1, ctx.sizes.listRows - 1) }),
+  filter: (ctx) => {
+    const s = ctx.store.getState();
+    const list = currentList(s);
+    if (!list) return;
+    const text = s.ui.filters[list];
+    ctx.store.dispatch({ type: 'prompt', prompt: { kind: 'filter', text, cursor: [...text].length } });
+  },
+  escape: (ctx) => {
+    const s = ctx.store.getState();
+    const list = currentList(s);
+    if (list && s.ui.filters[list]) ctx.store.dispatch({ type: 'filter/set', list, text: '' });
+    else ctx.store.dispatch({ type: 'message/clear' });
+  },
+  mark: (ctx) => {
+    const s = ctx.store.getState();
+    const list = currentList(s);
+    const row = list ? selectedRow(s, list) : undefined;
+    if (!list || !row) return;
+    ctx.store.dispatch({ type: 'mark', key: rowKey(row) });
+    const n = Object.keys(ctx.store.getState().ui.marks).length;
+    say(ctx, n ? `${n} marked: d removes them all (after one question); space again unmarks` : 'no rows marked');
+    ctx.store.dispatch({ type: 'move', list, delta: 1 });
+  },
+  'command-line': (ctx) => ctx.store.dispatch({ type: 'prompt', prompt: { kind: 'command', text: '', cursor: 0 } }),
+  prune: (ctx) => ctx.controller.resources?.openPrune(),
+  sort: (ctx) => {
+    ctx.store.dispatch({ type: 'image-sort' });
+    say(ctx, `images sorted by ${ctx.store.getState().ui.imageSort}`);
+  },
+  'toggle-stopped': (ctx) => {
+    const shown = ctx.store.getState().ui.showStopped;
+    ctx.store.dispatch({ type: 'toggle-stopped' });
+    say(ctx, shown ? 'stopped containers hidden (e shows them)' : 'showing stopped containers');
+  },
+  container: (ctx, action) => {
+    if (action === 'remove' && ctx.controller.resources?.removeMarkedContainers()) return;
+    ctx.controller.containerKey(selectedContainer(ctx.store.getState()), action as ContainerKeyCommand);
+  },
+  exec: (ctx) => ctx.controller.exec?.(),
+  attach: (ctx) => ctx.controller.attach?.(),
+  bulk: (ctx) => ctx.controller.resources?.bulk(),
+  'resource.remove': (ctx) => {
+    const list = currentList(ctx.store.getState());
+    if (isResource(list)) ctx.controller.resources?.remove(list);
+  },
+  'gpu.go': (ctx) => {
+    const s = ctx.store.getState();
+    const row = selectedRow(s, 'gpus') as GpuRow | undefined;
+    if (!row || row.kind !== 'proc') return say(ctx, listRows(s, 'gpus').length ? 'no GPU process to go to' : 'no GPU processes');
+    if (!row.container) return say(ctx, `pid ${row.proc.pid} is not in a container of a connected engine`);
+    ctx.store.dispatch({ type: 'jump', key: row.container.key });
+    say(ctx, `GPU ${row.proc.gpuIndex ?? '?'} pid ${row.proc.pid}: ${displayName(row.container)}`);
+  },
+};

@@ -1,0 +1,53 @@
+// Which mode is on top and so owns the keys — the one place that order is written down — and
+// the chain of binding scopes each mode looks its keys up in.
+import type { AppState, PaneId } from '../../store/state.js';
+import type { Scope } from '../keys/bindings.js';
+
+export type Mode = 'help' | 'prune' | 'confirm' | 'command' | 'search' | 'filter' | 'logs' | 'tab' | 'list';
+
+/**
+ * Help covers everything; then the prune dialog and a question (which stop everything under
+ * them); then a line being typed; then the panel when it has the keys (Enter); else the list.
+ */
+export function topMode(s: AppState): Mode {
+  if (s.ui.help) return 'help';
+  if (s.ui.prune) return 'prune';
+  if (s.ui.confirm) return 'confirm';
+  if (s.ui.prompt) return s.ui.prompt.kind;
+  if (s.ui.pane === 'containers' && s.ui.logs.focus) return s.ui.logs.tab === 'logs' ? 'logs' : 'tab';
+  return 'list';
+}
+
+const LIST_SCOPES: Record<PaneId, Scope[]> = {
+  containers: ['always', 'containers', 'marks', 'list', 'global'],
+  images: ['always', 'images', 'resources', 'marks', 'list', 'global'],
+  volumes: ['always', 'resources', 'marks', 'list', 'global'],
+  networks: ['always', 'resources', 'marks', 'list', 'global'],
+  gpus: ['always', 'gpus', 'list', 'global'],
+  system: ['always', 'global'],
+};
+
+/** The scopes a mode's keys are looked up in, first match wins. */
+export function scopesFor(s: AppState, mode: Mode = topMode(s)): Scope[] {
+  switch (mode) {
+    case 'help':
+      return ['always', 'help'];
+    case 'prune': {
+      const stage = s.ui.prune?.stage;
+      return stage === 'choose' || stage === 'preview' || stage === 'result' || stage === 'loading' ? ['always', `prune-${stage}`] : ['always'];
+    }
+    case 'confirm':
+      return ['always', 'confirm'];
+    case 'filter':
+      return ['always', 'filter', 'prompt'];
+    case 'command':
+    case 'search':
+      return ['always', 'prompt'];
+    case 'logs':
+      return ['always', 'logs', 'panel'];
+    case 'tab':
+      return ['always', 'tab', 'panel'];
+    case 'list':
+      return LIST_SCOPES[s.ui.pane];
+  }
+}

@@ -1,0 +1,138 @@
+// The Containers pane: the list (one generic list pane, the columns below) and the main panel
+// beside or under it (logs, inspect, env, stats, top).
+import React from 'react';
+import { Box } from 'ink';
+import type { Container } from '../../engine/models.js';
+import type { AppState } from '../../store/state.js';
+import { containerCounts, selectedContainer, visibleContainers } from '../../store/select.js';
+import { containerGpu } from '../../store/gpu.js';
+import type { LogSession } from '../../store/logs.js';
+import type { PanelData } from '../../actions/panel.js';
+import { portsText, shortDuration, stateText } from '../../present/container.js';
+import type { Theme } from '../theme.js';
+import { gib } from '../gpu.js';
+import { panelLayout } from '../layout.js';
+import { ListPane } from '../list/ListPane.js';
+import type { Column } from '../list/columns.js';
+import { MainPanel } from '../mainPanel.js';
+
+function gpuCell(state: AppState, c: Container, now: number): { text: string; vram: string } | undefined {
+  const g = containerGpu(state, c, now);
+  if (!g) return undefined;
+  const vram = g.memoryMiB === undefined ? '-' : gib(g.memoryMiB);
+  return { text: g.indices.join(',') || '-', vram: g.idleMs !== undefined ? `${vram} idle` : vram };
+}
+
+/** The container table's columns; GPU ones only where there are GPUs. */
+export function containerColumns(state: AppState, now: number, theme: Theme): Column<Container>[] {
+  const pending = state.ui.pending;
+  const down = new Set(state.engines.filter((e) => e.status === 'down').map((e) => e.id));
+  const cols: Column<Container>[] = [
+    { title: 'ENGINE', text: (c) => c.engineId, min: 6, max: 20, shrink: 1 },
+    { title: 'NAME', text: (c) => c.name, min: 8, max: 48, grow: 3 },
+    { title: 'IMAGE', text: (c) => c.image, min: 6, max: 40, grow: 2, shrink: 3 },
+  ];
+  if (state.gpu.enabled && state.gpu.gpus.length > 0) {
+    cols.push(
+      { title: 'GPU', text: (c) => gpuCell(state, c, now)?.text ?? '-', min: 3, max: 7 },
+      { title: 'VRAM', text: (c) => gpuCell(state, c, now)?.vram ?? '-', min: 5, max: 10 },
+    );
+  }
+  cols.push(
+    {
+      title: 'STATE',
+      text: (c) => (pending[c.key] ? `${pending[c.key]}…` : stateText(c, now)),
+      min: 10,
+      max: 22,
+      shrink: 2,
+      color: (c) => (down.has(c.engineId) ? theme.dim : pending[c.key] ? theme.warn : theme.stateColor(c.state, c.exitCode)),
+    },
+    { title: 'PORTS', text: (c) => portsText(c.ports), min: 5, max: 30, grow: 1, shrink: 4 },
+    { title: 'CREATED', text: (c) => `${shortDuration(now - c.created * 1000)} ago`, align: 'right', min: 7, max: 9 },
+  );
+  return cols;
+}
+
+interface ListProps {
+  state: AppState;
+  rows: number;
+  width: number;
+  now: number;
+  theme: Theme;
+}
+
+/** The list redraws only when what it shows changed, not on every log line or stats reading. */
+function sameList(a: ListProps, b: ListProps): boolean {
+  const x = a.state;
+  const y = b.state;
+  return (
+    a.rows === b.rows &&
+    a.width === b.width &&
+    a.now === b.now &&
+    a.theme === b.theme &&
+    x.containers === y.containers &&
+    x.engines === y.engines &&
+    x.loaded === y.loaded &&
+    x.grants === y.grants &&
+    x.gpu === y.gpu &&
+    x.ui.filters.containers === y.ui.filters.containers &&
+    x.ui.showStopped === y.ui.showStopped &&
+    x.ui.cursors.containers === y.ui.cursors.containers &&
+    x.ui.pending === y.ui.pending &&
+    x.ui.marks === y.ui.marks
+  );
+}
+
+function emptyText(state: AppState): string | undefined {
+  if (visibleContainers(state).length > 0) return undefined;
+  if (state.engines.length > 0 && state.engines.every((e) => !state.loaded[e.id])) return 'loading containers…';
+  const filter = state.ui.filters.containers;
+  if (filter) return `no container matches "${filter}" (Esc clears the filter)`;
+  if (!state.ui.showStopped && containerCounts(state).total > 0) return 'no running containers (e shows stopped ones)';
+  return 'no containers on any engine';
+}
+
+const ContainerList = React.memo(function ContainerList({ state, rows, width, now, theme }: ListProps) {
+  const list = visibleContainers(state);
+  const sel = selectedContainer(state);
+  const down = new Set(state.engines.filter((e) => e.status === 'down').map((e) => e.id));
+  return (
+    <ListPane
+      rows={list}
+      columns={containerColumns(state, now, theme)}
+      cursor={sel ? list.indexOf(sel) : -1}
+      width={width}
+      height={rows + 1}
+      theme={theme}
+      rowKey={(c) => c.key}
+      marked={(c) => state.ui.marks[c.key] === true}
+      style={(c) => (down.has(c.engineId) ? { dim: true } : undefined)}
+      measureKey={`${now}|${state.gpu.at}|${state.ui.pending === undefined ? '' : Object.keys(state.ui.pending).length}`}
+      empty={emptyText(state)}
+    />
+  );
+}, sameList);
+
+export interface ContainersPaneProps {
+  state: AppState;
+  session: LogSession | undefined;
+  panelData: PanelData | undefined;
+  width: number;
+  /** Rows of the body (the list's header included). */
+  rows: number;
+  now: number;
+  theme: Theme;
+}
+
+export function ContainersPane({ state, session, panelData, width, rows, now, theme }: ContainersPaneProps) {
+  const panel = panelLayout(width, rows, visibleContainers(state).length, state.ui.logs.full);
+  const main = <MainPanel state={state} session={session} panelData={panelData} width={panel.panelWidth} rows={panel.panelRows} side={panel.mode === 'side'} theme={theme} />;
+  if (panel.mode === 'full') return main;
+  const list = <ContainerList state={state} rows={panel.listRows} width={panel.listWidth} now={now} theme={theme} />;
+  return (
+    <Box flexDirection={panel.mode === 'side' ? 'row' : 'column'} height={rows}>
+      {list}
+      {main}
+    </Box>
+  );
+}

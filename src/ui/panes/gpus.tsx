@@ -1,0 +1,74 @@
+// The GPUs pane: each GPU's own line (name, memory bar, utilisation, temperature, power), then
+// its processes with the container (or host user) each belongs to — one list pane, where the
+// cursor stops on processes only.
+import React from 'react';
+import type { AppState } from '../../store/state.js';
+import { displayName } from '../../engine/models.js';
+import { selectedRow } from '../../store/select.js';
+import { gpuRows, type GpuRow } from '../../store/gpu.js';
+import type { GpuSample } from '../../gpu/parse.js';
+import { cell, printable } from '../../text/width.js';
+import { shortDuration } from '../../present/container.js';
+import type { Theme } from '../theme.js';
+import { gib, gpuNotice } from '../gpu.js';
+import { bar } from '../../present/bars.js';
+import { ListPane } from '../list/ListPane.js';
+import type { Column } from '../list/columns.js';
+
+type ProcRow = Extract<GpuRow, { kind: 'proc' }>;
+
+function gpuLine(g: GpuSample): string {
+  const util = g.utilizationPct === undefined ? 'util n/a' : `${g.utilizationPct}%`;
+  const temp = g.temperatureC === undefined ? '' : `  ${g.temperatureC}C`;
+  const power = g.powerW === undefined ? '' : `  ${Math.round(g.powerW)}/${g.powerLimitW === undefined ? '?' : Math.round(g.powerLimitW)} W`;
+  const mig = g.migEnabled ? '  MIG' : '';
+  return ` GPU ${g.index}  ${cell(printable(g.name), 30)} ${bar(g.memoryUsedMiB, g.memoryTotalMiB, 16)} ${gib(g.memoryUsedMiB)}/${gib(g.memoryTotalMiB)}  ${util}${temp}${power}${mig}`;
+}
+
+function who(r: ProcRow): string {
+  const p = r.proc;
+  if (r.container) return displayName(r.container);
+  if (p.containerId) return `container ${p.containerId.slice(0, 12)} (not on a connected engine)`;
+  return p.hostUser ? `host: ${p.hostUser}` : 'host: pid not in /proc';
+}
+
+function gpuColumns(state: AppState, now: number): Column<GpuRow>[] {
+  const proc = (f: (r: ProcRow) => string) => (r: GpuRow) => (r.kind === 'proc' ? f(r) : '');
+  const idle = (r: ProcRow) => {
+    const p = r.proc;
+    if (p.gpuIndex === undefined || (p.usedMemoryMiB ?? 0) <= 0) return '';
+    const since = state.gpu.zeroSince[p.gpuIndex];
+    return since !== undefined && now - since >= state.gpu.idleMs ? `  idle ${shortDuration(now - since)}` : '';
+  };
+  return [
+    { title: 'PID', text: proc((r) => String(r.proc.pid)), align: 'right', min: 13, max: 13 },
+    { title: ' CONTAINER / HOST USER', text: proc((r) => ` ${who(r)}`), min: 22, max: 48, shrink: 1 },
+    { title: 'MEMORY', text: proc((r) => gib(r.proc.usedMemoryMiB)), align: 'right', min: 7, max: 7 },
+    { title: ' COMMAND', text: proc((r) => ` ${r.proc.processName}${idle(r)}`), min: 8, max: 80, grow: 1, shrink: 2 },
+  ];
+}
+
+export function GpuPane({ state, rows, width, now, theme }: { state: AppState; rows: number; width: number; now: number; theme: Theme }) {
+  const list = gpuRows(state);
+  const notice = gpuNotice(state) ?? (state.gpu.status.state === 'no-processes-visible' ? `GPUs: ${(state.gpu.status as { message: string }).message}` : undefined);
+  const notices = notice ? [{ text: notice, color: theme.warn }] : [];
+  if (list.length > 0 && !list.some((r) => r.kind === 'proc') && state.gpu.status.state === 'ok') {
+    notices.push({ text: state.ui.filters.gpus ? `no GPU process matches "${state.ui.filters.gpus}"` : 'no compute processes on any GPU', color: theme.dim });
+  }
+  const sel = selectedRow(state, 'gpus');
+  return (
+    <ListPane<GpuRow>
+      rows={list}
+      columns={gpuColumns(state, now)}
+      cursor={sel ? list.indexOf(sel as GpuRow) : -1}
+      width={width}
+      height={rows + 1}
+      theme={theme}
+      rowKey={(r) => (r.kind === 'gpu' ? `g${r.gpu.index}` : `p${r.proc.pid}/${r.proc.gpuUuid}`)}
+      line={(r) => (r.kind === 'gpu' ? gpuLine(r.gpu) : undefined)}
+      style={(r) => (r.kind === 'gpu' ? { bold: true } : r.container ? undefined : { color: theme.dim })}
+      measureKey={String(state.gpu.at)}
+      notices={notices}
+    />
+  );
+}
