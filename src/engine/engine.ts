@@ -17,6 +17,7 @@ import { previewPrune, type PruneCategory, type PrunePreview, type PruneResult }
 import { executePrune } from './resources/prune-run.js';
 import { streamStats, topProcesses, type StatsSample, type TopProcess } from './stats.js';
 import { socketPathOf } from './endpoints.js';
+import { pingEngine } from './ping.js';
 import type { Transport } from './transport.js';
 
 export interface EngineEvent {
@@ -68,21 +69,18 @@ export class Engine {
   }
 
   static async probe(docker: Docker, url: string, timeoutMs = 3000): Promise<Probe> {
-    await calls(docker).ping({ abortSignal: timeout(timeoutMs) });
-    const v = (await calls(docker).version({ abortSignal: timeout(timeoutMs) })) as unknown as {
-      Version?: string;
-      Components?: { Name?: string }[];
-      Platform?: { Name?: string };
-    };
-    const kind = kindFromVersion(v);
-    let rootDir: string | undefined;
-    try {
-      const info = (await calls(docker).info({ abortSignal: timeout(timeoutMs) })) as { DockerRootDir?: string };
-      rootDir = info.DockerRootDir;
-    } catch {
-      // /info is slow on some engines; the root dir only helps to spot duplicates.
+    const pinged = await pingEngine(docker, timeoutMs);
+    // The root dir only helps to spot one engine reached by two paths: never wait long for it.
+    const info = (calls(docker).info({ abortSignal: timeout(Math.min(timeoutMs, 1500)) }) as Promise<{ DockerRootDir?: string }>).catch(() => undefined);
+    let kind = pinged.kind;
+    let version = pinged.version;
+    if (!kind) {
+      const v = (await calls(docker).version({ abortSignal: timeout(timeoutMs) })) as unknown as { Version?: string; Components?: { Name?: string }[]; Platform?: { Name?: string } };
+      kind = kindFromVersion(v);
+      version = v.Version;
     }
-    const probe: Probe = { kind, version: v.Version ?? '?' };
+    const rootDir = (await info)?.DockerRootDir;
+    const probe: Probe = { kind, version: version ?? '?' };
     if (rootDir) probe.rootDir = rootDir;
     const sock = socketPathOf(url);
     if (sock) {

@@ -1,0 +1,51 @@
+// One GET /_ping whose answer's headers say which engine it is: Podman sends "Libpod-Api-Version"
+// and "Server: Libpod/4.3.1", Docker "Server: Docker/20.10.24". Podman's /version runs dpkg-query
+// for its components' package versions: 2–13 s on a loaded 2-core machine (seen here), which made
+// discovery give up on a Podman that answered /_ping at once.
+import http from 'node:http';
+import https from 'node:https';
+import type Docker from 'dockerode';
+import type { EngineKind } from './models.js';
+
+interface Modem {
+  socketPath?: string;
+  host?: string;
+  port?: number | string;
+  protocol?: string;
+  ca?: unknown;
+  cert?: unknown;
+  key?: unknown;
+}
+
+export interface PingAnswer {
+  kind?: EngineKind;
+  version?: string;
+}
+
+/** What the headers of a /_ping answer say about the engine (nothing when they say nothing). */
+export function engineFromHeaders(h: http.IncomingHttpHeaders): PingAnswer {
+  const libpod = h['libpod-api-version'];
+  const server = typeof h.server === 'string' ? h.server : '';
+  const m = /^(Docker|Libpod)\/(\S+)/i.exec(server);
+  if (typeof libpod === 'string' && libpod) return { kind: 'podman', version: libpod };
+  if (m) return { kind: m[1]!.toLowerCase() === 'libpod' ? 'podman' : 'docker', version: m[2]! };
+  return {};
+}
+
+/** Pings the engine behind a dockerode client and reads who answered. Rejects like a failed ping. */
+export function pingEngine(docker: Docker, timeoutMs: number): Promise<PingAnswer> {
+  const m = (docker as unknown as { modem: Modem }).modem;
+  const tls = m.protocol === 'https';
+  const opts: https.RequestOptions = m.socketPath
+    ? { socketPath: m.socketPath, path: '/_ping', method: 'GET' }
+    : { host: m.host, port: m.port, path: '/_ping', method: 'GET', ...(tls ? { ca: m.ca, cert: m.cert, key: m.key } as object : {}) };
+  return new Promise((resolve, reject) => {
+    const req = (tls ? https : http).request({ ...opts, signal: AbortSignal.timeout(timeoutMs) }, (res) => {
+      res.resume();
+      if ((res.statusCode ?? 0) >= 400) return reject(Object.assign(new Error(`HTTP ${res.statusCode} from /_ping`), { statusCode: res.statusCode }));
+      resolve(engineFromHeaders(res.headers));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
