@@ -5,6 +5,7 @@ import { explainActionError } from '../engine/errors.js';
 import { displayName, type Container, type ContainerVerb } from '../engine/models.js';
 import type { Action, AppState, Confirm, ContainerCommand } from '../store/state.js';
 import type { Store } from '../store/store.js';
+import { refusedReadOnly } from './readOnly.js';
 
 interface CommandSpec {
   /** The present participle shown while it runs. */
@@ -98,10 +99,7 @@ export async function runContainerCommand(ctx: ActionContext, key: string, comma
     return;
   }
   const name = displayName(c);
-  if (s.readOnly) {
-    store.dispatch({ type: 'message', level: 'error', text: `read-only mode: ${command} is disabled (started with --read-only)` });
-    return;
-  }
+  if (refusedReadOnly(store, command.replace('force-', 'force '))) return;
   const spec = COMMANDS[command];
   const refusal = spec.refuse(c);
   if (refusal) {
@@ -141,10 +139,7 @@ export function requestContainerAction(ctx: ActionContext, c: Container | undefi
     store.dispatch({ type: 'message', level: 'info', text: 'no container selected' });
     return;
   }
-  if (store.getState().readOnly) {
-    store.dispatch({ type: 'message', level: 'error', text: `read-only mode: actions are disabled (started with --read-only)` });
-    return;
-  }
+  if (refusedReadOnly(store, cmd === 'pause-toggle' ? 'pause' : cmd)) return;
   if (cmd === 'kill' || cmd === 'remove') {
     const spec = COMMANDS[cmd];
     const refusal = cmd === 'kill' ? spec.refuse(c) : undefined;

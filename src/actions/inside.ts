@@ -8,6 +8,7 @@ import { explainActionError } from '../engine/errors.js';
 import { displayName, type Container } from '../engine/models.js';
 import type { Action, AppState } from '../store/state.js';
 import type { Store } from '../store/store.js';
+import { readOnlyRefusal } from './readOnly.js';
 
 export interface Stage {
   /** Hides the TUI and gives the terminal back in cooked mode, on the main screen. */
@@ -38,7 +39,7 @@ export class InsideController {
       return undefined;
     }
     if (this.opts.readOnly) {
-      this.say(`read-only mode: ${what} is disabled (started with --read-only)`, 'error');
+      this.say(readOnlyRefusal(what), 'error');
       return undefined;
     }
     if (this.busy) return undefined;

@@ -1,40 +1,23 @@
-// Images, volumes, networks, disk usage and prune: loads what the visible pane shows, asks before
-// removing (one confirmation for every marked row), runs the prune dialog's preview and execution.
+// Images, volumes, networks and disk usage: loads what the visible pane shows, and asks before
+// removing (one question for every marked row, containers included) — then removes exactly what
+// the question listed. The prune dialog is in prune.ts; each kind's words in kinds.ts.
 import type { Engine } from '../engine/engine.js';
 import { explainActionError } from '../engine/errors.js';
-import { displayName, shortImageId, type Container, type ImageRow, type NetworkRow, type VolumeRow } from '../engine/models.js';
-import type { PruneCategory } from '../engine/resources/prune.js';
-import { decimalBytes } from '../present/bytes.js';
-import { describeResult } from '../present/prune.js';
-import {
-  RESOURCE_PANES,
-  type Action,
-  type AppState,
-  type ContainerCommand,
-  type PruneUi,
-  type ResourcePane,
-  type ResourceRow,
-} from '../store/state.js';
+import { displayName, type Container, type ResourceRowOf } from '../engine/models.js';
+import { RESOURCE_PANES, type Action, type AppState, type ContainerCommand, type ResourcePane, type ResourceRow } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import { resourceRows, selectedResource, visibleContainers } from '../store/select.js';
 import { COMMANDS, runContainerCommand, type ActionContext } from './containers.js';
+import { KINDS, rowDisplayName, someNames, type ResourceKind } from './kinds.js';
+import { refusedReadOnly } from './readOnly.js';
+import { SelectionTask } from '../store/task.js';
 
 const REFRESH_MS = 10_000;
 
-export function rowName(pane: ResourcePane, r: ResourceRow): string {
-  if (pane === 'images') {
-    const i = r as ImageRow;
-    return i.repoTags[0] ?? `<none> ${shortImageId(i.id)}`;
-  }
-  return (r as VolumeRow | NetworkRow).name;
-}
-
-const SINGULAR: Record<ResourcePane, string> = { images: 'image', volumes: 'volume', networks: 'network' };
-
 export class ResourcesController {
-  private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
-  private lastPane = '';
+  /** The pane on screen is loaded now and every REFRESH_MS while it stays; another pane cancels it. */
+  private readonly task = new SelectionTask();
   /** What the open confirmation will remove. */
   private pending: { pane: ResourcePane | 'containers' | 'bulk'; rows: (ResourceRow | Container)[] } | undefined;
   private loading = new Set<string>();
@@ -46,20 +29,23 @@ export class ResourcesController {
   ) {}
 
   start(): void {
-    this.unsubscribe = this.store.subscribe(() => {
+    const onState = () => {
       const pane = this.store.getState().ui.pane;
-      if (pane !== this.lastPane) {
-        this.lastPane = pane;
+      const loads = (RESOURCE_PANES as readonly string[]).includes(pane) || pane === 'system';
+      this.task.run(loads ? pane : undefined, (signal) => {
         this.refreshVisible();
-      }
-    });
-    this.timer = setInterval(() => this.refreshVisible(), REFRESH_MS);
-    this.timer.unref?.();
+        const timer = setInterval(() => this.refreshVisible(), REFRESH_MS);
+        timer.unref?.();
+        signal.addEventListener('abort', () => clearInterval(timer));
+      });
+    };
+    this.unsubscribe = this.store.subscribe(onState);
+    onState();
   }
 
   stop(): void {
     this.unsubscribe?.();
-    clearInterval(this.timer);
+    this.task.cancel();
   }
 
   private upEngines(): Engine[] {
@@ -112,46 +98,30 @@ export class ResourcesController {
     this.store.dispatch({ type: 'message', level, text });
   }
 
-  private readOnly(): boolean {
-    if (!this.store.getState().readOnly) return false;
-    this.say('read-only mode: removing and pruning are disabled (started with --read-only)', 'error');
-    return true;
+  private readOnly(what = 'removing'): boolean {
+    return refusedReadOnly(this.store, what);
   }
 
   /** d in a resource pane: the marked rows of that pane, else the selected one; asks first. */
-  requestRemove(pane: ResourcePane): void {
+  requestRemove<K extends ResourcePane>(pane: K): void {
     if (this.readOnly()) return;
     const s = this.store.getState();
+    const kind = KINDS[pane] as ResourceKind<K>;
     const marked = resourceRows(s, pane).filter((r) => s.ui.marks[r.key]);
-    const rows = marked.length ? marked : [selectedResource(s, pane)].filter((r): r is ResourceRow => !!r);
-    if (rows.length === 0) return this.say(`no ${SINGULAR[pane]} selected`);
-    if (pane === 'networks') {
-      const builtin = rows.filter((r) => (r as NetworkRow).builtin);
-      if (builtin.length === rows.length) return this.say(`${listNames(builtin.map((r) => rowName(pane, r)))}: built into the engine, cannot be removed`);
-    }
-    const names = rows.map((r) => displayName({ engineId: r.engineId, name: rowName(pane, r) }));
-    const lines: string[] = [];
-    if (pane === 'images') {
-      const size = rows.reduce((n, r) => n + (r as ImageRow).size, 0);
-      lines.push(`${decimalBytes(size)} of images (layers shared with other images stay).`);
-      const used = rows.filter((r) => (r as ImageRow).containers > 0);
-      if (used.length) lines.push(`In use by ${listNames(used.flatMap((r) => (r as ImageRow).containerNames))}: force also removes those containers if they are stopped.`);
-    } else if (pane === 'volumes') {
-      lines.push('The data in them is lost for good.');
-      const used = rows.filter((r) => (r as VolumeRow).containers.length > 0);
-      if (used.length) lines.push(`In use by ${listNames(used.flatMap((r) => (r as VolumeRow).containers))}: the engine refuses those.`);
-    } else {
-      const used = rows.filter((r) => (r as NetworkRow).containers.length > 0);
-      if (used.length) lines.push(`Containers attached: ${listNames(used.flatMap((r) => (r as NetworkRow).containers))}: those are refused.`);
-    }
-    lines.push(...preview(names));
+    const sel = selectedResource(s, pane);
+    const picked = marked.length ? marked : sel ? [sel] : [];
+    if (picked.length === 0) return this.say(`no ${kind.singular} selected`);
+    const refused = picked.filter((r) => kind.refuse?.(r));
+    const rows = picked.filter((r) => !kind.refuse?.(r));
+    if (rows.length === 0) return this.say(`${someNames(refused.map(kind.name))}: ${kind.refuse!(refused[0]!)}`);
+    const names = rows.map((r) => rowDisplayName(pane, r));
+    const lines = [...kind.warn(rows), ...preview(names)];
     const choices: { key: string; label: string; command: ContainerCommand }[] = [{ key: 'y', label: 'remove', command: 'remove' }];
-    if (pane === 'images' && rows.some((r) => (r as ImageRow).containers > 0 || (r as ImageRow).repoTags.length > 1))
-      choices.push({ key: 'f', label: 'force remove', command: 'force-remove' });
+    if (kind.offerForce(rows)) choices.push({ key: 'f', label: 'force remove', command: 'force-remove' });
     this.pending = { pane, rows };
     this.store.dispatch({
       type: 'confirm',
-      confirm: { title: `Remove ${rows.length === 1 ? `${SINGULAR[pane]} ${names[0]}` : `${rows.length} ${pane}`}?`, lines, target: `res:${pane}`, choices },
+      confirm: { title: `Remove ${rows.length === 1 ? `${kind.singular} ${names[0]}` : `${rows.length} ${pane}`}?`, lines, target: `res:${pane}`, choices },
     });
   }
 
@@ -186,7 +156,7 @@ export class ResourcesController {
 
   /** b: actions on every marked container, or on every container the list shows. */
   requestBulk(): void {
-    if (this.readOnly()) return;
+    if (this.readOnly('bulk actions')) return;
     const s = this.store.getState();
     const shown = visibleContainers(s);
     const marked = shown.filter((c) => s.ui.marks[c.key]);
@@ -231,7 +201,7 @@ export class ResourcesController {
       }
       this.store.dispatch({ type: 'marks/clear' });
       const verb = COMMANDS[command].done;
-      this.say([done.length ? `${verb} ${done.length}: ${listNames(done)}` : '', failed.length ? `failed: ${failed.join('; ')}` : ''].filter(Boolean).join(' · ') || 'nothing done', failed.length ? 'error' : 'ok');
+      this.say([done.length ? `${verb} ${done.length}: ${someNames(done)}` : '', failed.length ? `failed: ${failed.join('; ')}` : ''].filter(Boolean).join(' · ') || 'nothing done', failed.length ? 'error' : 'ok');
       return;
     }
     if (p.pane === 'containers') {
@@ -245,7 +215,7 @@ export class ResourcesController {
       const pane = p.pane;
       for (const r of p.rows as ResourceRow[]) {
         const e = this.engines.get(r.engineId);
-        const name = displayName({ engineId: r.engineId, name: rowName(pane, r) });
+        const name = rowDisplayName(pane, r as ResourceRowOf[typeof pane]);
         if (!e) {
           failed.push(`${name}: its engine is not connected`);
           continue;
@@ -260,82 +230,13 @@ export class ResourcesController {
       void this.load(pane);
     }
     this.store.dispatch({ type: 'marks/clear' });
-    const text = [done.length ? `removed ${listNames(done)}` : '', failed.length ? `not removed: ${failed.join('; ')}` : ''].filter(Boolean).join(' · ');
+    const text = [done.length ? `removed ${someNames(done)}` : '', failed.length ? `not removed: ${failed.join('; ')}` : ''].filter(Boolean).join(' · ');
     this.say(text || 'nothing removed', failed.length ? 'error' : 'ok');
   }
-
-  // ── prune ──────────────────────────────────────────────────────────────────────────────────────
-
-  openPrune(): void {
-    if (this.readOnly()) return;
-    const s = this.store.getState();
-    const engines = s.engines.filter((e) => e.status !== 'down').map((e) => e.id);
-    this.store.dispatch({ type: 'prune', prune: { stage: 'choose', choice: ['stoppedContainers', 'danglingImages'], engines, cursor: 0, previews: [], scroll: 0, result: [] } });
-  }
-
-  private setPrune(patch: Partial<PruneUi>): void {
-    const p = this.store.getState().ui.prune;
-    if (p) this.store.dispatch({ type: 'prune', prune: { ...p, ...patch } });
-  }
-
-  async preview(): Promise<void> {
-    const p = this.store.getState().ui.prune;
-    if (!p) return;
-    if (p.choice.length === 0 || p.engines.length === 0) return this.setPrune({ error: p.choice.length === 0 ? 'choose at least one kind of thing to prune (space)' : 'choose at least one engine (space)' });
-    this.setPrune({ stage: 'loading', error: undefined });
-    try {
-      const previews = await Promise.all(
-        p.engines.map((id) => {
-          const e = this.engines.get(id);
-          if (!e) throw new Error(`${id} is not connected`);
-          return e.previewPrune(p.choice as PruneCategory[]);
-        }),
-      );
-      this.setPrune({ stage: 'preview', previews, scroll: 0 });
-    } catch (err) {
-      this.setPrune({ stage: 'choose', error: `cannot preview: ${explainActionError(err)}` });
-    }
-  }
-
-  async execute(): Promise<void> {
-    const p = this.store.getState().ui.prune;
-    if (!p || p.stage !== 'preview') return;
-    if (this.readOnly()) return;
-    this.setPrune({ stage: 'running' });
-    const result: string[] = [];
-    let bytes = 0;
-    for (const pv of p.previews) {
-      const e = this.engines.get(pv.engineId);
-      if (!e) {
-        result.push(`${pv.engineId}: not connected, nothing removed`);
-        continue;
-      }
-      try {
-        const r = await e.executePrune(pv);
-        bytes += r.bytes;
-        result.push(`${pv.engineId}: ${describeResult(r)}`);
-        for (const it of r.removed) result.push(`  removed ${it.kind} ${it.name}  ${decimalBytes(it.bytes)}`);
-        for (const it of r.gone) result.push(`  already gone: ${it.kind} ${it.name}`);
-        for (const f of r.refused) result.push(`  refused: ${f.item.kind} ${f.item.name}: ${f.reason}`);
-      } catch (err) {
-        result.push(`${pv.engineId}: the prune stopped: ${explainActionError(err)}`);
-      }
-    }
-    result.unshift(`Reclaimed ${decimalBytes(bytes)} in all.`);
-    this.setPrune({ stage: 'result', result, scroll: 0 });
-    this.say(`prune done: reclaimed ${decimalBytes(bytes)}`, 'ok');
-    for (const e of this.engines.keys()) this.ctx.refresh(e);
-    this.refreshVisible();
-  }
 }
 
-function listNames(names: readonly string[]): string {
-  if (names.length <= 4) return names.join(', ');
-  return `${names.slice(0, 4).join(', ')} and ${names.length - 4} more`;
-}
-
-/** The names a confirmation lists (a long list ends with a count). */
-function preview(names: readonly string[]): string[] {
+/** The names a question lists (a long list ends with a count). */
+export function preview(names: readonly string[]): string[] {
   const shown = names.slice(0, 8).map((n) => `  • ${n}`);
   if (names.length > 8) shown.push(`  … and ${names.length - 8} more`);
   return shown;

@@ -13,6 +13,7 @@ import { GpuMonitor, gpuSignature } from '../gpu/monitor.js';
 import { attribute } from '../gpu/attribute.js';
 import { LogsController, logsDir } from '../actions/logs.js';
 import { ResourcesController } from '../actions/resources.js';
+import { PruneController } from '../actions/prune.js';
 import { InsideController, type Stage } from '../actions/inside.js';
 import { PanelController } from '../actions/panel.js';
 import type { Controller } from '../ui/controller.js';
@@ -96,6 +97,10 @@ export function wire(store: Store<AppState, Action>, o: WireOptions): Wired {
   );
   const ctx: ActionContext = { store, engines, refresh: (id) => watchers.get(id)?.refresh() };
   const resources = new ResourcesController(store, engines, ctx);
+  const prune = new PruneController(store, engines, () => {
+    for (const id of engines.keys()) ctx.refresh(id);
+    resources.refreshVisible();
+  });
   const panel = new PanelController(store, engines);
   const logs = new LogsController(store, engines, {
     tail: args.tail ?? config.logTail,
@@ -116,10 +121,10 @@ export function wire(store: Store<AppState, Action>, o: WireOptions): Wired {
     resources: {
       remove: (pane) => resources.requestRemove(pane),
       removeMarkedContainers: () => resources.requestRemoveMarkedContainers(),
-      openPrune: () => resources.openPrune(),
+      openPrune: () => prune.openPrune(),
       bulk: () => resources.requestBulk(),
-      previewPrune: () => void resources.preview(),
-      executePrune: () => void resources.execute(),
+      previewPrune: () => void prune.preview(),
+      executePrune: () => void prune.execute(),
     },
     panelData: () => panel.data,
     exec: (cmd) => void inside.exec(selected(), cmd),

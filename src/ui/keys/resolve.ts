@@ -31,11 +31,6 @@ export function keyLabel(k: string): string {
   return k;
 }
 
-/** The one wording of a refusal in read-only mode. */
-export function readOnlyRefusal(what: string): string {
-  return `read-only mode: ${what} is disabled (started with --read-only)`;
-}
-
 /** What a binding is called in a refusal or a hint: its hint label, else its help. */
 export function bindingName(b: Binding): string {
   return b.hint ?? (typeof b.arg === 'string' ? b.arg : b.help.split(/[(;:]/)[0]!.trim());

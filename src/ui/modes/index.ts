@@ -3,7 +3,8 @@
 // and otherwise run. Text typed into a prompt and the answers of a question are the two kinds
 // of keys that are not in the table.
 import { BINDINGS } from '../keys/bindings.js';
-import { bindingName, readOnlyRefusal, resolve } from '../keys/resolve.js';
+import { bindingName, resolve } from '../keys/resolve.js';
+import { readOnlyRefusal } from '../../actions/readOnly.js';
 import type { Key } from '../keys/parse.js';
 import { say, type CommandHandler, type KeyContext } from './context.js';
 import { scopesFor, topMode } from './top.js';
