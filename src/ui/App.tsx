@@ -2,22 +2,19 @@
 // the GPU strip, the status line and the hints. Keys go through useKeys to the mode on top.
 import React, { useEffect, useState, useSyncExternalStore } from 'react';
 import { Box, Text, useStdout } from 'ink';
-import type { Action, AppState, PaneId } from '../store/state.js';
+import type { Action, AppState } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import { makeTheme, type Theme } from './theme.js';
 import type { Controller } from './controller.js';
 import { computeLayout, MIN_COLS, MIN_ROWS, panelLayout } from './layout.js';
 import { visibleContainers } from '../store/select.js';
-import { Banner, Header, Hints, PANE_TITLES, StatusLine, Tabs, TooSmall } from './chrome.js';
+import { Banner, Header, Hints, StatusLine, Tabs, TooSmall } from './chrome.js';
 import { GpuStrip } from './gpu.js';
 import { useKeys } from './keys/useKeys.js';
 import { Help } from './modes/help.js';
 import { ConfirmBox } from './modes/confirm.js';
 import { PruneDialog } from './modes/prune.js';
-import { ContainersPane } from './panes/containers.js';
-import { ResourceList } from './panes/resources.js';
-import { SystemPane } from './panes/system.js';
-import { GpuPane } from './panes/gpus.js';
+import { PANE_DEFS } from './panes/registry.js';
 
 export type { Controller };
 
@@ -54,15 +51,6 @@ function useNow(periodMs: number): number {
   return now;
 }
 
-function Placeholder({ pane, rows, width, theme }: { pane: PaneId; rows: number; width: number; theme: Theme }) {
-  return (
-    <Box flexDirection="column" width={width} height={rows + 1} paddingLeft={1}>
-      <Text bold>{PANE_TITLES[pane]}</Text>
-      <Text color={theme.dim}>{pane === 'gpus' ? 'GPU watching is off (started with --no-gpu, or gpu: false in the config). Press 1 for Containers.' : 'Press 1 for Containers.'}</Text>
-    </Box>
-  );
-}
-
 interface BodyProps {
   state: AppState;
   controller: Controller;
@@ -78,18 +66,8 @@ function Body({ state, controller, rows, width, now, theme }: BodyProps) {
   if (ui.help) return <Help rows={rows} width={width} scroll={ui.helpScroll} theme={theme} />;
   if (ui.confirm) return <ConfirmBox confirm={ui.confirm} rows={rows} width={width} theme={theme} />;
   if (ui.prune) return <PruneDialog state={state} rows={rows} width={width} theme={theme} />;
-  switch (ui.pane) {
-    case 'containers':
-      return <ContainersPane state={state} session={controller.logSession?.()} panelData={controller.panelData?.()} width={width} rows={rows + 1} now={now} theme={theme} />;
-    case 'images':
-    case 'volumes':
-    case 'networks':
-      return <ResourceList state={state} pane={ui.pane} rows={rows} width={width} now={now} theme={theme} />;
-    case 'system':
-      return <SystemPane state={state} rows={rows} width={width} theme={theme} />;
-    case 'gpus':
-      return state.gpu.enabled ? <GpuPane state={state} rows={rows} width={width} now={now} theme={theme} /> : <Placeholder pane="gpus" rows={rows} width={width} theme={theme} />;
-  }
+  const { View } = PANE_DEFS[ui.pane];
+  return <View state={state} controller={controller} rows={rows} width={width} now={now} theme={theme} />;
 }
 
 export function App({ store, controller, color = true, size }: AppProps) {

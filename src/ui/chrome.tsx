@@ -4,7 +4,8 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import type { EngineInfo } from '../engine/models.js';
-import { PANES, type AppState, type PaneId } from '../store/state.js';
+import { PANES, type AppState } from '../store/state.js';
+import { PANE_DEFS } from './panes/registry.js';
 import { containerCounts } from '../store/select.js';
 import { cell, printable, truncate } from '../text/width.js';
 import type { Theme } from './theme.js';
@@ -13,8 +14,6 @@ import { hintsFor, keyLabel } from './keys/resolve.js';
 import { scopesFor, topMode } from './modes/top.js';
 import { currentList } from './modes/list.js';
 import { PromptText } from './prompt.js';
-
-export const PANE_TITLES: Record<PaneId, string> = { containers: 'Containers', images: 'Images', volumes: 'Volumes', networks: 'Networks', gpus: 'GPUs', system: 'System' };
 
 export function Header({ engines, width, theme }: { engines: EngineInfo[]; width: number; theme: Theme }) {
   const right = '? help ';
@@ -59,7 +58,7 @@ export function Tabs({ state, width, theme }: { state: AppState; width: number; 
             <Text key={p}>
               {' '}
               <Text inverse={active} bold={active} color={active ? undefined : theme.dim}>
-                {`[${i + 1}] ${PANE_TITLES[p]}${extra}`}
+                {`[${i + 1}] ${PANE_DEFS[p].title}${extra}`}
               </Text>
             </Text>
           );

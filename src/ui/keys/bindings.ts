@@ -2,7 +2,8 @@
 // whether it changes something (read-only refuses those), and its label in the hints row. The key
 // resolver, `?` help, the hints row and the read-only refusal are all made from this one table,
 // which is also what a user's key remapping will read.
-import { PANES, type PaneId } from '../../store/state.js';
+import { PANES } from '../../store/state.js';
+import { PANE_DEFS } from '../panes/registry.js';
 
 /** Where a binding works. A mode looks its keys up in a chain of scopes (see modes/top.ts). */
 export type Scope =
@@ -43,13 +44,11 @@ export interface Binding {
   group?: string;
 }
 
-const PANE_TITLES: Record<PaneId, string> = { containers: 'Containers', images: 'Images', volumes: 'Volumes', networks: 'Networks', gpus: 'GPUs', system: 'System' };
-
 const paneKeys: Binding[] = PANES.map((p, i) => ({
   keys: [String(i + 1)],
   command: 'pane',
   arg: p,
-  help: `switch pane: ${PANES.map((x) => PANE_TITLES[x]).join(', ')}`,
+  help: `switch pane: ${PANES.map((x) => PANE_DEFS[x].title).join(', ')}`,
   where: 'global' as const,
   group: 'pane',
   ...(i === 0 ? { hint: 'panes', rank: 7 } : {}),

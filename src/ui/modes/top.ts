@@ -1,6 +1,7 @@
 // Which mode is on top and so owns the keys — the one place that order is written down — and
 // the chain of binding scopes each mode looks its keys up in.
-import type { AppState, PaneId } from '../../store/state.js';
+import type { AppState } from '../../store/state.js';
+import { PANE_DEFS } from '../panes/registry.js';
 import type { Scope } from '../keys/bindings.js';
 
 export type Mode = 'help' | 'prune' | 'confirm' | 'command' | 'search' | 'filter' | 'logs' | 'tab' | 'list';
@@ -17,15 +18,6 @@ export function topMode(s: AppState): Mode {
   if (s.ui.pane === 'containers' && s.ui.logs.focus) return s.ui.logs.tab === 'logs' ? 'logs' : 'tab';
   return 'list';
 }
-
-const LIST_SCOPES: Record<PaneId, Scope[]> = {
-  containers: ['always', 'containers', 'marks', 'list', 'global'],
-  images: ['always', 'images', 'resources', 'marks', 'list', 'global'],
-  volumes: ['always', 'resources', 'marks', 'list', 'global'],
-  networks: ['always', 'resources', 'marks', 'list', 'global'],
-  gpus: ['always', 'gpus', 'list', 'global'],
-  system: ['always', 'global'],
-};
 
 /** The scopes a mode's keys are looked up in, first match wins. */
 export function scopesFor(s: AppState, mode: Mode = topMode(s)): Scope[] {
@@ -48,6 +40,6 @@ export function scopesFor(s: AppState, mode: Mode = topMode(s)): Scope[] {
     case 'tab':
       return ['always', 'tab', 'panel'];
     case 'list':
-      return LIST_SCOPES[s.ui.pane];
+      return PANE_DEFS[s.ui.pane].scopes;
   }
 }
