@@ -13,6 +13,7 @@ import { LogSession } from '../store/logs.js';
 import { SINCE, type Action, type AppState } from '../store/state.js';
 import { selectedContainer } from '../store/select.js';
 import type { Store } from '../store/store.js';
+import { SelectionTask } from '../store/task.js';
 import { crashLogDir } from '../terminal.js';
 import { once } from 'node:events';
 
@@ -63,6 +64,8 @@ export class LogsController {
   private follow: Follow | undefined;
   private unsubscribe: (() => void) | undefined;
   private switchTimer: NodeJS.Timeout | undefined;
+  /** The selected container's log: another selection cancels it. */
+  private readonly task = new SelectionTask();
   private tickTimer: NodeJS.Timeout | undefined;
   private resumeTimer: NodeJS.Timeout | undefined;
   private shownVersion = -1;
@@ -94,9 +97,7 @@ export class LogsController {
     this.unsubscribe?.();
     clearTimeout(this.switchTimer);
     clearTimeout(this.tickTimer);
-    clearTimeout(this.resumeTimer);
-    this.follow?.cancel();
-    this.follow = undefined;
+    this.task.cancel();
   }
 
   /** The panel is on screen: lines arriving now are worth a redraw. */
@@ -134,10 +135,15 @@ export class LogsController {
   }
 
   private switchTo(c: Container | undefined): void {
-    this.follow?.cancel();
-    this.follow = undefined;
-    clearTimeout(this.resumeTimer);
-    this.resumeTimer = undefined;
+    // The previous container's stream and its pending resume stop here, and only here.
+    this.task.run(c?.key ?? '', (signal) =>
+      signal.addEventListener('abort', () => {
+        this.follow?.cancel();
+        this.follow = undefined;
+        clearTimeout(this.resumeTimer);
+        this.resumeTimer = undefined;
+      }),
+    );
     const s = this.store.getState();
     const old = this.session;
     if (old && !Object.values(s.containers).some((list) => list.some((x) => x.key === old.key))) {
@@ -159,7 +165,6 @@ export class LogsController {
     this.open(c, false);
   }
 
-  /** (Re)opens the stream. `resume`: after a restart, continue after the last line shown. */
   /**
    * (Re)opens the stream. `resume`: after a restart, continue after the last line shown. `skip`:
    * the stream fell behind a flood; keep what is shown and jump to the newest lines.

@@ -5,10 +5,11 @@ import type { Engine } from '../engine/engine.js';
 import { explainActionError } from '../engine/errors.js';
 import { inspectSummary, type InspectSummary } from '../engine/inspect.js';
 import type { StatsSample, TopProcess } from '../engine/stats.js';
-import { displayName } from '../engine/models.js';
+import { displayName, type Container } from '../engine/models.js';
 import type { Action, AppState } from '../store/state.js';
 import { selectedContainer } from '../store/select.js';
 import type { Store } from '../store/store.js';
+import { SelectionTask } from '../store/task.js';
 
 export interface PanelData {
   key?: string;
@@ -24,10 +25,8 @@ const KEEP_SAMPLES = 120;
 export class PanelController {
   data: PanelData = { stats: [] };
   private unsubscribe: (() => void) | undefined;
-  private inspectFor = '';
-  private topTimer: NodeJS.Timeout | undefined;
-  private statsFor = '';
-  private cancelStats: (() => void) | undefined;
+  /** What the tab on screen reads for the selected container: one at a time. */
+  private readonly task = new SelectionTask();
   private tickTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -41,9 +40,8 @@ export class PanelController {
 
   stop(): void {
     this.unsubscribe?.();
-    clearInterval(this.topTimer);
     clearTimeout(this.tickTimer);
-    this.cancelStats?.();
+    this.task.cancel();
   }
 
   private tick(): void {
@@ -55,90 +53,75 @@ export class PanelController {
     this.tickTimer.unref?.();
   }
 
-  /** The selected container's processes, read once. */
-  private loadTop(): void {
-    const cur = selectedContainer(this.store.getState());
-    const eng = cur ? this.engines.get(cur.engineId) : undefined;
-    if (!cur || !eng) return;
-    eng.top(cur.id).then(
-      (rows) => {
-        if (this.data.key === cur.key) this.data.top = { rows, at: Date.now() };
-        this.tick();
-      },
-      (err: unknown) => {
-        if (this.data.key === cur.key) this.data.top = { error: err instanceof Error && err.name === 'ExecError' ? err.message : explainActionError(err) };
-        this.tick();
-      },
-    );
-  }
-
   private onState(): void {
     const s = this.store.getState();
     const tab = s.ui.logs.tab;
     const visible = s.ui.pane === 'containers' && !s.ui.help && !s.ui.confirm && !s.ui.prune;
     const c = selectedContainer(s);
-    if (c?.key !== this.data.key) {
-      this.data = { key: c?.key, stats: [] };
-      this.inspectFor = '';
-      this.statsFor = '';
-      this.cancelStats?.();
-      this.cancelStats = undefined;
-    }
+    if (c?.key !== this.data.key) this.data = { key: c?.key, stats: [] };
     const e = c ? this.engines.get(c.engineId) : undefined;
-    // Inspect and Env: read once per container state.
-    const stamp = c ? `${c.key}|${c.state}|${c.status}` : '';
-    if (visible && c && e && (tab === 'inspect' || tab === 'env') && stamp !== this.inspectFor) {
-      this.inspectFor = stamp;
-      e.inspect(c.id)
-        .then(
-          (raw) => {
-            if (this.data.key === c.key) this.data.inspect = { raw, summary: inspectSummary(raw) };
-          },
-          (err: unknown) => {
-            if (this.data.key === c.key) this.data.inspect = { error: `cannot inspect ${displayName(c)}: ${explainActionError(err)}` };
-          },
-        )
-        .finally(() => this.tick());
-    }
-    // Top: now and every few seconds while shown.
-    const wantTop = visible && tab === 'top' && !!c && !!e;
-    if (wantTop && !this.topTimer) {
-      this.loadTop();
-      this.topTimer = setInterval(() => this.loadTop(), TOP_MS);
-      this.topTimer.unref?.();
-    } else if (!wantTop && this.topTimer) {
-      clearInterval(this.topTimer);
-      this.topTimer = undefined;
-    }
-    // Stats: one stream, for the selected container, while its tab shows.
-    const wantStats = visible && tab === 'stats' && !!c && !!e && c.state === 'running';
-    if (visible && tab === 'stats' && c && c.state !== 'running' && !this.cancelStats) this.data.statsNote = `${displayName(c)} is not running: no stats (S starts it)`;
-    if (wantStats && c && e && this.statsFor !== c.key) {
-      this.cancelStats?.();
-      this.statsFor = c.key;
-      this.data.stats = [];
-      this.data.statsNote = e.kind === 'podman' ? 'Podman sends a reading every 5 s: the first values take a moment' : undefined;
-      const key = c.key;
-      this.cancelStats = e.streamStats(
-        c.id,
-        (sample) => {
-          if (this.data.key !== key) return;
-          this.data.stats.push(sample);
-          if (this.data.stats.length > KEEP_SAMPLES) this.data.stats.shift();
+    if (!visible || !c || !e || tab === 'logs') return void this.task.cancel();
+    // Inspect and Env are read again when the container's state changes; stats only run while it does.
+    if (tab === 'inspect' || tab === 'env') this.task.run(`inspect|${c.key}|${c.state}|${c.status}`, (signal) => this.inspect(e, c, signal));
+    else if (tab === 'top') this.task.run(`top|${c.key}`, (signal) => this.top(e, c, signal));
+    else if (c.state !== 'running') {
+      this.task.cancel();
+      this.data.statsNote = `${displayName(c)} is not running: no stats (S starts it)`;
+    } else this.task.run(`stats|${c.key}`, (signal) => this.stats(e, c, signal));
+  }
+
+  private inspect(e: Engine, c: Container, signal: AbortSignal): void {
+    e.inspect(c.id)
+      .then(
+        (raw) => {
+          if (!signal.aborted) this.data.inspect = { raw, summary: inspectSummary(raw) };
+        },
+        (err: unknown) => {
+          if (!signal.aborted) this.data.inspect = { error: `cannot inspect ${displayName(c)}: ${explainActionError(err)}` };
+        },
+      )
+      .finally(() => this.tick());
+  }
+
+  /** The container's processes, now and every few seconds while the tab shows. */
+  private top(e: Engine, c: Container, signal: AbortSignal): void {
+    const load = () =>
+      e.top(c.id).then(
+        (rows) => {
+          if (!signal.aborted) this.data.top = { rows, at: Date.now() };
           this.tick();
         },
-        (reason) => {
-          if (this.data.key !== key) return;
-          this.data.statsNote = reason ?? 'the stats stream ended';
-          this.statsFor = '';
-          this.cancelStats = undefined;
+        (err: unknown) => {
+          if (!signal.aborted) this.data.top = { error: err instanceof Error && err.name === 'ExecError' ? err.message : explainActionError(err) };
           this.tick();
         },
       );
-    } else if (!wantStats && this.cancelStats) {
-      this.cancelStats();
-      this.cancelStats = undefined;
-      this.statsFor = '';
-    }
+    void load();
+    const timer = setInterval(() => void load(), TOP_MS);
+    timer.unref?.();
+    signal.addEventListener('abort', () => clearInterval(timer));
+  }
+
+  /** One stats stream, for the selected container, while its tab shows. */
+  private stats(e: Engine, c: Container, signal: AbortSignal): void {
+    this.data.stats = [];
+    this.data.statsNote = e.kind === 'podman' ? 'Podman sends a reading every 5 s: the first values take a moment' : undefined;
+    const cancel = e.streamStats(
+      c.id,
+      (sample) => {
+        if (signal.aborted) return;
+        this.data.stats.push(sample);
+        if (this.data.stats.length > KEEP_SAMPLES) this.data.stats.shift();
+        this.tick();
+      },
+      (reason) => {
+        if (signal.aborted) return;
+        this.data.statsNote = reason ?? 'the stats stream ended';
+        // Ended by the engine: the next state change may start it again.
+        this.task.cancel();
+        this.tick();
+      },
+    );
+    signal.addEventListener('abort', cancel);
   }
 }
