@@ -105,3 +105,10 @@ describe('keys from one read', () => {
     expect(keysOf('日本').map((k) => k.text)).toEqual(['日', '本']);
   });
 });
+
+describe('escape sequences in one read', () => {
+  it('keeps each sequence whole and splits several of them', () => {
+    expect(keysOf('\x1b[D\x1b[Dx\x1b[3~').map((k) => k.name)).toEqual(['left', 'left', 'x', 'delete']);
+    expect(keysOf('\x1bOA\x1bb').map((k) => k.name)).toEqual(['up', 'alt+b']);
+  });
+});

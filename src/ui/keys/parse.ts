@@ -15,10 +15,20 @@ const CSI_NAMES: Record<string, string> = {
 
 const MODS: Record<string, string> = { '2': 'shift+', '3': 'alt+', '4': 'alt+shift+', '5': 'ctrl+', '6': 'ctrl+shift+', '7': 'ctrl+alt+', '8': 'ctrl+alt+shift+' };
 
-/** One input event → the keys in it. Ink keeps escape sequences whole; plain runs are split. */
+// An escape sequence at the start of a string: CSI (ESC [ params final), SS3 (ESC O x), Alt+key.
+const SEQ = /^\x1b(?:\[[\d;:?]*[~A-Za-z]|O[A-Za-z]|[\s\S])?/u;
+
+/** One input event → the keys in it: each escape sequence whole, every other character alone. */
 export function splitKeys(event: string): string[] {
-  if (event.startsWith('\x1b')) return [event];
-  return [...event];
+  const out: string[] = [];
+  let rest = event;
+  while (rest.length > 0) {
+    const m = rest.startsWith('\x1b') ? SEQ.exec(rest) : null;
+    const one = m ? m[0] : String.fromCodePoint(rest.codePointAt(0)!);
+    out.push(one);
+    rest = rest.slice(one.length);
+  }
+  return out;
 }
 
 function named(name: string): Key {
