@@ -14,7 +14,7 @@ import { useKeys } from './keys/useKeys.js';
 import { Help } from './modes/help.js';
 import { ConfirmBox } from './modes/confirm.js';
 import { PruneDialog } from './modes/prune.js';
-import { PANE_DEFS } from './panes/registry.js';
+import { PANE_DEFS, type PaneProps } from './panes/registry.js';
 
 export type { Controller };
 
@@ -51,17 +51,8 @@ function useNow(periodMs: number): number {
   return now;
 }
 
-interface BodyProps {
-  state: AppState;
-  controller: Controller;
-  rows: number;
-  width: number;
-  now: number;
-  theme: Theme;
-}
-
 /** What fills the middle: the mode on top (help, a question, the prune dialog), else the pane. */
-function Body({ state, controller, rows, width, now, theme }: BodyProps) {
+function Body({ state, controller, rows, width, now, theme }: PaneProps) {
   const ui = state.ui;
   if (ui.help) return <Help rows={rows} width={width} scroll={ui.helpScroll} theme={theme} />;
   if (ui.confirm) return <ConfirmBox confirm={ui.confirm} rows={rows} width={width} theme={theme} />;
