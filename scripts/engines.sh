@@ -3,9 +3,10 @@
 # gantry on a machine without engines. Facts behind the flags: the team's ENGINES.md.
 #
 #   scripts/engines.sh install        install docker.io, podman, runc, busybox-static, curl (root)
-#   scripts/engines.sh start          start both, clean, with a busybox image; prints export lines
+#   scripts/engines.sh start          start both, clean, with a busybox image, two local registries
+#                                     (scripts/registry.sh) and the test CDI spec; prints export lines
 #   scripts/engines.sh env            print the export lines (engines must be up)
-#   scripts/engines.sh stop           stop both, remove their containers and data
+#   scripts/engines.sh stop           stop both and the registries, remove their containers and data
 #   scripts/engines.sh stop-docker|start-docker|stop-podman|start-podman
 #                                     stop or start one engine, keeping its data (fault tests)
 #   scripts/engines.sh status         one line per engine
@@ -15,6 +16,11 @@ DIR=${GANTRY_ENGINES_DIR:-/tmp/gantry-engines}
 DSOCK=$DIR/docker.sock
 PSOCK=$DIR/podman.sock
 export CONTAINERS_CONF=$DIR/containers.conf
+# The Podman engine's own registries.conf: scripts/registry.sh marks the basic-auth registry
+# insecure in it (Podman reads it again for each pull), so that registry is pulled through
+# Podman's compatible endpoint, and the open one only through libpod's tlsVerify=false.
+export CONTAINERS_REGISTRIES_CONF=$DIR/registries.conf
+HERE=$(cd "$(dirname "$0")" && pwd)
 PODMAN=(podman --root "$DIR/podman-root" --runroot "$DIR/podman-run" --tmpdir "$DIR/podman-tmp" --runtime runc)
 
 say() { echo "engines: $*" >&2; }
@@ -67,6 +73,7 @@ netns = "none"
 [engine]
 runtime = "runc"
 CONF
+  echo 'unqualified-search-registries = ["docker.io"]' >"$CONTAINERS_REGISTRIES_CONF"
 }
 
 start_docker() {
@@ -117,9 +124,39 @@ exports() {
   echo "export GANTRY_ENGINES_DIR=$DIR"
   echo "export GANTRY_TEST_DOCKER_SOCK=$DSOCK"
   echo "export GANTRY_TEST_PODMAN_SOCK=$PSOCK"
+  bash "$HERE/registry.sh" env 2>/dev/null || true
+}
+
+# GPUs without a GPU, for Podman: a CDI spec of kind nvidia.com/gpu whose devices "0".."3" only set
+# GANTRY_TEST_GPU=N. Podman 4.3 reads specs from /etc/cdi and /var/run/cdi only (it does not honour
+# containers.conf cdi_spec_dirs), so the spec goes to /etc/cdi, the same file for every engine pair,
+# and stays there. Never on a machine that has a real NVIDIA spec: ours would clash with it.
+CDI_SPEC=/etc/cdi/gantry-test.yaml
+write_cdi() {
+  local other
+  other=$(grep -ls 'nvidia.com/gpu' /etc/cdi/* /var/run/cdi/* 2>/dev/null | grep -vx "$CDI_SPEC" || true)
+  if [ -n "$other" ]; then
+    say "not writing $CDI_SPEC: a real NVIDIA CDI spec is there ($other)"
+    return 0
+  fi
+  mkdir -p /etc/cdi
+  local tmp
+  tmp=$(mktemp /etc/cdi/.gantry-test.XXXXXX)
+  {
+    echo '# gantry test spec (scripts/engines.sh): GPUs without a GPU, for Podman CDI tests.'
+    echo 'cdiVersion: "0.5.0"'
+    echo 'kind: "nvidia.com/gpu"'
+    echo 'devices:'
+    for i in 0 1 2 3; do
+      printf '  - name: "%s"\n    containerEdits:\n      env: ["GANTRY_TEST_GPU=%s"]\n' "$i" "$i"
+    done
+  } >"$tmp"
+  chmod 644 "$tmp"
+  mv -f "$tmp" "$CDI_SPEC"
 }
 
 stop_all() {
+  bash "$HERE/registry.sh" stop 2>/dev/null || true
   if ping_sock "$DSOCK"; then
     ids=$(docker -H "unix://$DSOCK" ps -aq 2>/dev/null || true)
     [ -n "$ids" ] && docker -H "unix://$DSOCK" rm -f $ids >/dev/null 2>&1 || true
@@ -153,6 +190,8 @@ case "${1:-}" in
     start_docker || die "dockerd did not start (log: $DIR/dockerd.log)"
     start_podman || die "podman system service did not start (log: $DIR/podman.log)"
     make_image || die "could not import the busybox image"
+    write_cdi || die "could not write the test CDI spec $CDI_SPEC"
+    bash "$HERE/registry.sh" start >/dev/null || die "the test registries did not start"
     say "docker and podman are up in $DIR"
     exports
     ;;

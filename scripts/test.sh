@@ -14,6 +14,10 @@ ping_sock() { curl -sf --max-time 3 --unix-socket "$1" http://engine/_ping >/dev
 if [ -n "${GANTRY_TEST_DOCKER_SOCK:-}" ] && [ -n "${GANTRY_TEST_PODMAN_SOCK:-}" ] \
    && ping_sock "$GANTRY_TEST_DOCKER_SOCK" && ping_sock "$GANTRY_TEST_PODMAN_SOCK"; then
   echo "== using the engines already running at $GANTRY_TEST_DOCKER_SOCK and $GANTRY_TEST_PODMAN_SOCK"
+  # Engines started before the registries existed: start those beside them (same folder).
+  if [ -z "${GANTRY_TEST_REGISTRY:-}" ] && out=$(bash scripts/registry.sh start); then
+    eval "$(printf '%s\n' "$out" | grep '^export GANTRY_TEST_')"
+  fi
 else
   echo "== starting real Docker and Podman engines (scripts/engines.sh start)"
   if out=$(bash scripts/engines.sh start); then
