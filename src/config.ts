@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { isScalar, isSeq } from 'yaml';
+import { describeYaml, readYamlMap, type YamlNode } from './yamlMap.js';
 
 export interface Config {
   /** Engines to use instead of discovery, like repeated --host. */
@@ -35,6 +36,12 @@ export interface Config {
   logDir: string;
   /** What E runs in a container ('' : bash if it has one, else sh). */
   shell: string;
+  /**
+   * Registries (host or host:port) that may be pulled over plain HTTP / without TLS verification.
+   * Podman pulls these through libpod with tlsVerify=false; Docker decides for itself (127.0.0.0/8
+   * and its daemon.json insecure-registries).
+   */
+  insecureRegistries: string[];
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -53,6 +60,7 @@ export const DEFAULT_CONFIG: Config = {
   logColor: true,
   logDir: '',
   shell: '',
+  insecureRegistries: [],
 };
 
 type Kind = 'boolean' | 'string-list' | 'number' | 'string';
@@ -72,6 +80,7 @@ const SCHEMA: Record<keyof Config, { kind: Kind; min?: number; max?: number }> =
   logColor: { kind: 'boolean' },
   logDir: { kind: 'string' },
   shell: { kind: 'string' },
+  insecureRegistries: { kind: 'string-list' },
 };
 
 export class ConfigError extends Error {}
@@ -83,27 +92,13 @@ export function configPath(env: Record<string, string | undefined> = process.env
 
 /** Parses and validates config text. Throws ConfigError naming the file, line and problem. */
 export function parseConfig(text: string, file = 'config.yaml'): Config {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-  const at = (node: { range?: [number, number, number] | null } | null | undefined) =>
-    node?.range ? `${file} line ${lc.linePos(node.range[0]).line}` : file;
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    const line = e.linePos?.[0]?.line;
-    throw new ConfigError(`${file}${line ? ` line ${line}` : ''}: not valid YAML: ${e.message.split('\n')[0]}`);
-  }
-  const cfg: Config = { ...DEFAULT_CONFIG, hosts: [] };
-  const root = doc.contents;
-  if (root === null || root === undefined || (isScalar(root) && (root.value === null || root.value === ''))) return cfg;
-  if (!isMap(root)) throw new ConfigError(`${at(root as YamlNode)}: the config must be a mapping of keys to values`);
+  const { entries, at } = readYamlMap(text, file, 'the config', (m) => new ConfigError(m));
+  const cfg: Config = { ...DEFAULT_CONFIG, hosts: [], insecureRegistries: [] };
   const known = Object.keys(SCHEMA).join(', ');
-  for (const pair of root.items) {
-    const keyNode = pair.key as YamlNode;
-    const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+  for (const { key, keyNode, value: valueNode } of entries) {
     const where = at(keyNode);
     if (!(key in SCHEMA)) throw new ConfigError(`${where}: unknown key "${key}" (known keys: ${known})`);
     const spec = SCHEMA[key as keyof Config];
-    const valueNode = pair.value as YamlNode | null;
     const vwhere = valueNode ? at(valueNode) : where;
     if (spec.kind === 'boolean') {
       if (!isScalar(valueNode) || typeof valueNode.value !== 'boolean')
@@ -135,13 +130,7 @@ export function parseConfig(text: string, file = 'config.yaml'): Config {
   return cfg;
 }
 
-function describe(node: YamlNode | null | undefined): string {
-  if (node === null || node === undefined) return 'nothing';
-  if (isScalar(node)) return node.value === null ? 'nothing' : JSON.stringify(node.value);
-  if (isSeq(node)) return 'a list';
-  if (isMap(node)) return 'a mapping';
-  return 'something else';
-}
+const describe = describeYaml;
 
 /** Loads the config file if it exists. A missing file is the defaults; a broken one throws. */
 export function loadConfig(path: string): { config: Config; loaded: boolean } {
@@ -149,7 +138,7 @@ export function loadConfig(path: string): { config: Config; loaded: boolean } {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { config: { ...DEFAULT_CONFIG, hosts: [] }, loaded: false };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { config: { ...DEFAULT_CONFIG, hosts: [], insecureRegistries: [] }, loaded: false };
     throw new ConfigError(`${path}: cannot read it (${(e as Error).message})`);
   }
   return { config: parseConfig(text, path), loaded: true };

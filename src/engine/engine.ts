@@ -19,6 +19,12 @@ import { streamStats, topProcesses, type StatsSample, type TopProcess } from './
 import { socketPathOf } from './endpoints.js';
 import { pingEngine } from './ping.js';
 import type { Transport } from './transport.js';
+import { findAuth, type AuthEnv } from './auth.js';
+import { createContainer, startContainer, type Created } from './create.js';
+import { startPull, type PullTask } from './pull.js';
+import type { PullEvent } from './pullProgress.js';
+import { parseImageRef, registryListed } from './reference.js';
+import type { RunSpec } from './runSpec.js';
 
 export interface EngineEvent {
   type: string;
@@ -223,6 +229,38 @@ export class Engine {
   /** Removes exactly what `preview` listed. */
   executePrune(preview: PrunePreview): Promise<PruneResult> {
     return executePrune(this.docker, preview);
+  }
+
+  // ── pull, create, start (issue 15) ─────────────────────────────────────────────────────────
+
+  /** The engine runs on this machine (a local socket): paths it sees are paths gantry sees. */
+  get local(): boolean {
+    return this.url.toLowerCase().startsWith('unix://');
+  }
+
+  /**
+   * Pulls an image as a cancellable task (src/engine/pull.ts). Credentials come from where this
+   * engine's CLI keeps them; `insecureRegistries` (config) lets Podman pull those over HTTP.
+   */
+  pull(ref: string, o: { insecureRegistries?: readonly string[]; authEnv: AuthEnv; onEvent?: (e: PullEvent) => void }): PullTask {
+    const parsed = parseImageRef(ref);
+    const req: Parameters<typeof startPull>[1] = { ref, kind: this.kind };
+    if (typeof parsed !== 'string') {
+      req.auth = findAuth(this.kind, parsed, o.authEnv);
+      req.insecure = registryListed(parsed.registry, o.insecureRegistries ?? []);
+    }
+    if (o.onEvent) req.onEvent = o.onEvent;
+    return startPull(this.docker, req);
+  }
+
+  /** Creates a container from a RunSpec (Podman through libpod); throws a RunError in words. */
+  createContainer(spec: RunSpec): Promise<Created> {
+    return createContainer(this.docker, this.kind, spec);
+  }
+
+  /** Starts a container made by createContainer; throws a RunError in words. */
+  startContainer(id: string, spec: RunSpec): Promise<void> {
+    return startContainer(this.docker, this.kind, id, spec);
   }
 
   close(): void {

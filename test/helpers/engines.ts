@@ -102,3 +102,22 @@ export async function waitUntil(cond: () => Promise<boolean> | boolean, timeoutM
 export function enginesScript(cmd: string): string {
   return execFileSync('bash', [`${ROOT}scripts/engines.sh`, cmd], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
 }
+
+export interface TestRegistries {
+  /** host:port of the open registry (gantry/busybox:1, gantry/layers:1, gantry/big:1). */
+  open: string;
+  /** host:port of the basic-auth registry (gantry/busybox:1, gantry/layers:1). */
+  auth: string;
+  user: string;
+  password: string;
+}
+
+/** The registries scripts/registry.sh started (engines.sh start does), or undefined with a notice. */
+export function registriesOrSkip(what: string): TestRegistries | undefined {
+  const e = process.env;
+  if (e.GANTRY_TEST_REGISTRY && e.GANTRY_TEST_REGISTRY_AUTH && e.GANTRY_TEST_REGISTRY_USER && e.GANTRY_TEST_REGISTRY_PASSWORD)
+    return { open: e.GANTRY_TEST_REGISTRY, auth: e.GANTRY_TEST_REGISTRY_AUTH, user: e.GANTRY_TEST_REGISTRY_USER, password: e.GANTRY_TEST_REGISTRY_PASSWORD };
+  if (process.env.CI === 'true') throw new Error('CI=true but GANTRY_TEST_REGISTRY* are not set: run the tests with `npm test`, which starts the registries.');
+  if (testEngines()) console.warn(`\n!! ${what}: SKIPPED — no test registries (scripts/registry.sh start)\n`);
+  return undefined;
+}

@@ -13,7 +13,8 @@ describe('config', () => {
   it('reads every known key', () => {
     const cfg = parseConfig(
       'hosts:\n  - unix:///a.sock\nreadOnly: true\nshowStopped: false\npodmanService: false\nresyncSeconds: 30\ngpu: false\nnvidiaSmi: /opt/bin/nvidia-smi\ngpuIntervalMs: 500\ngpuIdleMinutes: 60\n' +
-        'logTail: 50\nlogLines: 2000\nlogLineMax: 4096\nlogColor: false\nlogDir: /var/tmp/logs\nshell: /bin/zsh\n',
+        'logTail: 50\nlogLines: 2000\nlogLineMax: 4096\nlogColor: false\nlogDir: /var/tmp/logs\nshell: /bin/zsh\n' +
+        'insecureRegistries: [registry.lab:5000, 10.0.0.7]\n',
     );
     expect(cfg).toEqual({
       hosts: ['unix:///a.sock'],
@@ -31,6 +32,7 @@ describe('config', () => {
       logColor: false,
       logDir: '/var/tmp/logs',
       shell: '/bin/zsh',
+      insecureRegistries: ['registry.lab:5000', '10.0.0.7'],
     });
   });
 
