@@ -92,6 +92,8 @@ export function explainRunError(kind: EngineKind, err: unknown, spec: RunSpec): 
     const name = RLIMITS[Number(rl[1])] ?? `type ${rl[1]}`;
     return mk('ulimit-refused', `the engine may not raise ulimit ${name} that high (its own hard limit is lower): lower ${name} in the template, or raise the engine's limit (e.g. Limit${name.toUpperCase()}=infinity in its systemd unit)`);
   }
+  const wd = /workdir "([^"]+)" does not exist/i.exec(raw);
+  if (wd) return mk('invalid', `the workdir ${wd[1]} does not exist in the image, and Podman does not create it (Docker does): mount a folder there, or choose another workdir`);
   if (/no such image|image not known|unable to find image/i.test(raw)) return mk('image-missing', `image ${spec.image} is not on this engine: pull it first`);
   if (/network .*not found|unable to find network|no such network/i.test(raw)) return mk('network-missing', `network ${spec.network ?? ''} does not exist on this engine: create it, or choose another network`);
   if (e.statusCode === 400) return mk('invalid', `the engine refused the settings: ${raw}`);

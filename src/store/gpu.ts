@@ -7,7 +7,7 @@ import type { AppState } from './types.js';
 
 let usageMemo: { procs: AttributedProcess[]; out: Map<string, ContainerGpuUse> } | undefined;
 
-function usage(s: AppState): Map<string, ContainerGpuUse> {
+function usage(s: Pick<AppState, 'gpu'>): Map<string, ContainerGpuUse> {
   if (usageMemo?.procs !== s.gpu.processes) usageMemo = { procs: s.gpu.processes, out: usageByContainer(s.gpu.processes) };
   return usageMemo.out;
 }
@@ -21,7 +21,7 @@ export interface ContainerGpu {
   idleMs?: number;
 }
 
-export function containerGpu(s: AppState, c: Container, now = Date.now()): ContainerGpu | undefined {
+export function containerGpu(s: Pick<AppState, 'gpu' | 'grants'>, c: Container, now = Date.now()): ContainerGpu | undefined {
   if (!s.gpu.enabled) return undefined;
   const used = usage(s).get(c.id);
   const grant = s.grants[c.key];
