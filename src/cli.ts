@@ -23,6 +23,8 @@ async function gpus(args: Args): Promise<void> {
 
 export async function main(argv: string[]): Promise<void> {
   trace('main');
+  // `gantry run …` and `gantry pull …` parse their own options (src/cli/run.ts).
+  if (argv[0] === 'run' || argv[0] === 'pull') return (await import('./cli/run.js')).runOrPull(argv);
   let args: Args;
   try {
     args = parseCli(argv);

@@ -9,6 +9,8 @@ export const USAGE = `gantry ${VERSION}: a terminal UI for Docker and Podman on 
 
 Usage: gantry [options]          the TUI
        gantry gpus [--json]     which container holds which GPU, then exit
+       gantry run TEMPLATE      start a container from a template on the freest GPU (run --help)
+       gantry pull REF          pull an image with progress lines (run --help)
 
 Options:
   -H, --host URL        use this engine (unix:///path.sock, tcp://host:port, ssh://user@host);
@@ -45,6 +47,7 @@ Config: $XDG_CONFIG_HOME/gantry/config.yaml (else ~/.config/gantry/config.yaml),
   logColor: true        # keep the containers' colours (c toggles)
   logDir: ~/.local/state/gantry/logs   # where s / S save logs
   shell: /bin/zsh       # what E runs (default: bash if the container has it, else sh)
+  insecureRegistries: [registry.lab:5000]   # Podman pulls these over HTTP (tlsVerify=false)
 
 Keys: press ? inside gantry. Quit with q or Ctrl-C.`;
 
@@ -89,7 +92,7 @@ export function parseCli(argv: string[]): Args {
   const v = parsed.values;
   const pos = parsed.positionals;
   if (pos.length > 1 || (pos.length === 1 && pos[0] !== 'gpus'))
-    throw new UsageError(`unknown command "${pos.join(' ')}" (the only command is \`gantry gpus\`)\nRun gantry --help for the options.`);
+    throw new UsageError(`unknown command "${pos.join(' ')}" (the commands are \`gantry gpus\`, \`gantry run\` and \`gantry pull\`)\nRun gantry --help for the options.`);
   if (v.json && pos[0] !== 'gpus') throw new UsageError('--json goes with `gantry gpus`');
   const hosts = (v.host ?? []).map(normaliseHostUrl);
   for (const h of hosts) {

@@ -61,11 +61,9 @@ export function nameFromPattern(pattern: string, v: { user: string; template: st
   for (let n = 1; ; n++) if (!taken.has(fill(n))) return fill(n);
 }
 
-/** The next free name after one that is taken: NAME-2, NAME-3, … */
+/** The next free name after one that is taken: NAME-2, NAME-3, … (a name's own digits are left alone). */
 export function nextFreeName(name: string, taken: ReadonlySet<string>): string {
-  const m = /^(.*?)-(\d+)$/.exec(name);
-  const base = m ? m[1]! : name;
-  for (let n = m ? Number(m[2]) + 1 : 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+  for (let n = 2; ; n++) if (!taken.has(`${name}-${n}`)) return `${name}-${n}`;
 }
 
 export interface GpuResolution {

@@ -211,6 +211,6 @@ describe('names', () => {
     expect(nameFromPattern('{user}-{template}-{n}', v, new Set(['alice.b-gpu-dev-1', 'alice.b-gpu-dev-2']))).toBe('alice.b-gpu-dev-3');
     expect(nameFromPattern('{image}-{user}', v, new Set())).toBe('pytorch-alice.b');
     expect(nextFreeName('train', new Set(['train', 'train-2']))).toBe('train-3');
-    expect(nextFreeName('alice-gpu-dev-4', new Set(['alice-gpu-dev-5']))).toBe('alice-gpu-dev-6');
+    expect(nextFreeName('run-2024', new Set(['run-2024-2']))).toBe('run-2024-3');
   });
 });
