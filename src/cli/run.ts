@@ -6,11 +6,12 @@ import { parseArgs } from 'node:util';
 import { discover, fail, readConfig } from '../app/bootstrap.js';
 import type { Args } from './args.js';
 import type { Config } from '../config.js';
-import { RunError, gpuWords } from '../engine/create.js';
+import { RunError } from '../engine/create.js';
 import { noEngineMessage } from '../engine/discovery.js';
 import type { Engine } from '../engine/engine.js';
 import { checkHostUrl, normaliseHostUrl } from '../engine/endpoints.js';
 import { parseImageRef } from '../engine/reference.js';
+import { cdiDevices, type RunSpec } from '../engine/runSpec.js';
 import { commandArgv, commandText } from '../run/commandLine.js';
 import { holderText, rankGpus } from '../run/gpuPick.js';
 import { freshRanking, sampleGpuView } from '../run/gpuSample.js';
@@ -65,6 +66,13 @@ export function parseGpusFlag(text: string): GpuRequest | string {
   const ids = t.split(',').map((s) => s.trim());
   if (ids.length > 0 && ids.every((s) => /^(\d+|(GPU|MIG)-[\w-]+)$/i.test(s))) return { mode: 'devices', ids };
   return `--gpus takes auto:N, a list of GPU indices or UUIDs (0,1), all or none, not "${text}"`;
+}
+
+/** The GPU words for a started container: "GPU 1, 3" (Docker), "CDI nvidia.com/gpu=1" (Podman). */
+function gpuWords(kind: Engine['kind'], spec: RunSpec): string {
+  if (spec.gpus.length === 0) return 'no GPU';
+  if (kind === 'podman') return `CDI ${cdiDevices(spec.gpus).join(', ')}`;
+  return spec.gpus.includes('all') ? 'all GPUs' : `GPU ${spec.gpus.join(', ')}`;
 }
 
 /** The Args bootstrap needs (config, engines), from this command's values. */

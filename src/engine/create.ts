@@ -5,7 +5,7 @@ import type Docker from 'dockerode';
 import { explainConnectError, rawReason } from './errors.js';
 import { sanitizeLine } from './logs/sanitize.js';
 import type { EngineKind } from './models.js';
-import { cdiDevices, dockerCreateBody, podmanCreateJson, type RunSpec } from './runSpec.js';
+import { dockerCreateBody, podmanCreateJson, type RunSpec } from './runSpec.js';
 
 export type RunProblem =
   | 'invalid'
@@ -131,11 +131,4 @@ export async function startContainer(docker: Docker, kind: EngineKind, id: strin
 /** Removes a container that was created but could not start (it never ran). */
 export async function removeCreated(docker: Docker, id: string): Promise<void> {
   await docker.getContainer(id).remove({ force: true, v: true });
-}
-
-/** The GPU words for a created container, e.g. "GPU 1, 3" / "CDI nvidia.com/gpu=1". */
-export function gpuWords(kind: EngineKind, spec: RunSpec): string {
-  if (spec.gpus.length === 0) return 'no GPU';
-  if (kind === 'podman') return `CDI ${cdiDevices(spec.gpus).join(', ')}`;
-  return spec.gpus.includes('all') ? 'all GPUs' : `GPU ${spec.gpus.join(', ')}`;
 }
