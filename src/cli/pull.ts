@@ -3,11 +3,11 @@
 import { homedir } from 'node:os';
 import type { Engine } from '../engine/engine.js';
 import type { PullEvent, PullTotals } from '../engine/pullProgress.js';
-import { formatBytes } from '../engine/resources.js';
+import { decimalBytes } from '../present/bytes.js';
 
 function totalsLine(t: PullTotals): string {
-  const rate = t.rateBytesPerSec > 0 ? `  ${formatBytes(Math.round(t.rateBytesPerSec))}/s` : '';
-  const bytes = t.bytesKnown ? `${formatBytes(t.currentBytes)} / ${formatBytes(t.totalBytes)}  ` : '';
+  const rate = t.rateBytesPerSec > 0 ? `  ${decimalBytes(Math.round(t.rateBytesPerSec))}/s` : '';
+  const bytes = t.bytesKnown ? `${decimalBytes(t.currentBytes)} / ${decimalBytes(t.totalBytes)}  ` : '';
   return `  ${bytes}${t.layersDone}/${t.layers} layers${rate}`;
 }
 
@@ -19,7 +19,7 @@ export async function pullWith(engine: Engine, ref: string, insecureRegistries: 
     if (e.type === 'status') out(e.text);
     else if (phases.get(e.layer.id) !== e.layer.phase) {
       phases.set(e.layer.id, e.layer.phase);
-      out(`${e.layer.id}: ${e.layer.status}${e.layer.total ? ` (${formatBytes(e.layer.total)})` : ''}`);
+      out(`${e.layer.id}: ${e.layer.status}${e.layer.total ? ` (${decimalBytes(e.layer.total)})` : ''}`);
     }
     const now = Date.now();
     if (e.totals.bytesKnown && e.totals.totalBytes > 0 && now - lastTotals >= 1000) {
@@ -38,7 +38,7 @@ export async function pullWith(engine: Engine, ref: string, insecureRegistries: 
   process.off('SIGTERM', cancel);
   if (r.status === 'done') {
     const secs = ((Date.now() - started) / 1000).toFixed(1);
-    out(`pulled ${r.ref} (${r.imageId.slice(0, 19)}) on ${engine.id}: ${r.totals.bytesKnown ? `${formatBytes(r.totals.currentBytes)} ` : ''}in ${secs} s`);
+    out(`pulled ${r.ref} (${r.imageId.slice(0, 19)}) on ${engine.id}: ${r.totals.bytesKnown ? `${decimalBytes(r.totals.currentBytes)} ` : ''}in ${secs} s`);
     return 0;
   }
   process.stderr.write(`gantry: ${r.message}\n`);

@@ -1,7 +1,7 @@
 // The `docker run …` / `podman run …` command line equivalent to what gantry sends for a RunSpec:
 // an argument array (never run through a shell), shell-quoted only to be shown and copied. And
 // the reverse for a template's `command:` string: words split as a shell would, without expansion.
-import { shellQuote } from '../engine/inspect.js';
+import { shellQuote } from '../present/inspect.js';
 import type { EngineKind } from '../engine/models.js';
 import { cdiDevices, type PortSpec, type RunSpec, type UlimitSpec } from '../engine/runSpec.js';
 

@@ -3,7 +3,7 @@
 // free memory; `auto: N` takes the first N idle ones and says why. A pure function of the GPU
 // state the store already holds (the GPU monitor's sample, attributed processes, grants).
 import type { Container } from '../engine/models.js';
-import { listWords } from '../engine/resources.js';
+import { listWords } from '../text/words.js';
 import { containerGpu } from '../store/gpu.js';
 import type { AppState } from '../store/state.js';
 
