@@ -29,7 +29,7 @@ export function readConfig(args: Args): Config {
 }
 
 /** Finds the engines (all that answer). Signals during discovery still stop a session Podman service. */
-export async function discover(args: Args, config: Config): Promise<DiscoveryResult> {
+export async function discover(args: Args, config: Config, probeTimeoutMs?: number): Promise<DiscoveryResult> {
   let discovery: DiscoveryResult | undefined;
   const earlySignal = (sig: NodeJS.Signals) => {
     discovery?.shutdown();
@@ -42,6 +42,7 @@ export async function discover(args: Args, config: Config): Promise<DiscoveryRes
     home: homedir(),
     hosts: args.hosts.length > 0 ? args.hosts : config.hosts.map(normaliseHostUrl),
     podmanService: args.podmanService && config.podmanService,
+    ...(probeTimeoutMs ? { probeTimeoutMs } : {}),
   });
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, earlySignal);
   trace('discovery done');

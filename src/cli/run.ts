@@ -52,6 +52,12 @@ const OPTIONS = {
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
+/**
+ * One-shot commands wait longer for an engine than the TUI: Podman's /version runs dpkg-query for
+ * its helpers' versions and took 2-4 s here on a loaded machine, past the TUI's 3 s.
+ */
+const PROBE_MS = 15_000;
+
 const usage = (m: string): never => fail(`gantry: ${m}\nRun gantry run --help for the options.`, 2);
 
 /** "auto:2", "auto", "0,1", "GPU-…", "all", "none" → a GPU request. */
@@ -120,7 +126,7 @@ export async function runOrPull(argv: string[]): Promise<void> {
 async function pull(ref: string, wanted: string | undefined, args: Args, config: Config): Promise<void> {
   const bad = parseImageRef(ref);
   if (typeof bad === 'string') usage(bad);
-  const discovery = await discover(args, config);
+  const discovery = await discover(args, config, PROBE_MS);
   if (discovery.engines.length === 0) {
     discovery.shutdown();
     fail(noEngineMessage(discovery.attempts), 1);
@@ -153,7 +159,7 @@ async function runTemplate(name: string, v: Values, args: Args, config: Config):
   if (!draft.image) usage(`template ${name} names no image: give one with --image REF`);
   const ref = parseImageRef(draft.image);
   if (typeof ref === 'string') usage(ref);
-  const discovery = await discover(args, config);
+  const discovery = await discover(args, config, PROBE_MS);
   const done = (code: number, out = '', err = ''): never => {
     discovery.shutdown();
     if (out) process.stdout.write(out + '\n');
