@@ -1,12 +1,46 @@
-// Bundles gantry into dist/gantry.js: one file loads faster than hundreds of modules.
+// Bundles gantry into dist/: one file loads faster than hundreds of modules, and the package then
+// needs no dependencies at install time. `node scripts/build.mjs --report` lists what each chunk holds.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const report = process.argv.includes('--report');
+
+// Libraries that dependencies pull in but gantry never runs. Each is replaced by a stand-in whose
+// properties can be read (modules reach for them when they load) but which throws, with this
+// reason, the moment anything in it is called or constructed.
+const UNUSED = {
+  // docker-modem's own ssh transport: gantry tunnels ssh:// through the ssh command, which honours ~/.ssh/config.
+  ssh2: 'gantry reaches ssh:// engines through the ssh command',
+  // dockerode's BuildKit session and build-progress decoding: gantry does not build images.
+  '@grpc/grpc-js': 'gantry does not build images (BuildKit sessions)',
+  '@grpc/proto-loader': 'gantry does not build images (BuildKit sessions)',
+  protobufjs: 'gantry does not build images (BuildKit progress)',
+  // Ink's React devtools bridge (only with DEV=true) and its websocket.
+  'react-devtools-core': 'Ink devtools are not bundled',
+  ws: 'Ink devtools are not bundled',
+};
+const stubFilter = new RegExp(`^(${Object.keys(UNUSED).map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})$`);
+const stubUnused = {
+  name: 'stub-unused',
+  setup(b) {
+    b.onResolve({ filter: stubFilter }, (a) => ({ path: a.path, namespace: 'unused' }));
+    b.onLoad({ filter: /.*/, namespace: 'unused' }, (a) => ({
+      contents: `const why = ${JSON.stringify(`${a.path} is not bundled: ${UNUSED[a.path]}`)};
+        const stub = () => new Proxy(function () {}, {
+          get: (t, k) => (k === '__esModule' || k === 'then' || typeof k === 'symbol' ? undefined : stub()),
+          apply() { throw new Error(why); },
+          construct() { throw new Error(why); },
+        });
+        module.exports = stub();`,
+      loader: 'js',
+    }));
+  },
+};
 
 // Chunk names change with their content: start from an empty dist/ so old ones do not pile up.
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
-await build({
+const result = await build({
   // Split: the UI (Ink, React, Yoga) is a chunk cli.ts imports while discovery runs.
   entryPoints: { gantry: 'src/cli.ts' },
   outdir: 'dist',
@@ -17,33 +51,43 @@ await build({
   target: 'node20',
   format: 'esm',
   minify: true,
-  sourcemap: 'linked',
+  // Positions only (no sources inside): read by the crash log, never at start-up (src/crash.ts).
+  sourcemap: 'external',
+  sourcesContent: false,
   legalComments: 'none',
-  // ssh2's optional native crypto and cpu-features are not needed (ssh goes through an ssh tunnel).
+  metafile: true,
+  // ssh2's optional native parts, should anything still reach for them.
   external: ['cpu-features', '*.node'],
-  plugins: [
-    {
-      // ink loads its React devtools bridge only when DEV=true; never in gantry. Stub it out.
-      name: 'stub-devtools',
-      setup(b) {
-        b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'stub' }));
-        // docker-modem's own ssh transport (ssh2) is never used: gantry tunnels ssh:// through the
-        // ssh command, which honours ~/.ssh/config. Leaving ssh2 out halves the bundle.
-        b.onResolve({ filter: /^ssh2$/ }, () => ({ path: 'ssh2', namespace: 'stub' }));
-        b.onLoad({ filter: /^react-devtools-core$/, namespace: 'stub' }, () => ({
-          contents: 'export default { initialize() {}, connectToDevTools() {} };',
-        }));
-        b.onLoad({ filter: /^ssh2$/, namespace: 'stub' }, () => ({
-          contents: 'module.exports = { Client: function () { throw new Error("ssh2 is not bundled"); } };',
-          loader: 'js',
-        }));
-      },
-    },
-  ],
-  define: { GANTRY_VERSION: JSON.stringify(pkg.version), 'process.env.NODE_ENV': '"production"' },
+  plugins: [stubUnused],
+  define: {
+    GANTRY_VERSION: JSON.stringify(pkg.version),
+    GANTRY_NODE_MAJOR: String(Number(/\d+/.exec(pkg.engines.node)[0])),
+    'process.env.NODE_ENV': '"production"',
+  },
   // dockerode and friends are CommonJS: give the ESM bundle a require().
   banner: {
     js: "import { createRequire as __gantryCreateRequire } from 'node:module'; const require = __gantryCreateRequire(import.meta.url); import { fileURLToPath as __gantryPath } from 'node:url'; const __filename = __gantryPath(import.meta.url); const __dirname = __gantryPath(new URL('.', import.meta.url));",
   },
   logLevel: 'warning',
 });
+
+/** What each chunk holds, by package (or src/ folder), biggest first. */
+function chunkReport(meta) {
+  const outputs = Object.entries(meta.outputs).filter(([f]) => f.endsWith('.js'));
+  const role = (f, o) =>
+    o.entryPoint === 'src/cli.ts' ? 'main' : Object.keys(o.inputs).some((i) => i.startsWith('src/ui/')) && Object.keys(o.inputs).some((i) => i.includes('node_modules/ink/')) ? 'UI' : 'shared';
+  const lines = [];
+  for (const [file, o] of outputs.sort((a, b) => b[1].bytes - a[1].bytes)) {
+    lines.push(`${file} ${(o.bytes / 1024).toFixed(0)} KiB (${role(file, o)})`);
+    if (!report) continue;
+    const by = {};
+    for (const [input, v] of Object.entries(o.inputs)) {
+      const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+      const k = m ? m[1] : input.startsWith('unused:') ? `${input} (stub)` : input.replace(/^(src\/[^/]+)\/.*/, '$1/');
+      by[k] = (by[k] ?? 0) + v.bytesInOutput;
+    }
+    for (const [k, v] of Object.entries(by).sort((a, b) => b[1] - a[1])) if (v > 0) lines.push(`  ${(v / 1024).toFixed(1).padStart(7)} KiB  ${k}`);
+  }
+  return lines.join('\n');
+}
+console.log(chunkReport(result.metafile));
