@@ -1,8 +1,6 @@
 // The terminal around the TUI: the alternate screen, the cursor and raw mode, restored on every
-// way out (quit, signals, crashes), and the crash log.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+// way out (quit, signals, crashes).
+import { writeFileSync } from 'node:fs';
 
 export const ENTER_ALT = '\x1b[?1049h\x1b[H\x1b[2J\x1b[?25l';
 export const LEAVE_ALT = '\x1b[?25h\x1b[?1049l';
@@ -42,31 +40,15 @@ export function guardTerminal(stdout: NodeJS.WriteStream, stdin: NodeJS.ReadStre
   return guard;
 }
 
-export function crashLogDir(env: Record<string, string | undefined> = process.env): string {
-  const base = env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
-  return join(base, 'gantry');
+// The crash log lives in its own module; these names stay importable from here.
+export { crashLogDir, writeCrashLog } from './crash.js';
+
+/** The locale that decides the character set: LC_ALL, else LC_CTYPE, else LANG; "C" when none. */
+export function localeName(env: Record<string, string | undefined> = process.env): string {
+  return env.LC_ALL || env.LC_CTYPE || env.LANG || 'C';
 }
 
-/** Writes the error's stack to a crash log and returns its path. */
-export function writeCrashLog(err: unknown, env: Record<string, string | undefined> = process.env): string {
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const body = [
-    `gantry crashed at ${new Date().toISOString()}`,
-    `node ${process.version} on ${process.platform}/${process.arch}`,
-    `argv: ${JSON.stringify(process.argv.slice(2))}`,
-    '',
-    err instanceof Error ? (err.stack ?? String(err)) : String(err),
-    '',
-  ].join('\n');
-  for (const dir of [crashLogDir(env), join(tmpdir(), 'gantry')]) {
-    try {
-      mkdirSync(dir, { recursive: true });
-      const path = join(dir, `crash-${stamp}.log`);
-      writeFileSync(path, body);
-      return path;
-    } catch {
-      // try the next place
-    }
-  }
-  return '(could not write a crash log)';
+/** True when the locale's character set is UTF-8 (C.UTF-8, en_US.utf8, …). */
+export function isUtf8Locale(env: Record<string, string | undefined> = process.env): boolean {
+  return /utf-?8/i.test(localeName(env));
 }
