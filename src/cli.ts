@@ -1,11 +1,15 @@
-// gantry's entry point: parse the arguments, then run the command — the TUI, or `gantry gpus`.
+// gantry's entry point: parse the arguments, then run the command — the TUI, `gantry gpus` or `gantry doctor`.
 import { parseCli, USAGE, VERSION, type Args } from './cli/args.js';
 import { discover, fail, readConfig } from './app/bootstrap.js';
 import { buildReport, formatReport } from './gpuReport.js';
 import { trace } from './trace.js';
 import { runTui } from './app/run.js';
+import { reportCrash } from './crash.js';
+import { doctor } from './doctor/doctor.js';
 
 export { VERSION };
+// bin/gantry reports an error that escapes main() with it (a crash log, mapped to source).
+export { reportCrash };
 
 /** `gantry gpus [--json]`: one sample, attributed, printed; exit 1 when nvidia-smi fails. */
 async function gpus(args: Args): Promise<void> {
@@ -17,7 +21,7 @@ async function gpus(args: Args): Promise<void> {
   if (args.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   if (report.status === 'error') fail(`gantry: ${report.message}`, 1);
   if (!args.json) process.stdout.write(formatReport(report) + '\n');
-  if (discovery.engines.length === 0) process.stderr.write('gantry: no container engine answered: processes are shown with their host users only.\n');
+  if (discovery.engines.length === 0) process.stderr.write('gantry: no container engine answered: processes are shown with their host users only (`gantry doctor` says why).\n');
   process.exit(0);
 }
 
@@ -34,5 +38,6 @@ export async function main(argv: string[]): Promise<void> {
   if (args.help) return void process.stdout.write(USAGE + '\n');
   if (args.version) return void process.stdout.write(`gantry ${VERSION}\n`);
   if (args.command === 'gpus') return gpus(args);
+  if (args.command === 'doctor') process.exit(await doctor(args));
   return runTui(args);
 }

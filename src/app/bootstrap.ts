@@ -1,5 +1,6 @@
 // Start-up before the TUI: the config, the engines (discovery), and the first container lists.
 // Everything here either returns what the TUI needs or exits with a message saying what to do.
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { ConfigError, configPath, loadConfig, type Config } from '../config.js';
 import { discoverEngines, type DiscoveryResult } from '../engine/discovery.js';
@@ -12,8 +13,11 @@ export function fail(message: string, code: number): never {
   process.exit(code);
 }
 
-/** The config file, or exit 2 naming the line that is wrong. */
+/** The config file, or exit 2 naming the line that is wrong (or the --config file that is not there). */
 export function readConfig(args: Args): Config {
+  // Named but missing is a mistake (a typo, a wrong folder): the defaults would hide it.
+  if (args.config !== undefined && !existsSync(args.config))
+    fail(`gantry: --config ${args.config}: no such file. Give a config file that exists, or leave --config out (gantry then reads ${configPath()} if there is one).`, 2);
   let config: Config;
   try {
     config = loadConfig(args.config ?? configPath()).config;

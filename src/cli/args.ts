@@ -1,9 +1,9 @@
 // The command line: the usage text, and argv parsed into Args (or a UsageError saying what is wrong).
 import { parseArgs } from 'node:util';
 import { checkHostUrl, normaliseHostUrl } from '../engine/endpoints.js';
+import { VERSION } from '../version.js';
 
-declare const GANTRY_VERSION: string | undefined;
-export const VERSION = typeof GANTRY_VERSION === 'string' ? GANTRY_VERSION : '0.0.0-dev';
+export { VERSION };
 
 export const USAGE = `gantry ${VERSION}: a terminal UI for Docker and Podman on GPU servers
 
@@ -11,6 +11,7 @@ Usage: gantry [options]          the TUI
        gantry gpus [--json]     which container holds which GPU, then exit
        gantry run TEMPLATE      start a container from a template on the freest GPU (run --help)
        gantry pull REF          pull an image with progress lines (run --help)
+       gantry doctor [--json]   what gantry finds on this machine (engines, GPUs, toolkit, terminal), one line each
 
 Options:
   -H, --host URL        use this engine (unix:///path.sock, tcp://host:port, ssh://user@host);
@@ -21,7 +22,7 @@ Options:
   --no-gpu              do not watch GPUs
   --tail N              log lines shown when a log opens (default 200)
   --shell PATH          the shell E runs in a container (default: bash if it has one, else sh)
-  --json                with \`gpus\`: print JSON
+  --json                with \`gpus\` or \`doctor\`: print JSON
   --config PATH         read this config file instead of the default
   -h, --help            show this help
   -v, --version         print the version
@@ -52,7 +53,7 @@ Config: $XDG_CONFIG_HOME/gantry/config.yaml (else ~/.config/gantry/config.yaml),
 Keys: press ? inside gantry. Quit with q or Ctrl-C.`;
 
 export interface Args {
-  command: 'tui' | 'gpus';
+  command: 'tui' | 'gpus' | 'doctor';
   json: boolean;
   nvidiaSmi?: string;
   tail?: number;
@@ -91,16 +92,16 @@ export function parseCli(argv: string[]): Args {
   }
   const v = parsed.values;
   const pos = parsed.positionals;
-  if (pos.length > 1 || (pos.length === 1 && pos[0] !== 'gpus'))
-    throw new UsageError(`unknown command "${pos.join(' ')}" (the commands are \`gantry gpus\`, \`gantry run\` and \`gantry pull\`)\nRun gantry --help for the options.`);
-  if (v.json && pos[0] !== 'gpus') throw new UsageError('--json goes with `gantry gpus`');
+  if (pos.length > 1 || (pos.length === 1 && pos[0] !== 'gpus' && pos[0] !== 'doctor'))
+    throw new UsageError(`unknown command "${pos.join(' ')}" (the commands are \`gantry gpus\`, \`gantry doctor\`, \`gantry run\` and \`gantry pull\`)\nRun gantry --help for the options.`);
+  if (v.json && pos[0] !== 'gpus' && pos[0] !== 'doctor') throw new UsageError('--json goes with `gantry gpus` or `gantry doctor`');
   const hosts = (v.host ?? []).map(normaliseHostUrl);
   for (const h of hosts) {
     const bad = checkHostUrl(h);
     if (bad) throw new UsageError(`--host ${bad}`);
   }
   const out: Args = {
-    command: pos[0] === 'gpus' ? 'gpus' : 'tui',
+    command: pos[0] === 'gpus' || pos[0] === 'doctor' ? pos[0] : 'tui',
     json: v.json === true,
     noGpu: v['no-gpu'] === true,
     hosts,

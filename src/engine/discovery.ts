@@ -199,6 +199,7 @@ export function noEngineMessage(attempts: readonly Attempt[]): string {
     '  rootless Podman: systemctl --user start podman.socket   (or install podman: gantry starts its service itself)',
     '  rootful Podman:  sudo systemctl start podman.socket',
     'Or point gantry at an engine: gantry --host unix:///path/to.sock | tcp://host:2375 | ssh://user@host',
+    '`gantry doctor` shows what gantry finds on this machine (engines, Podman service, GPUs, toolkit), one line each.',
   );
   return lines.join('\n');
 }

@@ -1,7 +1,7 @@
 // The real bin/gantry in a pseudo-terminal, against the real engines, read through a terminal
 // emulator: what a person at the keyboard would see.
-import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -56,6 +56,14 @@ describe('without engines', () => {
     const help = execFileSync(process.execPath, [GANTRY, '--help'], { encoding: 'utf8' });
     expect(help).toContain('--host URL');
     expect(help).toContain('--read-only');
+    expect(help).toMatch(/gantry doctor \[--json\] +what gantry finds/);
+  });
+
+  it('--config naming a file that does not exist is an error naming it, exit 2 (not the defaults)', () => {
+    const missing = join(tmp, 'no-such-config.yaml');
+    const r = spawnSync(GANTRY, ['--config', missing, '--host', 'unix:///nonexistent.sock'], { encoding: 'utf8', env: { ...process.env, ...env } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^gantry: --config ${missing.replace(/[.]/g, '\\.')}: no such file\\.`));
   });
 });
 
@@ -175,7 +183,13 @@ describe.skipIf(!engines)('with real Docker and Podman', () => {
     expect(m).toBeTruthy();
     expect(m![1]!.startsWith(join(tmp, 'state', 'gantry'))).toBe(true);
     expect(existsSync(m![1]!)).toBe(true);
-    expect(readFileSync(m![1]!, 'utf8')).toMatch(/Error: deliberate crash[\s\S]*\n\s+at /);
+    const log = readFileSync(m![1]!, 'utf8');
+    expect(log).toMatch(/Error: deliberate crash[\s\S]*\n\s+at /);
+    // Private, versioned, and the throw is found in the source, not only in the minified bundle.
+    expect(statSync(m![1]!).mode & 0o777).toBe(0o600);
+    expect(log).toMatch(/^gantry \d+\.\d+\.\d+\S* crashed at /);
+    expect(log).toMatch(/\n {4}at src\/cli\.ts:\d+:\d+ \(dist\/gantry\.js:\d+:\d+/);
+    expect(screen).toContain('gantry doctor');
   });
 
   it('tells a user without access to the socket what to do', async () => {

@@ -118,5 +118,6 @@ describe('noEngineMessage', () => {
     expect(msg).toContain('unix:///run/podman/podman.sock (rootful Podman socket): permission denied');
     expect(msg).toMatch(/systemctl start docker/);
     expect(msg).toMatch(/podman\.socket/);
+    expect(msg).toContain('`gantry doctor`');
   });
 });
