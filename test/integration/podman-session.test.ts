@@ -20,9 +20,10 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
+/** This process's own session services: other gantrys on the machine start and stop theirs meanwhile. */
 function podmanChildren(): string[] {
   try {
-    return execFileSync('pgrep', ['-af', 'podman system service --time=0 unix:///tmp/gantry-podman-'], { encoding: 'utf8' })
+    return execFileSync('pgrep', ['-P', String(process.pid), '-af', 'podman system service --time=0 unix:///tmp/gantry-podman-'], { encoding: 'utf8' })
       .split('\n')
       .filter((l) => l.trim() && !l.includes('pgrep'));
   } catch {

@@ -34,9 +34,10 @@ async function until(cond: () => boolean, ms = 8000) {
   }
 }
 
+/** This worker's own stand-in children: other test files (and other checkouts) run their own at the same time. */
 function fakeChildren(): number {
   try {
-    return execFileSync('pgrep', ['-f', 'fake-nvidia-smi --query'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).length;
+    return execFileSync('pgrep', ['-P', String(process.pid), '-f', 'fake-nvidia-smi --query'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).length;
   } catch {
     return 0;
   }
@@ -107,7 +108,7 @@ describe('GpuMonitor', () => {
     const { m, last } = start(FAKE);
     await until(() => (last()?.gpus.length ?? 0) > 0);
     expect(fakeChildren()).toBe(before + 2);
-    execFileSync('pkill', ['-f', 'fake-nvidia-smi --query-gpu']);
+    execFileSync('pkill', ['-P', String(process.pid), '-f', 'fake-nvidia-smi --query-gpu']);
     await until(() => last()?.status.state === 'failed');
     await until(() => fakeChildren() === before + 2 && last()?.status.state === 'ok', 10_000);
     m.stop();
