@@ -41,7 +41,7 @@ run_child node scripts/build.mjs || { echo "build failed"; echo "0 passed, 1 fai
 # The type check runs while the engines start; its result counts as one test.
 typecheck=0
 if [ $# -eq 0 ]; then
-  npx tsc --noEmit -p . >.gantry-test/tsc.log 2>&1 &
+  node_modules/.bin/tsc --noEmit -p . >.gantry-test/tsc.log 2>&1 &
   tsc_pid=$!
   children+=("$tsc_pid")
   typecheck=1
@@ -96,7 +96,7 @@ fi
 
 # ---- tests ------------------------------------------------------------------------------------
 echo "== running the tests"
-run_child npx vitest run --reporter=default --reporter=json --outputFile.json=.gantry-test/results.json "$@"
+run_child node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=.gantry-test/results.json "$@"
 code=$?
 [ "$tsc_failed" = 1 ] && code=1
 
