@@ -40,8 +40,8 @@ export function guardTerminal(stdout: NodeJS.WriteStream, stdin: NodeJS.ReadStre
   return guard;
 }
 
-// The crash log lives in its own module; these names stay importable from here.
-export { crashLogDir, writeCrashLog } from './crash.js';
+// The crash log lives in its own module (src/crash.ts); its folder is also where saved logs go.
+export { crashLogDir } from './crash.js';
 
 /** The locale that decides the character set: LC_ALL, else LC_CTYPE, else LANG; "C" when none. */
 export function localeName(env: Record<string, string | undefined> = process.env): string {

@@ -3,7 +3,7 @@
 // Podman service.
 import { noEngineMessage } from '../engine/discovery.js';
 import { noColor } from '../ui/theme.js';
-import { writeCrashLog } from '../terminal.js';
+import { reportCrash } from '../crash.js';
 import type { Args } from '../cli/args.js';
 import { trace } from '../trace.js';
 import { discover, fail, readConfig } from './bootstrap.js';
@@ -47,8 +47,7 @@ export async function runTui(args: Args): Promise<void> {
     wired?.stop();
     screen.restore();
     discovery.shutdown();
-    const path = writeCrashLog(err);
-    process.stderr.write(`gantry crashed: ${err instanceof Error ? err.message : String(err)}\nThe details are in ${path}\nPlease report it with that file.\n`);
+    reportCrash(err);
     process.exit(70);
   };
   process.on('uncaughtException', crash);

@@ -10,6 +10,11 @@ describe('command line', () => {
     expect(() => parseCli(['--bogus'])).toThrow(/Unknown option '--bogus'[\s\S]*gantry --help/);
     expect(() => parseCli(['--host', 'ftp://x'])).toThrow(/unsupported scheme/);
   });
+  it('knows the doctor command, and --json with it', () => {
+    expect(parseCli(['doctor', '--json', '--host', '/a.sock'])).toMatchObject({ command: 'doctor', json: true, hosts: ['unix:///a.sock'] });
+    expect(() => parseCli(['doktor'])).toThrow(/unknown command "doktor" \(the commands are `gantry gpus` and `gantry doctor`\)/);
+    expect(() => parseCli(['--json'])).toThrow(/--json goes with `gantry gpus` or `gantry doctor`/);
+  });
   it('reads flags', () => {
     expect(parseCli(['--read-only', '--no-podman-service'])).toMatchObject({ readOnly: true, podmanService: false });
   });
