@@ -1,6 +1,7 @@
 // `gantry doctor`: what a user asks when something is off, one line each — Node, every engine
 // place tried (and why it failed), Podman's service, nvidia-smi and the driver, the NVIDIA
 // container toolkit for Docker and Podman, config and state paths, the terminal and the locale.
+import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname } from 'node:path';
 import { discoverEngines, findOnPath, type Attempt } from '../engine/discovery.js';
@@ -62,6 +63,19 @@ async function toolkitChecks(dockers: readonly Engine[], gpus: boolean, env: Rec
   return out;
 }
 
+/** The version, and where gantry is installed: the launcher's real folder (npm links bin/gantry from elsewhere). */
+export function gantryCheck(launcher: string | undefined): Check {
+  let real = launcher;
+  try {
+    if (launcher) real = realpathSync(launcher);
+  } catch {
+    // as given
+  }
+  const where = real ? ` in ${dirname(dirname(real))}` : '';
+  const runAs = launcher && launcher !== real ? ` (run as ${launcher})` : '';
+  return { id: 'gantry', status: 'ok', text: `${VERSION}${where}${runAs}`, data: { version: VERSION, installed: real ? dirname(dirname(real)) : null, launcher: launcher ?? null } };
+}
+
 /** Runs every check. Discovery is gantry's own (a session Podman service is started and stopped). */
 export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
   const cfg = configCheck(o.configFile ?? o.defaultConfigFile, o.configFile !== undefined);
@@ -75,12 +89,7 @@ export async function runDoctor(o: DoctorOptions): Promise<Check[]> {
     gpuOff ? undefined : queryDriver(nvidiaSmi),
   ]);
   try {
-    const gantry: Check = {
-      id: 'gantry',
-      status: 'ok',
-      text: `${VERSION} at ${dirname(dirname(process.argv[1] ?? '.'))}${process.argv[1] ? ` (run as ${process.argv[1]})` : ''}`,
-      data: { version: VERSION, launcher: process.argv[1] ?? null },
-    };
+    const gantry = gantryCheck(process.argv[1]);
     const smi: Check = driver
       ? nvidiaSmiCheck(nvidiaSmi, smiPath, driver)
       : { id: 'nvidia-smi', status: 'info', text: 'GPUs are turned off (--no-gpu or gpu: false)', data: { binary: nvidiaSmi, path: smiPath ?? null } };

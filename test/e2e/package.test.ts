@@ -86,6 +86,7 @@ describe('the npm package', () => {
     const report = JSON.parse(r.stdout) as { gantry: string; checks: { id: string; status: string; text: string; data: Record<string, unknown> }[] };
     const one = (id: string) => report.checks.filter((c) => c.id === id);
     expect(report.gantry).toMatch(/^\d+\.\d+\.\d+/);
+    expect(one('gantry')[0]!.data).toMatchObject({ installed: join(prefix, 'lib', 'node_modules', 'gantry'), launcher: bin });
     expect(one('node')[0]).toMatchObject({ status: 'ok', data: { launcherFlags: true } });
     expect(one('nvidia-smi')[0]).toMatchObject({ status: 'ok', data: { driver: '570.124.06', gpus: Array(4).fill('NVIDIA RTX 6000 Ada Generation') } });
     expect(one('toolkit-podman')).toHaveLength(1);

@@ -1,20 +1,30 @@
 // `gantry doctor`'s lines from given facts: Node, engines tried, Podman's service, nvidia-smi, the
 // container toolkit for Docker and Podman (CDI specs read from real files), config, state,
 // terminal and locale, and the text and JSON made safe to print.
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configCheck, LAUNCHER_FLAGS, localeCheck, nodeCheck, stateCheck, terminalCheck } from '../../src/doctor/checks.js';
-import { doctorJson, engineChecks, formatDoctor, podmanServiceCheck } from '../../src/doctor/doctor.js';
+import { doctorJson, engineChecks, formatDoctor, gantryCheck, podmanServiceCheck } from '../../src/doctor/doctor.js';
 import { dockerToolkitCheck, nvidiaSmiCheck, podmanToolkitCheck, readCdiSpecs, resolveBinary } from '../../src/doctor/nvidia.js';
-import { NODE_MAJOR_NEEDED } from '../../src/version.js';
+import { NODE_MAJOR_NEEDED, VERSION } from '../../src/version.js';
 import type { Attempt } from '../../src/engine/discovery.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gantry-doctor-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-describe('node', () => {
+describe('gantry and node', () => {
+  it('names the version and the package folder behind npm\'s symlink', () => {
+    const pkg = join(tmp, 'lib', 'node_modules', 'gantry');
+    mkdirSync(join(pkg, 'bin'), { recursive: true });
+    mkdirSync(join(tmp, 'bin'));
+    writeFileSync(join(pkg, 'bin', 'gantry'), '');
+    symlinkSync('../lib/node_modules/gantry/bin/gantry', join(tmp, 'bin', 'gantry'));
+    expect(gantryCheck(join(tmp, 'bin', 'gantry')).text).toBe(`${VERSION} in ${pkg} (run as ${join(tmp, 'bin', 'gantry')})`);
+    expect(gantryCheck(join(pkg, 'bin', 'gantry')).text).toBe(`${VERSION} in ${pkg}`);
+  });
+
   it('needs what package.json says', () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { engines: { node: string } };
     expect(pkg.engines.node).toBe(`>=${NODE_MAJOR_NEEDED}`);
@@ -67,7 +77,7 @@ describe('GPUs and the container toolkit', () => {
   it('nvidia-smi: the path and driver, or the problem', () => {
     expect(nvidiaSmiCheck('nvidia-smi', '/usr/bin/nvidia-smi', { driver: '570.124.06', gpus: ['NVIDIA H100', 'NVIDIA H100'] }).text).toBe('/usr/bin/nvidia-smi: driver 570.124.06, 2 GPUs (NVIDIA H100)');
     expect(nvidiaSmiCheck('nvidia-smi', undefined, { gpus: [], error: 'nvidia-smi not found' })).toMatchObject({ status: 'warn', text: 'nvidia-smi: nvidia-smi not found' });
-    const bin = join(tmp, 'bin');
+    const bin = join(tmp, 'smi-bin');
     mkdirSync(bin);
     writeFileSync(join(bin, 'nvidia-smi'), '#!/bin/sh\n');
     chmodSync(join(bin, 'nvidia-smi'), 0o755);
