@@ -28,6 +28,9 @@ describe('gantry and node', () => {
   it('needs what package.json says', () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { engines: { node: string } };
     expect(pkg.engines.node).toBe(`>=${NODE_MAJOR_NEEDED}`);
+    const launcher = readFileSync(new URL('../../bin/gantry', import.meta.url), 'utf8');
+    expect(launcher).toContain(`\nvar need = ${NODE_MAJOR_NEEDED};\n`);
+    expect(launcher).toContain(`needs Node.js ${NODE_MAJOR_NEEDED} or newer, and there is no node on PATH`);
   });
 
   it('fails on an older Node, naming it and what is needed; warns when the launcher flags are missing', () => {
