@@ -136,6 +136,15 @@ describe('App', () => {
     expect(lastFrame()).not.toContain('ppo-train');
   });
 
+  it('keeps Enter inside a burst a key: "/vla⏎d" filters, keeps the filter, and d acts on the row', async () => {
+    const { stdin, lastFrame, controller } = setup();
+    await tick();
+    await press(stdin, '/vla\rd');
+    expect(lastFrame()).toContain('filter: vla');
+    expect(lastFrame()).not.toContain('Enter keep');
+    expect(controller.containerKey).toHaveBeenLastCalledWith(expect.objectContaining({ name: 'vla-train' }), 'remove');
+  });
+
   it('hides stopped containers with e', async () => {
     const { stdin, lastFrame } = setup();
     await tick();

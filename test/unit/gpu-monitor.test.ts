@@ -9,9 +9,11 @@ import { ROOT } from '../helpers/pty.js';
 
 const FAKE = `${ROOT}test/helpers/fake-nvidia-smi`;
 let monitors: GpuMonitor[] = [];
-afterEach(() => {
+afterEach(async () => {
   for (const m of monitors) m.stop();
   monitors = [];
+  // Stopped children take a moment to exit (longer on a loaded machine): the next test counts from none.
+  await until(() => fakeChildren() === 0, 10_000, () => `${fakeChildren()} stand-ins still running`);
   delete process.env.FAKE_NVIDIA_SMI_PROCS;
   delete process.env.FAKE_NVIDIA_SMI_PROFILE;
   delete process.env.FAKE_NVIDIA_SMI_PROCS_FILE;
@@ -26,10 +28,10 @@ function start(binary: string, intervalMs = 200) {
   return { m, snaps, last: () => snaps[snaps.length - 1] };
 }
 
-async function until(cond: () => boolean, ms = 8000) {
+async function until(cond: () => boolean, ms = 8000, state?: () => string) {
   const end = Date.now() + ms;
   while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms${state ? `: ${state()}` : ''}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -110,7 +112,7 @@ describe('GpuMonitor', () => {
     expect(fakeChildren()).toBe(before + 2);
     execFileSync('pkill', ['-P', String(process.pid), '-f', 'fake-nvidia-smi --query-gpu']);
     await until(() => last()?.status.state === 'failed');
-    await until(() => fakeChildren() === before + 2 && last()?.status.state === 'ok', 10_000);
+    await until(() => fakeChildren() === before + 2 && last()?.status.state === 'ok', 10_000, () => `${fakeChildren()} stand-ins running (want ${before + 2}), status ${JSON.stringify(last()?.status)}`);
     m.stop();
     await until(() => fakeChildren() === before, 5000);
   });
