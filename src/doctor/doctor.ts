@@ -8,7 +8,6 @@ import { discoverEngines, findOnPath, type Attempt } from '../engine/discovery.j
 import type { Engine } from '../engine/engine.js';
 import { explainConnectError } from '../engine/errors.js';
 import { sanitizeLine } from '../engine/logs/sanitize.js';
-import { runtimeFacts } from '../engine/runtimes.js';
 import { queryDriver } from '../gpu/driver.js';
 import { configPath } from '../config.js';
 import { VERSION } from '../version.js';
@@ -56,7 +55,7 @@ export function podmanServiceCheck(attempts: readonly Attempt[], engines: readon
 
 async function toolkitChecks(dockers: readonly Engine[], gpus: boolean, env: Record<string, string | undefined>): Promise<Check[]> {
   const input = { gpus, pathVar: env.PATH, cdi: readCdiSpecs(CDI_SPEC_DIRS) };
-  const facts = await Promise.all(dockers.map((e) => runtimeFacts(e.docker).catch((err: unknown) => explainConnectError(err, e.url))));
+  const facts = await Promise.all(dockers.map((e) => e.runtimes().catch((err: unknown) => explainConnectError(err, e.url))));
   const out = dockers.map((e, i) => dockerToolkitCheck(`docker ${e.url}`, facts[i]!, input));
   if (dockers.length === 0) out.push({ id: 'toolkit-docker', status: 'info', text: 'no Docker engine answered', data: { engine: null } });
   out.push(podmanToolkitCheck(input));

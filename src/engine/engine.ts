@@ -18,6 +18,7 @@ import { executePrune } from './resources/prune-run.js';
 import { streamStats, topProcesses, type StatsSample, type TopProcess } from './stats.js';
 import { socketPathOf } from './endpoints.js';
 import { pingEngine } from './ping.js';
+import { runtimeFacts, type RuntimeFacts } from './runtimes.js';
 import type { Transport } from './transport.js';
 import { findAuth, type AuthEnv } from './auth.js';
 import { createContainer, startContainer, type Created } from './create.js';
@@ -219,6 +220,11 @@ export class Engine {
 
   diskUsage(): Promise<DiskUsage> {
     return diskUsage(this.docker, this.kind);
+  }
+
+  /** Its OCI runtimes and CDI folders, from /info (gantry doctor's NVIDIA toolkit line). */
+  runtimes(timeoutMs = 5000): Promise<RuntimeFacts> {
+    return runtimeFacts(this.docker, timeoutMs);
   }
 
   /** What pruning `choice` would remove now, item by item. */
