@@ -63,7 +63,7 @@ else
   run_child bash scripts/engines.sh start >.gantry-test/engines.out
   rc=$?
   if [ "$rc" = 0 ]; then
-    eval "$(grep '^export GANTRY_TEST_' .gantry-test/engines.out)"
+    eval "$(grep '^export GANTRY_' .gantry-test/engines.out)"
   else
     if [ "${CI:-}" = "true" ]; then
       echo "!! could not start the engines (exit $rc) and CI=true: integration tests must run here. See the messages above."
