@@ -12,7 +12,7 @@ describe('command line', () => {
   });
   it('knows the doctor command, and --json with it', () => {
     expect(parseCli(['doctor', '--json', '--host', '/a.sock'])).toMatchObject({ command: 'doctor', json: true, hosts: ['unix:///a.sock'] });
-    expect(() => parseCli(['doktor'])).toThrow(/unknown command "doktor" \(the commands are `gantry gpus` and `gantry doctor`\)/);
+    expect(() => parseCli(['doktor'])).toThrow(/unknown command "doktor" \(the commands are `gantry gpus`, `gantry doctor`, `gantry run` and `gantry pull`\)/);
     expect(() => parseCli(['--json'])).toThrow(/--json goes with `gantry gpus` or `gantry doctor`/);
   });
   it('reads flags', () => {
