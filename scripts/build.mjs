@@ -71,14 +71,25 @@ const result = await build({
   logLevel: 'warning',
 });
 
-/** What each chunk holds, by package (or src/ folder), biggest first. */
+/** What each chunk holds, by package (or src/ folder), biggest first; which ones every start reads. */
 function chunkReport(meta) {
-  const outputs = Object.entries(meta.outputs).filter(([f]) => f.endsWith('.js'));
-  const role = (f, o) =>
-    o.entryPoint === 'src/cli.ts' ? 'main' : Object.keys(o.inputs).some((i) => i.startsWith('src/ui/')) && Object.keys(o.inputs).some((i) => i.includes('node_modules/ink/')) ? 'UI' : 'shared';
-  const lines = [];
-  for (const [file, o] of outputs.sort((a, b) => b[1].bytes - a[1].bytes)) {
-    lines.push(`${file} ${(o.bytes / 1024).toFixed(0)} KiB (${role(file, o)})`);
+  const outputs = Object.fromEntries(Object.entries(meta.outputs).filter(([f]) => f.endsWith('.js')));
+  const entry = Object.keys(outputs).find((f) => outputs[f].entryPoint === 'src/cli.ts');
+  // Read at every start: the entry and what it imports statically, transitively.
+  const atStart = new Set();
+  const visit = (f) => {
+    if (atStart.has(f)) return;
+    atStart.add(f);
+    for (const i of outputs[f].imports) if (i.kind === 'import-statement' && outputs[i.path]) visit(i.path);
+  };
+  visit(entry);
+  const holds = (o, part) => Object.keys(o.inputs).some((i) => i.includes(part));
+  const role = (f, o) => (f === entry ? 'main' : atStart.has(f) ? 'read at start' : holds(o, 'node_modules/ink/') && holds(o, 'src/ui/') ? 'UI' : 'loaded when needed');
+  const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
+  const startBytes = [...atStart].reduce((n, f) => n + outputs[f].bytes, 0);
+  const lines = [`every start reads ${kib(startBytes)}: ${[...atStart].join(' + ')}`];
+  for (const [file, o] of Object.entries(outputs).sort((a, b) => b[1].bytes - a[1].bytes)) {
+    lines.push(`${file} ${kib(o.bytes)} (${role(file, o)})`);
     if (!report) continue;
     const by = {};
     for (const [input, v] of Object.entries(o.inputs)) {
