@@ -3,7 +3,8 @@
 // 25–110 ms of CPU each time; one loop child costs about 0.1 % CPU (fixtures README).
 import { execa, type ResultPromise } from 'execa';
 import { createInterface } from 'node:readline';
-import { APP_FIELDS, GPU_FIELDS, errorLine, parseAppLine, parseGpuLine, type GpuProcess, type GpuSample } from './parse.js';
+import { quoteForMessage } from '../text/controls.js';
+import { APP_FIELDS, GPU_FIELDS, NvidiaSmiError, errorLine, parseAppLine, parseGpuLine, type GpuProcess, type GpuSample } from './parse.js';
 
 export type GpuStatus =
   | { state: 'starting' }
@@ -25,6 +26,10 @@ export interface GpuMonitorOptions {
   intervalMs?: number;
   /** Called (batched, at most once per sample) with the latest snapshot. */
   onUpdate: (s: GpuSnapshot) => void;
+  /** Silence of the GPU loop, once it has printed, after which nvidia-smi counts as not answering (default: 3 intervals, at least 5 s). */
+  stallMs?: number;
+  /** The same before its first line: a driver without persistence mode can take seconds to start (default: at least 10 s). */
+  startMs?: number;
 }
 
 /** What a snapshot shows, without its time: equal signatures draw the same screen. */
@@ -35,6 +40,12 @@ export function gpuSignature(s: GpuSnapshot): string {
 export const MISSING_MESSAGE = 'nvidia-smi not found: GPUs are not shown. Install the NVIDIA driver, or pass --nvidia-smi PATH (or --no-gpu).';
 export const HIDDEN_MESSAGE =
   'GPU memory is in use but nvidia-smi lists no processes: gantry is probably running inside a container (its PID namespace hides them). Run gantry on the host.';
+
+/** What a hung nvidia-smi is said as; `printed` is a line it left unfinished. */
+export function notAnsweringMessage(seconds: number, printed = ''): string {
+  const partial = printed.trim() ? `, after printing only ${quoteForMessage(printed.trim(), 80)}` : '';
+  return `nvidia-smi is not answering (${seconds} s${partial})`;
+}
 
 export function gpuArgs(intervalMs: number): string[] {
   return [`--query-gpu=${GPU_FIELDS.join(',')}`, '--format=csv,noheader,nounits', `-lms`, String(intervalMs)];
@@ -49,6 +60,11 @@ interface Loop {
   backoff: number;
   timer?: NodeJS.Timeout;
   lastLines: string[];
+  /** When the child started, and when it last printed a whole line (0: not yet). */
+  spawnedAt: number;
+  lineAt: number;
+  /** What it printed after its last whole line (a line left unfinished). */
+  partial: string;
 }
 
 export class GpuMonitor {
@@ -64,24 +80,36 @@ export class GpuMonitor {
   private at = 0;
   private usedWithoutProcessesSince: number | undefined;
   private readonly loops: { gpu: Loop; app: Loop } = {
-    gpu: { backoff: 1000, lastLines: [] },
-    app: { backoff: 1000, lastLines: [] },
+    gpu: { backoff: 1000, lastLines: [], spawnedAt: 0, lineAt: 0, partial: '' },
+    app: { backoff: 1000, lastLines: [], spawnedAt: 0, lineAt: 0, partial: '' },
   };
+  private readonly stallMs: number;
+  private readonly startMs: number;
+  private watchdog: NodeJS.Timeout | undefined;
+  /** Since when the GPU loop has printed no whole line; set while it counts as not answering. */
+  private silentSince: number | undefined;
+  private lastAnswer = 0;
 
   constructor(opts: GpuMonitorOptions) {
     this.binary = opts.binary ?? 'nvidia-smi';
     this.intervalMs = Math.max(100, opts.intervalMs ?? 1000);
     this.onUpdate = opts.onUpdate;
+    this.stallMs = opts.stallMs ?? Math.max(5000, 3 * this.intervalMs);
+    this.startMs = opts.startMs ?? Math.max(10_000, this.stallMs);
   }
 
   start(): void {
+    this.lastAnswer = Date.now();
     this.spawn('gpu');
     this.spawn('app');
+    this.watchdog = setInterval(() => this.checkAnswering(), Math.min(1000, this.intervalMs));
+    this.watchdog.unref?.();
   }
 
   stop(): void {
     this.stopped = true;
     clearTimeout(this.flushTimer);
+    clearInterval(this.watchdog);
     for (const l of Object.values(this.loops)) {
       clearTimeout(l.timer);
       l.child?.kill('SIGTERM');
@@ -118,12 +146,24 @@ export class GpuMonitor {
     }
     loop.child = child;
     loop.lastLines = [];
+    loop.spawnedAt = Date.now();
+    loop.lineAt = 0;
+    loop.partial = '';
     const remember = (line: string) => {
       loop.lastLines.push(line);
       if (loop.lastLines.length > 5) loop.lastLines.shift();
     };
     if (child.stdout) {
+      // What follows the last newline: a line nvidia-smi left unfinished, said when it hangs.
+      child.stdout.on('data', (chunk: Buffer | string) => {
+        const t = String(chunk);
+        const nl = t.lastIndexOf('\n');
+        loop.partial = (nl < 0 ? loop.partial + t : t.slice(nl + 1)).slice(-200);
+      });
       createInterface({ input: child.stdout }).on('line', (line) => {
+        if (loop.child !== child) return;
+        loop.lineAt = Date.now();
+        if (which === 'gpu') this.answered();
         const err = errorLine(line);
         if (err) {
           remember(line);
@@ -143,31 +183,90 @@ export class GpuMonitor {
       if (enoent) {
         this.setStatus({ state: 'missing', message: MISSING_MESSAGE });
       } else if (this.status.state !== 'failed' || !loop.lastLines.length) {
-        const why = loop.lastLines.join(' ').trim() || `exit code ${String(r.exitCode ?? r.signal ?? '?')}`;
+        const why = loop.lastLines.map((l) => quoteForMessage(l, 200)).join(' ').trim() || `exit code ${String(r.exitCode ?? r.signal ?? '?')}`;
         this.setStatus({ state: 'failed', message: `nvidia-smi stopped (${why}); restarting` });
       }
-      // Restart with backoff: 1 s, 2 s, … 30 s.
-      loop.timer = setTimeout(() => this.spawn(which), loop.backoff);
-      loop.timer.unref?.();
-      loop.backoff = Math.min(loop.backoff * 2, 30_000);
+      this.restartLater(which);
     });
   }
+
+  /** Restart with backoff: 1 s, 2 s, … 30 s (a good sample sets it back to 1 s). */
+  private restartLater(which: 'gpu' | 'app'): void {
+    const loop = this.loops[which];
+    clearTimeout(loop.timer);
+    loop.timer = setTimeout(() => this.spawn(which), loop.backoff);
+    loop.timer.unref?.();
+    loop.backoff = Math.min(loop.backoff * 2, 30_000);
+  }
+
+  /** The GPU loop printed a whole line: it answers again. */
+  private answered(): void {
+    this.lastAnswer = Date.now();
+    if (this.silentSince === undefined) return;
+    this.silentSince = undefined;
+    if (this.status.state === 'failed') this.status = { state: 'starting' };
+  }
+
+  /**
+   * A GPU loop that prints no whole line for a few intervals (hung in the driver, or stopped half
+   * way through a line) is killed and restarted with backoff, and the status says for how long it
+   * has not answered, counting on while it stays silent. The process loop is restarted with it:
+   * a sample with no process prints nothing there, so its silence alone says nothing.
+   */
+  private checkAnswering(): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    const gpu = this.loops.gpu;
+    if (gpu.child) {
+      const since = gpu.lineAt || gpu.spawnedAt;
+      if (now - since >= (gpu.lineAt ? this.stallMs : this.startMs)) {
+        this.silentSince ??= this.lastAnswer;
+        const printed = gpu.partial;
+        for (const which of ['gpu', 'app'] as const) {
+          const l = this.loops[which];
+          const c = l.child;
+          l.child = undefined;
+          // SIGKILL: a hung nvidia-smi may not act on SIGTERM, and there is nothing for it to save.
+          c?.kill('SIGKILL');
+          this.restartLater(which);
+        }
+        this.gpus = [];
+        this.pendingGpus = [];
+        this.processes.clear();
+        this.stalledPrinted = printed;
+      }
+    }
+    if (this.silentSince !== undefined) {
+      this.setStatus({ state: 'failed', message: `${notAnsweringMessage(Math.round((now - this.silentSince) / 1000), this.stalledPrinted)}; restarting it` });
+    }
+  }
+  private stalledPrinted = '';
 
   private onGpuLine(line: string): void {
     const s = parseGpuLine(line);
     if (!s) return;
-    this.loops.gpu.backoff = 1000;
-    // One sample is a burst of one line per GPU; a short quiet gap ends it.
-    if (this.pendingGpus.some((g) => g.index === s.index)) this.flushGpus();
-    this.pendingGpus.push(s);
+    if (s instanceof NvidiaSmiError) {
+      // Never a sample made of garbage: the row is left out and said, with the row itself.
+      this.badRow = s.message;
+    } else {
+      this.loops.gpu.backoff = 1000;
+      // One sample is a burst of one line per GPU; a short quiet gap ends it.
+      if (this.pendingGpus.some((g) => g.index === s.index)) this.flushGpus();
+      this.pendingGpus.push(s);
+    }
     clearTimeout(this.flushTimer);
     this.flushTimer = setTimeout(() => this.flushGpus(), Math.min(100, this.intervalMs / 4));
     this.flushTimer.unref?.();
   }
 
+  /** A row of the sample being gathered that could not be read. */
+  private badRow: string | undefined;
+  /** The last process row that could not be read, and when. */
+  private badApp: { message: string; at: number } | undefined;
+
   private flushGpus(): void {
     clearTimeout(this.flushTimer);
-    if (this.pendingGpus.length === 0) return;
+    if (this.pendingGpus.length === 0 && this.badRow === undefined) return;
     this.gpus = this.pendingGpus.sort((a, b) => a.index - b.index);
     this.pendingGpus = [];
     this.at = Date.now();
@@ -176,7 +275,11 @@ export class GpuMonitor {
     const procs = this.snapshot().processes.length;
     if (used && procs === 0) this.usedWithoutProcessesSince ??= Date.now();
     else this.usedWithoutProcessesSince = undefined;
-    if (this.usedWithoutProcessesSince !== undefined && Date.now() - this.usedWithoutProcessesSince > this.intervalMs * 5) {
+    const badApp = this.badApp && Date.now() - this.badApp.at < this.intervalMs * 2.5 ? this.badApp.message : undefined;
+    if (this.badRow !== undefined || badApp !== undefined) {
+      this.status = { state: 'failed', message: (this.badRow ?? badApp)! };
+      this.badRow = undefined;
+    } else if (this.usedWithoutProcessesSince !== undefined && Date.now() - this.usedWithoutProcessesSince > this.intervalMs * 5) {
       this.status = { state: 'no-processes-visible', message: HIDDEN_MESSAGE };
     } else if (this.status.state !== 'ok') {
       this.status = { state: 'ok' };
@@ -187,6 +290,12 @@ export class GpuMonitor {
   private onAppLine(line: string): void {
     const p = parseAppLine(line);
     if (!p) return;
+    if (p instanceof NvidiaSmiError) {
+      // Said until a couple of samples pass without one (that loop prints nothing when no process runs).
+      this.badApp = { message: p.message, at: Date.now() };
+      this.setStatus({ state: 'failed', message: p.message });
+      return;
+    }
     this.loops.app.backoff = 1000;
     this.processes.set(`${p.pid}/${p.gpuUuid}`, { p, seen: Date.now() });
     // Forget processes long gone.
@@ -198,28 +307,69 @@ export class GpuMonitor {
 export interface OnceResult {
   gpus: GpuSample[];
   processes: GpuProcess[];
-  /** Set when nvidia-smi is missing or failed; plain words. */
+  /** Set when nvidia-smi is missing, failed, did not answer in time or printed rows it cannot have meant; plain words. */
   error?: string;
 }
 
-/** One sample of both queries (no loop), for `gantry gpus`. */
-export async function queryOnce(binary = 'nvidia-smi'): Promise<OnceResult> {
-  const run = async (args: string[]) => {
-    const r = await execa(binary, args.slice(0, 2), { reject: false, stdin: 'ignore', timeout: 20_000 });
-    const code = (r as { code?: string }).code;
-    if (code === 'ENOENT') return { error: MISSING_MESSAGE, lines: [] as string[] };
-    const lines = String(r.stdout ?? '').split('\n');
-    const err = lines.map(errorLine).find(Boolean);
-    if (err) return { error: err.message, lines };
-    if (r.exitCode !== 0) return { error: `nvidia-smi failed (exit code ${String(r.exitCode)}): ${String(r.stderr ?? '').trim() || lines.join(' ').trim()}`, lines };
-    return { lines };
-  };
-  const [g, a] = await Promise.all([run(gpuArgs(1000)), run(appArgs(1000))]);
-  const out: OnceResult = {
-    gpus: g.lines.map(parseGpuLine).filter((x): x is GpuSample => !!x),
-    processes: a.lines.map(parseAppLine).filter((x): x is GpuProcess => !!x),
-  };
-  const error = g.error ?? a.error;
+/** How long `gantry gpus` waits for nvidia-smi: a driver without persistence mode can take seconds to start. */
+export const ONCE_TIMEOUT_MS = 10_000;
+
+interface OnceRun {
+  lines: string[];
+  error?: string;
+}
+
+/** One run of one query, ended after `timeoutMs` whatever nvidia-smi does (it may hang in the driver and ignore signals). */
+async function runOnce(binary: string, args: string[], timeoutMs: number): Promise<OnceRun> {
+  const child = execa(binary, args, { reject: false, stdin: 'ignore', cleanup: true });
+  let out = '';
+  child.stdout?.on('data', (c: Buffer | string) => {
+    if (out.length < 1_000_000) out += String(c);
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), timeoutMs);
+  });
+  const r = await Promise.race([child, late]);
+  clearTimeout(timer);
+  if (r === 'late') {
+    child.kill('SIGKILL');
+    // Not waited for: a process stuck in the driver may never end.
+    child.catch(() => undefined);
+    const partial = out.slice(out.lastIndexOf('\n') + 1);
+    return { lines: [], error: `${notAnsweringMessage(Math.round(timeoutMs / 1000), partial)}: it was stopped, and no GPU is shown. A hung nvidia-smi usually means a driver problem: look for NVIDIA Xid errors in \`dmesg\`.` };
+  }
+  const code = (r as { code?: string }).code;
+  if (code === 'ENOENT') return { error: MISSING_MESSAGE, lines: [] };
+  const lines = out.split('\n');
+  const err = lines.map(errorLine).find(Boolean);
+  if (err) return { error: err.message, lines };
+  if (r.exitCode !== 0) {
+    const said = String(r.stderr ?? '').trim() || lines.join(' ').trim();
+    const how = r.exitCode !== undefined ? `exit code ${r.exitCode}` : r.signal ? `killed by ${r.signal}` : String((r as { shortMessage?: string }).shortMessage ?? 'did not run');
+    return { error: `nvidia-smi failed (${how})${said ? `: ${quoteForMessage(said, 300)}` : ''}`, lines };
+  }
+  return { lines };
+}
+
+/** Rows of one query: what parses, or the first row that does not, as an error. */
+function rows<T>(lines: string[], parse: (l: string) => T | NvidiaSmiError | undefined): { items: T[]; error?: string } {
+  const items: T[] = [];
+  for (const l of lines) {
+    const r = parse(l);
+    if (r instanceof NvidiaSmiError) return { items, error: r.message };
+    if (r !== undefined) items.push(r);
+  }
+  return { items };
+}
+
+/** One sample of both queries (no loop), for `gantry gpus`; never longer than `timeoutMs`. */
+export async function queryOnce(binary = 'nvidia-smi', timeoutMs = ONCE_TIMEOUT_MS): Promise<OnceResult> {
+  const [g, a] = await Promise.all([runOnce(binary, gpuArgs(1000).slice(0, 2), timeoutMs), runOnce(binary, appArgs(1000).slice(0, 2), timeoutMs)]);
+  const gpus = rows(g.lines, parseGpuLine);
+  const processes = rows(a.lines, parseAppLine);
+  const out: OnceResult = { gpus: gpus.items, processes: processes.items };
+  const error = g.error ?? a.error ?? gpus.error ?? processes.error;
   if (error) out.error = error;
   return out;
 }

@@ -66,6 +66,19 @@ describe.skipIf(!engines)('GPUs on screen and in `gantry gpus`', () => {
     await s.waitFor((t) => t.includes('PID  CONTAINER') && t.includes('nvidia-smi not found'));
   });
 
+  it('says a hung nvidia-smi is not answering, counting on, and the containers still work', async () => {
+    const s = PtySession.gantry([...hosts(), '--nvidia-smi', FAKE], { cols: 130, rows: 32, env: { ...env, FAKE_NVIDIA_SMI_MODE: 'hang' } });
+    sessions.push(s);
+    let screen = await s.waitFor(names.d);
+    expect(screen).toContain('GPUs: starting nvidia-smi…');
+    screen = await s.waitFor(/GPUs: nvidia-smi is not answering \(\d+ s\); restarting it/, 30_000);
+    const first = Number(/not answering \((\d+) s\)/.exec(screen)![1]);
+    expect(first).toBeGreaterThanOrEqual(10);
+    await s.waitFor((t) => Number(/not answering \((\d+) s\)/.exec(t)?.[1]) > first, 15_000);
+    await s.press('j');
+    expect(await s.screen()).toContain(names.p);
+  }, 60_000);
+
   it('--no-gpu shows no GPU columns or strip', async () => {
     const s = PtySession.gantry([...hosts(), '--no-gpu'], { cols: 130, rows: 32, env });
     sessions.push(s);

@@ -18,11 +18,14 @@ afterEach(async () => {
   delete process.env.FAKE_NVIDIA_SMI_PROFILE;
   delete process.env.FAKE_NVIDIA_SMI_PROCS_FILE;
   delete process.env.FAKE_NVIDIA_SMI_PROFILE_FILE;
+  delete process.env.FAKE_NVIDIA_SMI_MODE;
+  delete process.env.FAKE_NVIDIA_SMI_MODE_FILE;
+  delete process.env.FAKE_NVIDIA_SMI_SET;
 });
 
-function start(binary: string, intervalMs = 200) {
+function start(binary: string, intervalMs = 200, extra: { stallMs?: number; startMs?: number } = {}) {
   const snaps: GpuSnapshot[] = [];
-  const m = new GpuMonitor({ binary, intervalMs, onUpdate: (s) => snaps.push(s) });
+  const m = new GpuMonitor({ binary, intervalMs, onUpdate: (s) => snaps.push(s), ...extra });
   monitors.push(m);
   m.start();
   return { m, snaps, last: () => snaps[snaps.length - 1] };
@@ -115,6 +118,87 @@ describe('GpuMonitor', () => {
     await until(() => fakeChildren() === before + 2 && last()?.status.state === 'ok', 10_000, () => `${fakeChildren()} stand-ins running (want ${before + 2}), status ${JSON.stringify(last()?.status)}`);
     m.stop();
     await until(() => fakeChildren() === before, 5000);
+  });
+});
+
+describe('GpuMonitor with a broken driver', () => {
+  const message = (s: GpuSnapshot | undefined) => (s?.status as { message?: string } | undefined)?.message ?? '';
+  const modeFile = (mode: string) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'gantry-smi-')), 'mode');
+    writeFileSync(file, mode);
+    process.env.FAKE_NVIDIA_SMI_MODE_FILE = file;
+    return file;
+  };
+  const fast = { stallMs: 800, startMs: 1500 };
+
+  it('says a hung nvidia-smi is not answering, counting on, and restarts it with backoff', async () => {
+    process.env.FAKE_NVIDIA_SMI_MODE = 'hang';
+    const before = fakeChildren();
+    const { m, snaps, last } = start(FAKE, 200, fast);
+    await until(() => /^nvidia-smi is not answering \(\d+ s\); restarting it$/.test(message(last())));
+    const first = Number(/\((\d+) s\)/.exec(message(last()))![1]);
+    expect(first).toBeGreaterThanOrEqual(1);
+    // It counts on while nvidia-smi stays silent, through a restart (a new child, also hung).
+    await until(() => Number(/\((\d+) s\)/.exec(message(last()))?.[1]) >= first + 2, 10_000);
+    expect(snaps.every((s) => s.gpus.length === 0)).toBe(true);
+    m.stop();
+    // The hung children ignore SIGTERM: the monitor killed them, none is left behind.
+    await until(() => fakeChildren() <= before, 8000);
+  });
+
+  it('says what a half-printed line was, and never shows it as a GPU', async () => {
+    process.env.FAKE_NVIDIA_SMI_MODE = 'half-line';
+    const { snaps, last } = start(FAKE, 200, fast);
+    await until(() => message(last()).startsWith('nvidia-smi is not answering'));
+    expect(message(last())).toMatch(/^nvidia-smi is not answering \(\d+ s, after printing only "0, GPU-bf772438-3350-a5f5-dafd-d10d84c57272, NVIDIA H100[^"]*"\); restarting it$/);
+    expect(snaps.every((s) => s.gpus.length === 0)).toBe(true);
+  });
+
+  it('comes back when nvidia-smi answers again after a stall', async () => {
+    const file = modeFile('stall');
+    const { last } = start(FAKE, 200, fast);
+    await until(() => message(last()).startsWith('nvidia-smi is not answering'));
+    expect(last()!.gpus).toEqual([]);
+    writeFileSync(file, '');
+    await until(() => last()?.status.state === 'ok' && last()!.gpus.length === 1, 10_000);
+  });
+
+  it('never makes a sample of garbage rows: the status carries the row, its controls shown', async () => {
+    process.env.FAKE_NVIDIA_SMI_MODE = 'garbage';
+    process.env.FAKE_NVIDIA_SMI_PROCS = '';
+    const { snaps, last } = start(FAKE, 200, fast);
+    await until(() => last()?.status.state === 'failed');
+    expect(message(last())).toBe(
+      'nvidia-smi printed a row gantry cannot read (memory.used is "^[]0;pwned^G^[[2J12x", not a number): "0, GPU-bf772438-3350-a5f5-dafd-d10d84c57272, NVIDIA H100 80GB HBM3, 81559, ^[]0;pwned^G^[[2J12x, 100, 60, 554.38, 700.00, Disabled"',
+    );
+    expect(snaps.every((s) => s.gpus.length === 0)).toBe(true);
+  });
+
+  it('rejects a process row of garbage too', async () => {
+    process.env.FAKE_NVIDIA_SMI_MODE = 'garbage';
+    process.env.FAKE_NVIDIA_SMI_PROCS = '4242:0:100:python3';
+    const { m, last } = start(FAKE, 200, fast);
+    await until(() => /used_memory is "\^\[\[2Jlots"/.test(message(last())));
+    expect(m.snapshot().processes).toEqual([]);
+  });
+
+  it('rejects values out of range: -5 % utilisation, over 100 %, more used than there is', async () => {
+    process.env.FAKE_NVIDIA_SMI_MODE = 'out-of-range';
+    let { snaps, last } = start(FAKE, 200, fast);
+    await until(() => last()?.status.state === 'failed');
+    expect(message(last())).toMatch(/^nvidia-smi printed a row gantry cannot read \(utilization\.gpu is -5, outside 0–100\): "0, GPU-/);
+    expect(snaps.every((s) => s.gpus.length === 0)).toBe(true);
+    delete process.env.FAKE_NVIDIA_SMI_MODE;
+    for (const [set, why] of [
+      [{ 'utilization.gpu': '130' }, /utilization\.gpu is 130, outside 0–100/],
+      [{ 'memory.used': '90000' }, /memory\.used 90000 MiB is more than memory\.total 81559 MiB/],
+    ] as const) {
+      process.env.FAKE_NVIDIA_SMI_SET = JSON.stringify(set);
+      ({ snaps, last } = start(FAKE, 200, fast));
+      await until(() => last()?.status.state === 'failed');
+      expect(message(last())).toMatch(why);
+      expect(snaps.every((s) => s.gpus.length === 0)).toBe(true);
+    }
   });
 });
 

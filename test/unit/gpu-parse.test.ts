@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { errorLine, num, parseAppLine, parseGpuLine, parseTimestamp } from '../../src/gpu/parse.js';
+import { errorLine, num, NvidiaSmiError, parseAppLine as parseAppRow, parseGpuLine as parseGpuRow, parseTimestamp } from '../../src/gpu/parse.js';
 import { containerIdFromCgroup } from '../../src/gpu/cgroup.js';
 import { gpuGrant, grantIndices } from '../../src/gpu/reservations.js';
 import { attribute, usageByContainer } from '../../src/gpu/attribute.js';
@@ -8,6 +8,13 @@ import { attribute, usageByContainer } from '../../src/gpu/attribute.js';
 const FIX = new URL('../fixtures/nvidia-smi/h100-580/', import.meta.url);
 const fixture = (f: string) => readFileSync(new URL(f, FIX), 'utf8');
 const H100 = 'GPU-bf772438-3350-a5f5-dafd-d10d84c57272';
+// A row that must parse: an error fails the test with its message.
+function sampleOf<T>(r: T | NvidiaSmiError | undefined): T | undefined {
+  if (r instanceof NvidiaSmiError) throw new Error(`unexpected error: ${r.message}`);
+  return r;
+}
+const parseGpuLine = (l: string) => sampleOf(parseGpuRow(l));
+const parseAppLine = (l: string) => sampleOf(parseAppRow(l));
 
 describe('nvidia-smi values', () => {
   it('reads numbers with and without units, and every not-available form as undefined', () => {
@@ -66,7 +73,59 @@ describe('GPU lines', () => {
     expect(s!.powerW).toBeUndefined();
     expect(parseGpuLine('index, uuid, name, memory.total [MiB], memory.used [MiB], utilization.gpu [%], temperature.gpu, power.draw [W], power.limit [W], mig.mode.current')).toBeUndefined();
     expect(parseGpuLine('')).toBeUndefined();
-    expect(parseGpuLine('garbage')).toBeUndefined();
+  });
+
+  it('keeps a name holding commas whole', () => {
+    expect(parseGpuLine(`0, ${H100}, Tesla, odd, name, 81559, 100, 5, 40, 60.5, 700, Disabled`)).toMatchObject({ name: 'Tesla, odd, name', memoryTotalMiB: 81559, utilizationPct: 5 });
+  });
+});
+
+describe('rows that are not what the query asked for', () => {
+  const good = [`0`, H100, 'NVIDIA H100 80GB HBM3', '81559', '16795', '100', '60', '554.38', '700', 'Disabled'];
+  const withCell = (i: number, v: string) => good.map((c, j) => (j === i ? v : c)).join(', ');
+  const error = (line: string) => {
+    const r = parseGpuRow(line);
+    expect(r).toBeInstanceOf(NvidiaSmiError);
+    return (r as NvidiaSmiError).message;
+  };
+
+  it('turns garbage into an error carrying the row, never a sample', () => {
+    expect(error('garbage')).toBe('nvidia-smi printed a row gantry cannot read (1 fields, the query asked for 10): "garbage"');
+    expect(error(withCell(4, 'lots'))).toMatch(/memory\.used is "lots", not a number\): "0, GPU-bf77.*, lots, 100/);
+    expect(error(withCell(0, '0.5'))).toMatch(/index is "0\.5", not a whole number/);
+    expect(error(withCell(1, ''))).toMatch(/uuid is ""/);
+    expect(error(withCell(9, 'Sometimes'))).toMatch(/mig\.mode\.current is "Sometimes"/);
+    expect(error('0, GPU-1, x, 1, 2')).toMatch(/5 fields, the query asked for 10/);
+  });
+
+  it('shows the controls of the offending row visibly, and cuts a long one', () => {
+    const m = error(withCell(4, '\x1b]0;pwned\x07\x1b[2J12\u202e'));
+    expect(m).not.toMatch(/[\x00-\x1f\x7f-\x9f\u202e]/);
+    expect(m).toContain('^[]0;pwned^G^[[2J12<U+202E>');
+    expect(error(withCell(2, 'x'.repeat(5000)) + 'zz').length).toBeLessThan(400);
+  });
+
+  it('rejects values out of range: negative, utilisation over 100, used over total', () => {
+    expect(error(withCell(5, '-5'))).toMatch(/utilization\.gpu is -5, outside 0–100/);
+    expect(error(withCell(5, '130'))).toMatch(/utilization\.gpu is 130, outside 0–100/);
+    expect(error(withCell(4, '-1'))).toMatch(/memory\.used is -1/);
+    expect(error(withCell(4, '90000'))).toMatch(/memory\.used 90000 MiB is more than memory\.total 81559 MiB/);
+    expect(error(withCell(7, '-20.5'))).toMatch(/power\.draw is -20\.5/);
+    expect(error(withCell(6, '-3'))).toMatch(/temperature\.gpu is -3/);
+    expect(error(withCell(0, '-1'))).toMatch(/index is -1/);
+    // The edges themselves are real values.
+    expect(parseGpuLine(withCell(5, '0'))!.utilizationPct).toBe(0);
+    expect(parseGpuLine(withCell(4, '81559'))!.memoryUsedMiB).toBe(81559);
+  });
+
+  it('does the same for process rows', () => {
+    const app = (pid: string, mem: string, ts = '2026/11/22 10:00:01.250') => parseAppRow(`${ts}, ${pid}, ${H100}, ${mem}, python3`);
+    expect((app('abc', '10') as NvidiaSmiError).message).toMatch(/pid is "abc"/);
+    expect((app('0', '10') as NvidiaSmiError).message).toMatch(/pid is 0/);
+    expect((app('12', '-4') as NvidiaSmiError).message).toMatch(/used_memory is -4/);
+    expect((app('12', '4', 'soon') as NvidiaSmiError).message).toMatch(/timestamp is "soon"/);
+    expect((parseAppRow('12, x') as NvidiaSmiError).message).toMatch(/2 fields, the query asked for 5/);
+    expect(parseAppRow('timestamp, pid, gpu_uuid, used_memory [MiB], process_name')).toBeUndefined();
   });
 });
 
