@@ -2,6 +2,7 @@
 import { parseCli, USAGE, VERSION, type Args } from './cli/args.js';
 import { discover, fail, readConfig } from './app/bootstrap.js';
 import { buildReport, formatReport } from './gpuReport.js';
+import { inertJson, showControls } from './text/controls.js';
 import { trace } from './trace.js';
 import { runTui } from './app/run.js';
 import { reportCrash } from './crash.js';
@@ -18,8 +19,9 @@ async function gpus(args: Args): Promise<void> {
   // Without an engine the report still names GPUs and host processes.
   const report = await buildReport(args.nvidiaSmi ?? config.nvidiaSmi, discovery.engines);
   discovery.shutdown();
-  if (args.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-  if (report.status === 'error') fail(`gantry: ${report.message}`, 1);
+  // JSON keeps the exact data; the controls JSON.stringify leaves raw are written as \u escapes.
+  if (args.json) process.stdout.write(inertJson(JSON.stringify(report, null, 2)) + '\n');
+  if (report.status === 'error') fail(`gantry: ${showControls(report.message ?? 'nvidia-smi failed')}`, 1);
   if (!args.json) process.stdout.write(formatReport(report) + '\n');
   if (discovery.engines.length === 0) process.stderr.write('gantry: no container engine answered: processes are shown with their host users only (`gantry doctor` says why).\n');
   process.exit(0);

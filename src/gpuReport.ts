@@ -6,6 +6,7 @@ import { attribute, usageByContainer } from './gpu/attribute.js';
 import { HIDDEN_MESSAGE, queryOnce } from './gpu/monitor.js';
 import { gpuGrant, grantIndices } from './gpu/reservations.js';
 import type { GpuSample } from './gpu/parse.js';
+import { showControls } from './text/controls.js';
 
 export interface GpuReport {
   status: 'ok' | 'no-processes-visible' | 'error';
@@ -80,24 +81,26 @@ export async function buildReport(binary: string, engines: readonly Engine[]): P
 
 const gib = (mib: number | undefined) => (mib === undefined ? '-' : `${(mib / 1024).toFixed(1)}`);
 
+/** The table for a terminal: every string from nvidia-smi, /proc or an engine has its controls shown, never obeyed. */
 export function formatReport(r: GpuReport): string {
+  const t = showControls;
   const out: string[] = [];
   if (r.gpus.length === 0) out.push('no GPUs reported by nvidia-smi');
   for (const g of r.gpus) {
     const util = g.utilizationPct === undefined ? 'n/a' : `${g.utilizationPct}%`;
     const power = g.powerW === undefined ? '' : `  ${Math.round(g.powerW)}/${g.powerLimitW === undefined ? '?' : Math.round(g.powerLimitW)} W`;
     const temp = g.temperatureC === undefined ? '' : `  ${g.temperatureC}C`;
-    out.push(`GPU ${g.index}  ${g.name}  ${gib(g.memoryUsedMiB)}/${gib(g.memoryTotalMiB)} GiB  ${util}${temp}${power}`);
+    out.push(`GPU ${g.index}  ${t(g.name)}  ${gib(g.memoryUsedMiB)}/${gib(g.memoryTotalMiB)} GiB  ${util}${temp}${power}`);
     if (g.processes.length === 0) out.push('    (no processes)');
     for (const p of g.processes) {
       const who = p.container ? `${p.container.engine}/${p.container.name}` : p.hostUser ? `host (${p.hostUser})` : 'host (pid not in /proc)';
-      out.push(`    ${String(p.pid).padStart(8)}  ${who.padEnd(32)} ${gib(p.usedMemoryMiB).padStart(6)} GiB  ${p.processName}`);
+      out.push(`    ${String(p.pid).padStart(8)}  ${t(who).padEnd(32)} ${gib(p.usedMemoryMiB).padStart(6)} GiB  ${t(p.processName)}`);
     }
   }
   if (r.containers.length > 0) {
     out.push('', 'CONTAINERS');
-    for (const c of r.containers) out.push(`    ${`${c.engine}/${c.name}`.padEnd(40)} GPU ${c.gpus.join(',') || '-'}  ${gib(c.memoryMiB)} GiB`);
+    for (const c of r.containers) out.push(`    ${t(`${c.engine}/${c.name}`).padEnd(40)} GPU ${c.gpus.join(',') || '-'}  ${gib(c.memoryMiB)} GiB`);
   }
-  if (r.message) out.push('', r.message);
+  if (r.message) out.push('', t(r.message));
   return out.join('\n');
 }
