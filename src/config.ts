@@ -1,10 +1,11 @@
 // The optional config file, $XDG_CONFIG_HOME/gantry/config.yaml (else ~/.config/gantry/).
 // Validated whole before gantry starts: an unknown key or a wrong type is named with its line,
 // and gantry never runs on a half-read config.
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { isScalar, isSeq } from 'yaml';
+import { CONTROL, quoteForMessage } from './text/controls.js';
 import { describeYaml, readYamlMap, type YamlNode } from './yamlMap.js';
 
 export interface Config {
@@ -63,9 +64,15 @@ export const DEFAULT_CONFIG: Config = {
   insecureRegistries: [],
 };
 
+/** The largest config read: a real one is a few hundred bytes. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+/** The most entries a list may have, and the longest string value. */
+const MAX_LIST = 64;
+const MAX_STRING = 4096;
+
 type Kind = 'boolean' | 'string-list' | 'number' | 'string';
 const SCHEMA: Record<keyof Config, { kind: Kind; min?: number; max?: number }> = {
-  hosts: { kind: 'string-list' },
+  hosts: { kind: 'string-list', max: MAX_LIST },
   readOnly: { kind: 'boolean' },
   showStopped: { kind: 'boolean' },
   podmanService: { kind: 'boolean' },
@@ -80,10 +87,18 @@ const SCHEMA: Record<keyof Config, { kind: Kind; min?: number; max?: number }> =
   logColor: { kind: 'boolean' },
   logDir: { kind: 'string' },
   shell: { kind: 'string' },
-  insecureRegistries: { kind: 'string-list' },
+  insecureRegistries: { kind: 'string-list', max: MAX_LIST },
 };
 
-export class ConfigError extends Error {}
+export class ConfigError extends Error {
+  /** What to do about it, when "fix or remove that line" is not it. */
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
 
 export function configPath(env: Record<string, string | undefined> = process.env, home = homedir()): string {
   const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(home, '.config');
@@ -97,7 +112,7 @@ export function parseConfig(text: string, file = 'config.yaml'): Config {
   const known = Object.keys(SCHEMA).join(', ');
   for (const { key, keyNode, value: valueNode } of entries) {
     const where = at(keyNode);
-    if (!(key in SCHEMA)) throw new ConfigError(`${where}: unknown key "${key}" (known keys: ${known})`);
+    if (!(key in SCHEMA)) throw new ConfigError(`${where}: unknown key ${quoteForMessage(key, 60)} (known keys: ${known})`);
     const spec = SCHEMA[key as keyof Config];
     const vwhere = valueNode ? at(valueNode) : where;
     if (spec.kind === 'boolean') {
@@ -112,17 +127,15 @@ export function parseConfig(text: string, file = 'config.yaml'): Config {
         throw new ConfigError(`${vwhere}: "${key}" must be between ${spec.min} and ${spec.max}, not ${n}`);
       (cfg as unknown as Record<string, unknown>)[key] = n;
     } else if (spec.kind === 'string') {
-      if (!isScalar(valueNode) || typeof valueNode.value !== 'string' || !valueNode.value.trim())
-        throw new ConfigError(`${vwhere}: "${key}" must be a non-empty string, not ${describe(valueNode)}`);
-      (cfg as unknown as Record<string, unknown>)[key] = valueNode.value;
+      (cfg as unknown as Record<string, unknown>)[key] = stringValue(valueNode, vwhere, `"${key}" must be`);
     } else {
       if (!isSeq(valueNode)) throw new ConfigError(`${vwhere}: "${key}" must be a list of strings, not ${describe(valueNode)}`);
+      if (spec.max !== undefined && valueNode.items.length > spec.max)
+        throw new ConfigError(`${vwhere}: "${key}" has ${valueNode.items.length} entries; the most it takes is ${spec.max}`);
       const out: string[] = [];
       for (const item of valueNode.items) {
         const n = item as YamlNode;
-        if (!isScalar(n) || typeof n.value !== 'string' || !n.value.trim())
-          throw new ConfigError(`${at(n)}: each entry of "${key}" must be a non-empty string, not ${describe(n)}`);
-        out.push(n.value);
+        out.push(stringValue(n, at(n), `each entry of "${key}" must be`));
       }
       (cfg as unknown as Record<string, unknown>)[key] = out;
     }
@@ -132,12 +145,61 @@ export function parseConfig(text: string, file = 'config.yaml'): Config {
 
 const describe = describeYaml;
 
+/** A string value: not empty, not huge, no control characters (a path or URL never has them). */
+function stringValue(node: YamlNode | null, where: string, must: string): string {
+  if (!isScalar(node) || typeof node.value !== 'string' || !node.value.trim()) throw new ConfigError(`${where}: ${must} a non-empty string, not ${describe(node)}`);
+  const v = node.value;
+  if (v.length > MAX_STRING) throw new ConfigError(`${where}: ${must} at most ${MAX_STRING} characters, not ${v.length}`);
+  if (CONTROL.test(v)) throw new ConfigError(`${where}: ${must} free of control characters: ${quoteForMessage(v, 80)}`);
+  return v;
+}
+
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isFIFO()) return 'a named pipe';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+const NOT_A_CONFIG = 'Point --config (or $XDG_CONFIG_HOME/gantry/config.yaml) at a YAML file, or remove it to use the defaults.';
+
+/**
+ * The file's text, refused when it is no regular file (a device, a pipe, a directory: reading
+ * /dev/zero never ends) or larger than MAX_CONFIG_BYTES. Opened without blocking, so a named pipe
+ * with no writer is refused rather than waited on; read through the one descriptor that was checked.
+ */
+function readConfigText(path: string): string {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new ConfigError(`${path}: ${kindOf(st)}, not a config file`, NOT_A_CONFIG);
+    const tooBig = (n: string) =>
+      new ConfigError(`${path}: ${n} is too large for a config file (the most gantry reads is ${MAX_CONFIG_BYTES / 1024 / 1024} MiB)`, NOT_A_CONFIG);
+    if (st.size > MAX_CONFIG_BYTES) throw tooBig(`${(st.size / 1024 / 1024).toFixed(1)} MiB`);
+    // Read one byte past the limit: a file that grew since fstat is refused too.
+    const buf = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let n = 0;
+    for (;;) {
+      const r = n < buf.length ? readSync(fd, buf, n, buf.length - n, null) : 0;
+      if (r === 0) break;
+      n += r;
+    }
+    if (n > MAX_CONFIG_BYTES) throw tooBig('it');
+    return buf.subarray(0, n).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Loads the config file if it exists. A missing file is the defaults; a broken one throws. */
 export function loadConfig(path: string): { config: Config; loaded: boolean } {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readConfigText(path);
   } catch (e) {
+    if (e instanceof ConfigError) throw e;
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { config: { ...DEFAULT_CONFIG, hosts: [], insecureRegistries: [] }, loaded: false };
     throw new ConfigError(`${path}: cannot read it (${(e as Error).message})`);
   }

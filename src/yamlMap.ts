@@ -1,6 +1,7 @@
 // Reading a small YAML file that must be one mapping (config.yaml, run templates), with every
 // problem named by file and line. Callers validate each key; this reads and locates.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Pair } from 'yaml';
+import { quoteForMessage } from './text/controls.js';
 
 export type { YamlNode };
 
@@ -43,10 +44,10 @@ export function readYamlMap(text: string, file: string, what: string, mkError: (
   return { entries, at };
 }
 
-/** How a value reads in a message: "yes", 5, a list, a mapping, nothing. */
+/** How a value reads in a message: "yes" (controls shown, cut), 5, a list, a mapping, nothing. */
 export function describeYaml(node: YamlNode | null | undefined): string {
   if (node === null || node === undefined) return 'nothing';
-  if (isScalar(node)) return node.value === null ? 'nothing' : JSON.stringify(node.value);
+  if (isScalar(node)) return node.value === null ? 'nothing' : typeof node.value === 'string' ? quoteForMessage(node.value, 80) : String(node.value);
   if (isSeq(node)) return 'a list';
   if (isMap(node)) return 'a mapping';
   return 'something else';

@@ -6,10 +6,13 @@ import { ConfigError, configPath, loadConfig, type Config } from '../config.js';
 import { discoverEngines, type DiscoveryResult } from '../engine/discovery.js';
 import { checkHostUrl, normaliseHostUrl } from '../engine/endpoints.js';
 import type { Args } from '../cli/args.js';
+import { showControls } from '../text/controls.js';
 import { trace } from '../trace.js';
 
+/** Writes a message and exits. What it quotes (config, engines, nvidia-smi) has its controls shown, line breaks kept. */
 export function fail(message: string, code: number): never {
-  process.stderr.write(message.endsWith('\n') ? message : message + '\n');
+  const text = message.split('\n').map(showControls).join('\n');
+  process.stderr.write(text.endsWith('\n') ? text : text + '\n');
   process.exit(code);
 }
 
@@ -22,7 +25,7 @@ export function readConfig(args: Args): Config {
   try {
     config = loadConfig(args.config ?? configPath()).config;
   } catch (e) {
-    if (e instanceof ConfigError) fail(`gantry: bad config: ${e.message}\nFix or remove that line; gantry does not start on a half-read config.`, 2);
+    if (e instanceof ConfigError) fail(`gantry: bad config: ${e.message}\n${e.hint ?? 'Fix or remove that line; gantry does not start on a half-read config.'}`, 2);
     throw e;
   }
   for (const h of config.hosts) {

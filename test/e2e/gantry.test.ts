@@ -51,6 +51,31 @@ describe('without engines', () => {
     expect(await s.screen()).toMatch(/bad config: .*config\.yaml line 2: unknown key "colour"/);
   });
 
+  it('refuses a config that is no regular file or is too large, naming it and why, exit code 2', () => {
+    const run = (path: string) => {
+      try {
+        execFileSync(process.execPath, [GANTRY, '--config', path, '--host', 'unix:///nonexistent.sock'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+      } catch (e) {
+        return { code: (e as { status?: number }).status, stderr: String((e as { stderr?: string }).stderr) };
+      }
+      return { code: 0, stderr: '' };
+    };
+    // Reading /dev/zero never ended; 400,000 hosts entries (11.5 MB) ran V8 out of heap (exit 134).
+    let r = run('/dev/zero');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('gantry: bad config: /dev/zero: a character device, not a config file\nPoint --config (or $XDG_CONFIG_HOME/gantry/config.yaml) at a YAML file, or remove it to use the defaults.\n');
+    const big = join(tmp, 'big.yaml');
+    writeFileSync(big, 'hosts:\n' + '  - unix:///run/user/1000/podman/podman.sock\n'.repeat(400_000));
+    r = run(big);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^gantry: bad config: ${big}: 17\\.2 MiB is too large for a config file \\(the most gantry reads is 1 MiB\\)\\n`));
+    const many = join(tmp, 'many.yaml');
+    writeFileSync(many, 'hosts:\n' + '  - unix:///x.sock\n'.repeat(1000));
+    r = run(many);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`gantry: bad config: ${many} line 2: "hosts" has 1000 entries; the most it takes is 64`);
+  });
+
   it('prints --help and --version', () => {
     expect(execFileSync(process.execPath, [GANTRY, '--version'], { encoding: 'utf8' })).toMatch(/^gantry \d+\.\d+\.\d+/);
     const help = execFileSync(process.execPath, [GANTRY, '--help'], { encoding: 'utf8' });

@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configPath, DEFAULT_CONFIG, loadConfig, parseConfig } from '../../src/config.js';
+import { ConfigError, configPath, DEFAULT_CONFIG, loadConfig, MAX_CONFIG_BYTES, parseConfig } from '../../src/config.js';
 
 describe('config', () => {
   it('is optional: a missing file gives the defaults', () => {
@@ -71,5 +72,43 @@ describe('config', () => {
   it('lives under XDG_CONFIG_HOME, else ~/.config', () => {
     expect(configPath({ XDG_CONFIG_HOME: '/x' }, '/home/u')).toBe('/x/gantry/config.yaml');
     expect(configPath({}, '/home/u')).toBe('/home/u/.config/gantry/config.yaml');
+  });
+
+  it('refuses what is not a regular file, without reading or waiting on it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-cfg-'));
+    expect(() => loadConfig('/dev/zero')).toThrow('/dev/zero: a character device, not a config file');
+    expect(() => loadConfig(dir)).toThrow(`${dir}: a directory, not a config file`);
+    // A named pipe with no writer: opening it to read would wait forever.
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => loadConfig(fifo)).toThrow(`${fifo}: a named pipe, not a config file`);
+    const err = (() => {
+      try {
+        loadConfig('/dev/zero');
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect(err?.hint).toMatch(/Point --config .* at a YAML file/);
+  });
+
+  it('refuses a file over 1 MiB, and one exactly at the limit is read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-cfg-'));
+    const big = join(dir, 'big.yaml');
+    writeFileSync(big, 'hosts:\n' + '  - unix:///run/x.sock\n'.repeat(400_000));
+    expect(() => loadConfig(big)).toThrow(`${big}: 8.8 MiB is too large for a config file (the most gantry reads is 1 MiB)`);
+    const edge = join(dir, 'edge.yaml');
+    writeFileSync(edge, `# ${'x'.repeat(MAX_CONFIG_BYTES - 4)}\n`);
+    expect(loadConfig(edge)).toEqual({ config: DEFAULT_CONFIG, loaded: true });
+  });
+
+  it('refuses more hosts than make sense, long strings and control characters', () => {
+    const hosts = (n: number) => 'hosts:\n' + Array.from({ length: n }, (_, i) => `  - unix:///run/e${i}.sock\n`).join('');
+    expect(parseConfig(hosts(64)).hosts).toHaveLength(64);
+    expect(() => parseConfig(hosts(65), 'c.yaml')).toThrow('c.yaml line 2: "hosts" has 65 entries; the most it takes is 64');
+    expect(() => parseConfig(`shell: /bin/${'a'.repeat(5000)}\n`, 'c.yaml')).toThrow(/"shell" must be at most 4096 characters, not 5005/);
+    expect(() => parseConfig('nvidiaSmi: "/usr/bin/\\e]0;x\\anvidia-smi"\n', 'c.yaml')).toThrow('c.yaml line 1: "nvidiaSmi" must be free of control characters: "/usr/bin/^[]0;x^Gnvidia-smi"');
+    expect(() => parseConfig('hosts:\n  - "unix:///a\\u202e.sock"\n', 'c.yaml')).toThrow('c.yaml line 2: each entry of "hosts" must be free of control characters: "unix:///a<U+202E>.sock"');
+    expect(() => parseConfig('"col\\eour": 1\n', 'c.yaml')).toThrow('c.yaml line 1: unknown key "col^[our"');
   });
 });
