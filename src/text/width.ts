@@ -1,6 +1,7 @@
 // Display width of text and width-exact cutting: wide and combining characters count right, a
 // grapheme is never split. The one marker for a cut log line lives here too.
 import stringWidth from 'string-width';
+import { showControls } from './controls.js';
 
 /** Printable ASCII only: one column per character, no need to ask string-width. */
 export const ASCII = /^[\x20-\x7e]*$/;
@@ -35,10 +36,9 @@ export function cell(s: string, width: number, align: 'left' | 'right' = 'left')
   return align === 'right' ? ' '.repeat(pad) + t : t + ' '.repeat(pad);
 }
 
-/** Removes control characters from engine-supplied names before they reach the screen. */
+/** One line of text from outside (engines, nvidia-smi, /proc) for the screen: every control shown (^[, <U+202E>), never obeyed. */
 export function printable(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\x00-\x1f\x7f-\x9f]/g, '?');
+  return showControls(s);
 }
 
 /** What ends a log line that was cut for being too long: `n` characters were dropped. */

@@ -4,7 +4,7 @@ import { sanitizeLine, Utf8Stream } from '../../src/engine/logs/sanitize.js';
 const plain = (s: string) => sanitizeLine(s, { keepColor: false });
 const color = (s: string) => sanitizeLine(s, { keepColor: true });
 // Nothing that a terminal would act on may survive: no ESC, no C0 but what we put, no C1.
-const inert = (s: string) => !/[\x00-\x08\x0a-\x1f\x7f\x80-\x9f]/.test(s.replace(/\x1b\[[\d;:]*m/g, ''));
+const inert = (s: string) => !/[\x00-\x08\x0a-\x1f\x7f\x80-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(s.replace(/\x1b\[[\d;:]*m/g, ''));
 
 describe('sanitizeLine', () => {
   it('passes plain text through untouched', () => {
@@ -43,6 +43,19 @@ describe('sanitizeLine', () => {
     expect(plain('a\x9d0;title\x07b')).toBe('ab');
     expect(plain('a\x90qdata\x9cb')).toBe('ab');
     expect(inert(plain('c1 \x85 \x8d'))).toBe(true);
+  });
+  it('shows other C1 controls as code points', () => {
+    expect(plain('a\x85b\x8dc')).toBe('a<U+0085>b<U+008D>c');
+  });
+  it('shows bidirectional controls visibly, so text reads in the order it is stored', () => {
+    // U+202E made `evil.exe` read backwards on a terminal; every bidi control is shown instead.
+    expect(plain('evil\u202eexe.txt')).toBe('evil<U+202E>exe.txt');
+    expect(plain('\u2066a\u2067b\u2068c\u2069 \u202a\u202b\u202c\u202d \u200e\u200f\u061c')).toBe(
+      '<U+2066>a<U+2067>b<U+2068>c<U+2069> <U+202A><U+202B><U+202C><U+202D> <U+200E><U+200F><U+061C>',
+    );
+    expect(color('\x1b[31m\u202eevil\x1b[0m')).toBe('\x1b[31m<U+202E>evil\x1b[0m');
+    // Joiners and other invisible characters that scripts need are text, not controls.
+    expect(plain('👩\u200d💻 नमस्ते\u200c')).toBe('👩\u200d💻 नमस्ते\u200c');
   });
   it('removes DCS, APC and PM strings', () => {
     expect(plain('a\x1bPq#0;2;0;0;0\x1b\\b')).toBe('ab');

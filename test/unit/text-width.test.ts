@@ -42,9 +42,10 @@ describe('widths of what engines print', () => {
 });
 
 describe('printable', () => {
-  it('replaces C0 and C1 control characters, keeps the rest', () => {
-    expect(printable('a\x07b\x9bc\x7fd')).toBe('a?b?c?d');
-    expect(printable('\x1b[31mred')).toBe('?[31mred');
+  it('shows C0, C1 and bidirectional controls visibly, keeps the rest', () => {
+    expect(printable('a\x07b\x9bc\x7fd')).toBe('a^Gb<U+009B>c^?d');
+    expect(printable('\x1b[31mred')).toBe('^[[31mred');
+    expect(printable('evil\u202eexe.txt')).toBe('evil<U+202E>exe.txt');
     expect(printable('训练 ✓ e\u0301')).toBe('训练 ✓ e\u0301');
   });
 });

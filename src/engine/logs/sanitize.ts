@@ -1,8 +1,10 @@
 // Log lines are untrusted input. Before a line reaches the screen every terminal control sequence
 // is removed — cursor moves, screen clears, mode switches, title changes, OSC 52 clipboard writes,
 // hyperlinks (their text is kept), device queries, bells — except SGR colour, which is kept only
-// when asked. Other control bytes are shown visibly (as ^X), tabs become spaces, and a `\r`
-// progress bar shows what a terminal would: the text after the last carriage return.
+// when asked. Other controls are shown visibly (^X, <U+202E>: src/text/controls.ts says which),
+// tabs become spaces, and a `\r` progress bar shows what a terminal would: the text after the last
+// carriage return.
+import { isControl, visibleControl } from '../../text/controls.js';
 
 const ESC = 0x1b;
 
@@ -12,17 +14,10 @@ export interface SanitizeOptions {
   tabWidth?: number;
 }
 
-/** True when the line holds nothing that needs work: printable ASCII and non-C1 text only. */
+/** True when the line holds nothing that needs work: no control at all. */
 function isPlain(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f || (c >= 0x80 && c <= 0x9f)) return false;
-  }
+  for (let i = 0; i < s.length; i++) if (isControl(s.charCodeAt(i))) return false;
   return true;
-}
-
-function caret(c: number): string {
-  return c === 0x7f ? '^?' : `^${String.fromCharCode(c + 0x40)}`;
 }
 
 /** Skips a string sequence body (OSC, DCS, APC, PM, SOS) from i; returns the index after its end. */
@@ -99,17 +94,11 @@ export function sanitizeLine(raw: string, opts: SanitizeOptions): string {
       i++;
       continue;
     }
-    if (c < 0x20 || c === 0x7f) {
-      const v = caret(c);
+    if (isControl(c)) {
+      // Other C0 and C1 controls, bidirectional controls: shown, never obeyed.
+      const v = visibleControl(c);
       out += v;
       col += v.length;
-      i++;
-      continue;
-    }
-    if (c >= 0x80 && c <= 0x9f) {
-      // Other C1 controls: shown, never obeyed.
-      out += `<${c.toString(16)}>`;
-      col += 4;
       i++;
       continue;
     }
