@@ -13,6 +13,7 @@
 import { gpuGrant, type GpuGrant } from '../gpu/reservations.js';
 import { bareName, type ContainerState, type PortMapping } from './models.js';
 import { normaliseState } from './status.js';
+import { isSecretEnv } from '../text/secrets.js';
 
 export type MountType = 'bind' | 'volume' | 'tmpfs' | 'other';
 
@@ -337,25 +338,6 @@ export function inspectSummary(input: unknown): InspectSummary {
 
 // ---------------------------------------------------------------------------------------------
 // Env: secrets
-
-/** Name parts that mark a secret (whole parts of NAME_LIKE_THIS, name-like-this or camelCase). */
-const SECRET_PART = /^(?:(?:API|ACCESS|SECRET|PRIVATE|AUTH|MASTER|SIGNING|ENCRYPTION|CLIENT|SSH|GPG|LICENSE)?KEYS?|.*TOKENS?|.*SECRETS?|.*PASSWORDS?|.*PASSWD|PASS|PASSPHRASE|.*CREDENTIALS?|.*CREDS)$/;
-/** `scheme://user:password@host`: a password inside a URL, whatever the variable's name. */
-const URL_CREDENTIALS = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i;
-
-function nameParts(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .split(/[_\-.]+/)
-    .filter(Boolean)
-    .map((p) => p.toUpperCase());
-}
-
-/** True for a variable whose value should not be shown by default. */
-export function isSecretEnv(name: string, value = ''): boolean {
-  if (nameParts(name).some((p) => SECRET_PART.test(p))) return true;
-  return URL_CREDENTIALS.test(value);
-}
 
 /** `NAME=value` strings (Config.Env) → entries, in order, with secrets marked. */
 export function envEntries(env: readonly string[]): EnvEntry[] {

@@ -1,19 +1,16 @@
-// A container's inspect summary as "key  value" lines for the Inspect tab, and a secret's mask.
+// A container's inspect summary as "key  value" lines for the Inspect tab: secrets masked, controls shown.
 import type { GpuRequest, InspectSummary, MountSummary } from '../engine/inspect.js';
-import { sanitizeLine } from '../engine/logs/sanitize.js';
 import { shortImageId, type PortMapping } from '../engine/models.js';
+import { showControls } from '../text/controls.js';
+import { isSecretEnv, maskArgs, maskSecretsInText, maskValue } from '../text/secrets.js';
 import { binaryBytes } from './bytes.js';
-
-/** What a secret's value is shown as: the same mask whatever its length; nothing for an empty one. */
-export function maskValue(value: string): string {
-  return value === '' ? '' : '********';
-}
 
 const KEY_WIDTH = 12;
 const MAX_VALUE = 400;
 
+/** One value on one line: secrets found by their shape masked, controls shown (^[, <U+202E>) rather than obeyed or dropped. */
 function clean(s: string): string {
-  const one = sanitizeLine(s.replace(/\r?\n/g, ' ⏎ '), { keepColor: false });
+  const one = showControls(maskSecretsInText(s.replace(/\r?\n/g, ' ⏎ ')));
   return one.length > MAX_VALUE ? `${one.slice(0, MAX_VALUE - 1)}…` : one;
 }
 
@@ -72,8 +69,8 @@ export function summaryLines(s: InspectSummary, now = Date.now()): string[] {
   const policy = s.restartPolicy.name === 'on-failure' && s.restartPolicy.maxRetries > 0 ? `on-failure:${s.restartPolicy.maxRetries}` : s.restartPolicy.name;
   add('restart', `${policy}, restarted ${s.restartCount} time${s.restartCount === 1 ? '' : 's'}`);
   add('image', s.imageId ? `${s.image} (${shortImageId(s.imageId)})` : s.image);
-  if (s.entrypoint.length) add('entrypoint', s.entrypoint.map(shellQuote).join(' '));
-  add('command', s.command.length ? s.command.map(shellQuote).join(' ') : '(none)');
+  if (s.entrypoint.length) add('entrypoint', maskArgs(s.entrypoint).map(shellQuote).join(' '));
+  add('command', s.command.length ? maskArgs(s.command).map(shellQuote).join(' ') : '(none)');
   add('workdir', s.workingDir);
   add('user', s.user || 'root (image default)');
   add('mounts', s.mounts.length ? s.mounts.map(mountLine) : ['(none)']);
@@ -91,7 +88,7 @@ export function summaryLines(s: InspectSummary, now = Date.now()): string[] {
   }
   const labels = Object.entries(s.labels)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => `${k}=${v}`);
+    .map(([k, v]) => `${k}=${isSecretEnv(k, v) ? maskValue(v) : v}`);
   add('labels', labels.length ? labels : ['(none)']);
   const secrets = s.env.filter((e) => e.secret).length;
   add('env', `${s.env.length} variable${s.env.length === 1 ? '' : 's'}${secrets ? `, ${secrets} secret (masked in Env)` : ''}`);

@@ -5,7 +5,8 @@ import { envEntries } from '../engine/inspect.js';
 // Binary units (MiB), as `docker stats` shows memory; disk panes use decimal ones, as `docker images`.
 import { binaryBytes } from '../present/bytes.js';
 import { sparkline } from '../present/bars.js';
-import { maskValue, summaryLines } from '../present/inspect.js';
+import { summaryLines } from '../present/inspect.js';
+import { maskCommandLine, maskInspect, maskValue } from '../text/secrets.js';
 import type { PanelData } from '../actions/panel.js';
 import { PANEL_TABS, type LogsUi, type PanelTab } from '../store/state.js';
 import { cell, printable, truncate } from '../text/width.js';
@@ -35,7 +36,8 @@ export function tabLines(tab: PanelTab, data: PanelData, ui: LogsUi, width: numb
     if ('error' in i) return [{ text: ` ${i.error}` }];
     const out = summaryLines(i.summary).map((t) => ({ text: ` ${t}` }));
     out.push({ text: '' }, { text: ' Full inspect JSON (j/k, PgUp/PgDn scroll):', bold: true } as { text: string; bold: boolean });
-    const json = JSON.stringify(i.raw, (k, v) => (k === 'Env' && Array.isArray(v) && !ui.reveal ? (v as string[]).map(maskEnv) : v), 2);
+    // Secrets masked wherever they stand (env, command lines, labels, any string by its shape) until v.
+    const json = JSON.stringify(ui.reveal ? i.raw : maskInspect(i.raw), null, 2);
     for (const l of json.split('\n')) out.push({ text: ` ${printable(l)}` });
     return out;
   }
@@ -60,19 +62,12 @@ export function tabLines(tab: PanelTab, data: PanelData, ui: LogsUi, width: numb
     return [
       { text: ` ${cell('PID', 8, 'right')} ${cell('USER', 10)} ${cell('CPU%', 6, 'right')} ${cell('MEM', 9, 'right')}  COMMAND`, bold: true },
       ...t.rows.map((p) => ({
-        text: ` ${cell(String(p.pid), 8, 'right')} ${cell(printable(p.user), 10)} ${cell(p.cpu === undefined ? '-' : p.cpu.toFixed(1), 6, 'right')} ${cell(p.rss === undefined ? (p.mem === undefined ? '-' : `${p.mem.toFixed(1)}%`) : binaryBytes(p.rss), 9, 'right')}  ${truncate(printable(p.command), cmdW)}`,
+        text: ` ${cell(String(p.pid), 8, 'right')} ${cell(printable(p.user), 10)} ${cell(p.cpu === undefined ? '-' : p.cpu.toFixed(1), 6, 'right')} ${cell(p.rss === undefined ? (p.mem === undefined ? '-' : `${p.mem.toFixed(1)}%`) : binaryBytes(p.rss), 9, 'right')}  ${truncate(printable(ui.reveal ? p.command : maskCommandLine(p.command)), cmdW)}`,
       })),
       { text: ` ${t.rows.length} processes · every 3 s`, dim: true },
     ];
   }
   return [];
-}
-
-function maskEnv(kv: string): string {
-  const i = kv.indexOf('=');
-  if (i < 0) return kv;
-  const [e] = envEntries([kv]);
-  return e?.secret ? `${kv.slice(0, i)}=${maskValue(kv.slice(i + 1))}` : kv;
 }
 
 export function TextTab({ tab, data, ui, rows, width, title, theme }: { tab: PanelTab; data: PanelData; ui: LogsUi; rows: number; width: number; title?: string; theme: Theme }) {

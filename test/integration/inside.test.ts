@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAttach } from '../../src/engine/attach.js';
 import { chooseShell, execCapture, NO_SHELL_MESSAGE, startInteractiveExec } from '../../src/engine/exec.js';
 import { inspectSummary } from '../../src/engine/inspect.js';
-import { maskValue, summaryLines } from '../../src/present/inspect.js';
+import { summaryLines } from '../../src/present/inspect.js';
+import { maskValue } from '../../src/text/secrets.js';
 import { streamStats, topProcesses, type StatsSample } from '../../src/engine/stats.js';
 import { enginesOrSkip, removeTestContainers, RUN_LABEL, runContainer, uniqueName, waitUntil, type TestEngine } from '../helpers/engines.js';
 

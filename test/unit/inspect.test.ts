@@ -1,8 +1,9 @@
 // The inspect summary (from hand-written Docker and Podman answers shaped like the real ones), its
 // lines for the Inspect tab, and env secrets with their mask.
 import { describe, expect, it } from 'vitest';
-import { envEntries, inspectSummary, isSecretEnv } from '../../src/engine/inspect.js';
-import { maskValue, shellQuote, summaryLines } from '../../src/present/inspect.js';
+import { envEntries, inspectSummary } from '../../src/engine/inspect.js';
+import { shellQuote, summaryLines } from '../../src/present/inspect.js';
+import { isSecretEnv, maskValue } from '../../src/text/secrets.js';
 
 // A Docker 20.10 answer for: docker run --name train --restart on-failure:3 --shm-size 2g --gpus '"device=0,2"'
 // -v /data/ds:/datasets:ro -v hf-cache:/cache --tmpfs /scratch:size=1g -p 127.0.0.1:7860:7860
@@ -223,12 +224,32 @@ describe('summaryLines', () => {
     expect(line('image')!.search(/pytorch/)).toBe(col);
   });
 
-  it('never shows a secret value, and neutralises terminal escapes in labels', () => {
-    const s = inspectSummary({ ...dockerRaw, Config: { ...dockerRaw.Config, Labels: { evil: 'a\x1b[2Jb\x1b]0;title\x07c' } } });
+  it('never shows a secret value, and shows the controls in labels and arguments instead of obeying or dropping them', () => {
+    const s = inspectSummary({
+      ...dockerRaw,
+      Config: {
+        ...dockerRaw.Config,
+        Labels: { evil: 'a\x1b[2Jb\x1b]0;title\x07c\u202ed', title: '\x1b]0;x\x07' },
+        Cmd: ['python', 'serve.py', '\x1b[2J', '--token=abc123', '--password', 'hunter2', '--url', 'https://ana:s3cret@hub/x'],
+      },
+    });
     const all = summaryLines(s, now).join('\n');
     expect(all).not.toContain('hf_abc');
-    expect(all).not.toContain('\x1b');
-    expect(all).toContain('evil=abc');
+    expect(all).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/);
+    // Was `evil=abc`, `title=` and an argument shown as '': what is there is visible.
+    expect(all).toContain('evil=a^[[2Jb^[]0;title^Gc<U+202E>d');
+    expect(all).toContain('title=^[]0;x^G');
+    expect(all).toContain("command     python serve.py '^[[2J' '--token=********' --password '********' --url 'https://ana:********@hub/x'");
+    expect(all).not.toMatch(/abc123|hunter2|s3cret/);
+  });
+
+  it('masks labels named like secrets, or holding one', () => {
+    const s = inspectSummary({ ...dockerRaw, Config: { ...dockerRaw.Config, Labels: { AUTH: 'Zm9vOmJhcg==', note: 'ghp_R8fK2mQ9xLp4Tz7vWc1Yb6Nd3Hs0Ja5Ue2Gi', owner: 'ana' } } });
+    const all = summaryLines(s, now).join('\n');
+    expect(all).toMatch(/AUTH=\*{8}/);
+    expect(all).toMatch(/note=\*{8}/);
+    expect(all).toMatch(/owner=ana/);
+    expect(all).not.toMatch(/Zm9v|R8fK/);
   });
 
   it('says ipc=host shares the host shm, and "none requested" without GPUs', () => {
