@@ -3,7 +3,8 @@
 import type { Engine } from './engine/engine.js';
 import type { Container } from './engine/models.js';
 import { attribute, usageByContainer } from './gpu/attribute.js';
-import { HIDDEN_MESSAGE, queryOnce } from './gpu/monitor.js';
+import { HIDDEN_MESSAGE } from './gpu/monitor.js';
+import { queryOnce } from './gpu/once.js';
 import { gpuGrant, grantIndices } from './gpu/reservations.js';
 import type { GpuSample } from './gpu/parse.js';
 import { showControls } from './text/controls.js';

@@ -4,7 +4,7 @@
 import type { Engine } from '../engine/engine.js';
 import type { Container } from '../engine/models.js';
 import { attribute } from '../gpu/attribute.js';
-import { queryOnce } from '../gpu/monitor.js';
+import { queryOnce } from '../gpu/once.js';
 import type { GpuGrantInput } from '../gpu/reservations.js';
 import { rankGpus, type GpuChoice, type GpuView } from './gpuPick.js';
 
