@@ -6,7 +6,7 @@ import type { DiskUsage, UsageFigures } from '../../engine/resources/disk.js';
 import { bar } from '../../present/bars.js';
 import { decimalBytes as formatBytes } from '../../present/bytes.js';
 import type { AppState } from '../../store/state.js';
-import { cell } from '../../text/width.js';
+import { cell, printable } from '../../text/width.js';
 import type { Theme } from '../theme.js';
 
 function usageLine(label: string, u: UsageFigures | undefined, max: number, barWidth: number, note?: string): string {
@@ -46,7 +46,7 @@ export function SystemPane({ state, rows, width, theme }: { state: AppState; row
       </Text>
       {lines.slice(0, rows).map((l, i) => (
         <Text key={i} bold={l.bold} color={l.color} wrap="truncate">
-          {l.text || ' '}
+          {printable(l.text) || ' '}
         </Text>
       ))}
     </Box>
