@@ -79,7 +79,7 @@ export function TextTab({ tab, data, ui, rows, width, title, theme }: { tab: Pan
       <TabTitle ui={ui} title={title} theme={theme} />
       {lines.slice(start, start + room).map((l, i) => (
         <Text key={i} color={l.dim ? theme.dim : undefined} bold={l.bold} wrap="truncate">
-          {l.text || ' '}
+          {printable(l.text) || ' '}
         </Text>
       ))}
     </>

@@ -3,7 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { inspectSummary } from '../../src/engine/inspect.js';
 import { initialState } from '../../src/store/state.js';
-import { tabLines } from '../../src/ui/panel.js';
+import React from 'react';
+import { render } from 'ink-testing-library';
+import { tabLines, TextTab } from '../../src/ui/panel.js';
+import { makeTheme } from '../../src/ui/theme.js';
 
 const GHP = 'ghp_R8fK2mQ9xLp4Tz7vWc1Yb6Nd3Hs0Ja5Ue2Gi';
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
@@ -39,6 +42,16 @@ describe('the panel masks secrets', () => {
     expect(text('top')).toContain('python serve.py --api-key ******** --port 80');
     expect(text('inspect')).toContain('"--token=********"');
     expect(text('inspect')).toContain('"title": "\\u001b]0;pwned\\u0007"');
+  });
+
+  it('shows the controls of an engine error in any tab', () => {
+    const lines = tabLines('top', { stats: [], top: { error: 'top failed: \x1b]0;pwned\x07' } } as never, ui(false), 120);
+    const { lastFrame, unmount } = render(<TextTab tab="top" data={{ stats: [], top: { error: 'top failed: \x1b]0;pwned\x07' } } as never} ui={ui(false)} rows={10} width={120} theme={makeTheme(false)} />);
+    const frame = lastFrame() ?? '';
+    unmount();
+    expect(lines.length).toBe(1);
+    expect(frame).toContain('top failed: ^[]0;pwned^G');
+    expect(frame).not.toContain('\x1b]');
   });
 
   it('and shows them after v', () => {
