@@ -181,6 +181,11 @@ export class GpuMonitor {
       if (loop.child !== child) return;
       loop.child = undefined;
       if (this.stopped) return;
+      if (which === 'gpu') {
+        // A sample still being gathered must not flush after its child died and mark nvidia-smi ok.
+        clearTimeout(this.flushTimer);
+        this.pendingGpus = [];
+      }
       const enoent = (r as { code?: string }).code === 'ENOENT' || /ENOENT/.test(String((r as { message?: string }).message ?? ''));
       if (enoent) {
         this.setStatus({ state: 'missing', message: MISSING_MESSAGE });

@@ -129,7 +129,10 @@ describe('GpuMonitor with a broken driver', () => {
     process.env.FAKE_NVIDIA_SMI_MODE_FILE = file;
     return file;
   };
+  // Silence after a first line counts fast; a stand-in that never prints a whole line is given
+  // little time too. Tests of what is printed keep the defaults: a loaded machine starts node slowly.
   const fast = { stallMs: 800, startMs: 1500 };
+  const stallFast = { stallMs: 800 };
 
   it('says a hung nvidia-smi is not answering, counting on, and restarts it with backoff', async () => {
     process.env.FAKE_NVIDIA_SMI_MODE = 'hang';
@@ -156,7 +159,7 @@ describe('GpuMonitor with a broken driver', () => {
 
   it('comes back when nvidia-smi answers again after a stall', async () => {
     const file = modeFile('stall');
-    const { last } = start(FAKE, 200, fast);
+    const { last } = start(FAKE, 200, stallFast);
     await until(() => message(last()).startsWith('nvidia-smi is not answering'));
     expect(last()!.gpus).toEqual([]);
     writeFileSync(file, '');
@@ -166,7 +169,7 @@ describe('GpuMonitor with a broken driver', () => {
   it('never makes a sample of garbage rows: the status carries the row, its controls shown', async () => {
     process.env.FAKE_NVIDIA_SMI_MODE = 'garbage';
     process.env.FAKE_NVIDIA_SMI_PROCS = '';
-    const { snaps, last } = start(FAKE, 200, fast);
+    const { snaps, last } = start(FAKE, 200);
     await until(() => last()?.status.state === 'failed');
     expect(message(last())).toBe(
       'nvidia-smi printed a row gantry cannot read (memory.used is "^[]0;pwned^G^[[2J12x", not a number): "0, GPU-bf772438-3350-a5f5-dafd-d10d84c57272, NVIDIA H100 80GB HBM3, 81559, ^[]0;pwned^G^[[2J12x, 100, 60, 554.38, 700.00, Disabled"',
@@ -177,14 +180,14 @@ describe('GpuMonitor with a broken driver', () => {
   it('rejects a process row of garbage too', async () => {
     process.env.FAKE_NVIDIA_SMI_MODE = 'garbage';
     process.env.FAKE_NVIDIA_SMI_PROCS = '4242:0:100:python3';
-    const { m, last } = start(FAKE, 200, fast);
+    const { m, last } = start(FAKE, 200);
     await until(() => /used_memory is "\^\[\[2Jlots"/.test(message(last())));
     expect(m.snapshot().processes).toEqual([]);
   });
 
   it('rejects values out of range: -5 % utilisation, over 100 %, more used than there is', async () => {
     process.env.FAKE_NVIDIA_SMI_MODE = 'out-of-range';
-    let { snaps, last } = start(FAKE, 200, fast);
+    let { snaps, last } = start(FAKE, 200);
     await until(() => last()?.status.state === 'failed');
     expect(message(last())).toMatch(/^nvidia-smi printed a row gantry cannot read \(utilization\.gpu is -5, outside 0–100\): "0, GPU-/);
     expect(snaps.every((s) => s.gpus.length === 0)).toBe(true);
@@ -194,7 +197,7 @@ describe('GpuMonitor with a broken driver', () => {
       [{ 'memory.used': '90000' }, /memory\.used 90000 MiB is more than memory\.total 81559 MiB/],
     ] as const) {
       process.env.FAKE_NVIDIA_SMI_SET = JSON.stringify(set);
-      ({ snaps, last } = start(FAKE, 200, fast));
+      ({ snaps, last } = start(FAKE, 200));
       await until(() => last()?.status.state === 'failed');
       expect(message(last())).toMatch(why);
       expect(snaps.every((s) => s.gpus.length === 0)).toBe(true);
