@@ -112,9 +112,12 @@ export class GpuMonitor {
     this.stopped = true;
     clearTimeout(this.flushTimer);
     clearInterval(this.watchdog);
+    const now = Date.now();
     for (const l of Object.values(this.loops)) {
       clearTimeout(l.timer);
-      l.child?.kill('SIGTERM');
+      // One that has printed nothing for a while may be hung and deaf to SIGTERM: it would outlive gantry.
+      const silent = l === this.loops.gpu && now - (l.lineAt || l.spawnedAt) >= this.stallMs;
+      l.child?.kill(silent ? 'SIGKILL' : 'SIGTERM');
       l.child = undefined;
     }
   }

@@ -21,13 +21,13 @@ interface Run {
   bytes: string;
 }
 
-/** Runs `gantry gpus …` with the stand-in's environment; a run past 40 s is killed (and fails the test). */
+/** Runs `gantry gpus …` with the stand-in's environment; a run past 120 s is killed (and fails the test). */
 function gpus(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [GANTRY, 'gpus', ...args, ...NO_ENGINE],
-      { encoding: 'buffer', timeout: 40_000, killSignal: 'SIGKILL', env: { ...process.env, XDG_CONFIG_HOME: join(tmp, 'config'), ...env } },
+      { encoding: 'buffer', timeout: 120_000, killSignal: 'SIGKILL', env: { ...process.env, XDG_CONFIG_HOME: join(tmp, 'config'), ...env } },
       (err, out, errOut) => {
         const code = err ? ((err as { code?: number | string }).code as number) : 0;
         resolve({ code, stdout: out.toString('utf8'), stderr: errOut.toString('utf8'), bytes: out.toString('latin1') + errOut.toString('latin1') });
@@ -62,7 +62,7 @@ describe('gantry gpus with a broken nvidia-smi', () => {
     expect(table.stderr).toMatch(/^gantry: nvidia-smi is not answering \(10 s\)/);
     expect(half.code).toBe(1);
     expect(JSON.parse(half.stdout).message).toMatch(/^nvidia-smi is not answering \(10 s, after printing only "0, GPU-bf772438-3350-a5f5-dafd-d10d84c57272, NVIDIA H100"\)/);
-  }, 60_000);
+  }, 180_000);
 
   it('never reports garbage as a GPU: the error carries the row with its controls shown', async () => {
     const [json, table] = await Promise.all([gpus(['--json'], { FAKE_NVIDIA_SMI_MODE: 'garbage' }), gpus([], { FAKE_NVIDIA_SMI_MODE: 'garbage' })]);
@@ -77,7 +77,7 @@ describe('gantry gpus with a broken nvidia-smi', () => {
     expect(table.stderr).toBe(`gantry: ${r.message}\n`);
     inert(json);
     inert(table);
-  }, 60_000);
+  }, 180_000);
 
   it('rejects values out of range', async () => {
     const runs = await Promise.all([
@@ -97,7 +97,7 @@ describe('gantry gpus with a broken nvidia-smi', () => {
     expect(messages[2]).toMatch(/memory\.used 99999 MiB is more than memory\.total 81559 MiB/);
     expect(runs[3]!.code).toBe(1);
     expect(runs[3]!.stderr).toMatch(/utilization\.gpu is -5/);
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('gantry gpus with hostile names', () => {
