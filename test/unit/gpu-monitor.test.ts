@@ -151,8 +151,9 @@ describe('GpuMonitor with a broken driver', () => {
 
   it('says what a half-printed line was, and never shows it as a GPU', async () => {
     process.env.FAKE_NVIDIA_SMI_MODE = 'half-line';
-    const { snaps, last } = start(FAKE, 200, fast);
-    await until(() => message(last()).startsWith('nvidia-smi is not answering'));
+    // Time enough for node to start and print the half line on a loaded machine.
+    const { snaps, last } = start(FAKE, 200, { startMs: 5000 });
+    await until(() => message(last()).startsWith('nvidia-smi is not answering'), 20_000);
     expect(message(last())).toMatch(/^nvidia-smi is not answering \(\d+ s, after printing only "0, GPU-bf772438-3350-a5f5-dafd-d10d84c57272, NVIDIA H100[^"]*"\); restarting it$/);
     expect(snaps.every((s) => s.gpus.length === 0)).toBe(true);
   });
