@@ -132,12 +132,21 @@ describe.skipIf(!engines)('hostile strings through every pane', () => {
       await s.waitFor((t) => !t.includes('filter:'));
     }
 
+    // Each resource pane filtered to this test's rows (other tests leave images, volumes, networks).
+    const filter = async (text: string) => {
+      await s.press('/', ...text);
+      await s.waitFor(`filter: ${text}`);
+      await s.press(KEY.ENTER);
+    };
     await s.press('2');
-    // (Podman names a tag without a registry docker.io/library/…; long tags are cut to the column.)
-    await s.waitFor((t) => t.includes(`gantry-hostile-docker-${tag}:t-x`) && t.includes('/gantry-hostile-p'));
+    await filter(`gantry-hostile`);
+    // The image each hostile container runs, by its user (its tags, long, are cut to the column).
+    await s.waitFor((t) => t.includes(`1: hostile-docker-${tag}`) && t.includes(`1: hostile-podman-${tag}`));
     await s.press('3');
+    await filter(`hostile-vol-${tag}`);
     await s.waitFor(`hostile-vol-${tag}-vvvv`);
     await s.press('4');
+    await filter(`hostile-net-${tag}`);
     await s.waitFor((t) => t.includes(`hostile-net-${tag}-T1^[]0;pwned^GT2`) && t.includes(`hostile-net-${tag}-wwww`));
     await s.press('5');
     const gpus = await s.waitFor((t) => t.includes(`${d.pid}  docker/`) && t.includes(`${p.pid}  podman/`));
