@@ -5,7 +5,7 @@ import { SourceMap, type SourceMapPayload } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isSecretEnv } from './engine/inspect.js';
+import { isSecretEnv } from './text/secrets.js';
 import { VERSION } from './version.js';
 
 export const DROPPED = '<dropped>';
