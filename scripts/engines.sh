@@ -79,7 +79,10 @@ CONF
 start_docker() {
   ping_sock "$DSOCK" && return 0
   mkdir -p "$DIR/docker-data" "$DIR/docker-exec"
+  # The tests create and remove many networks; Docker's default pools hold 31 and skip any subnet
+  # a bridge left on the host already routes, so the test engine gets 256 /24s of its own.
   setsid dockerd --iptables=false --ip6tables=false --bridge=none \
+    --default-address-pool base=10.213.0.0/16,size=24 \
     -H "unix://$DSOCK" --data-root "$DIR/docker-data" --exec-root "$DIR/docker-exec" \
     --pidfile "$DIR/docker.pid" >>"$DIR/dockerd.log" 2>&1 </dev/null &
   wait_sock "$DSOCK" 60 "$DIR/dockerd.log"
@@ -160,6 +163,9 @@ stop_all() {
   if ping_sock "$DSOCK"; then
     ids=$(docker -H "unix://$DSOCK" ps -aq 2>/dev/null || true)
     [ -n "$ids" ] && docker -H "unix://$DSOCK" rm -f $ids >/dev/null 2>&1 || true
+    # A network's bridge outlives dockerd in the host's kernel and keeps its subnet taken from
+    # every later dockerd on the machine; removing the networks removes their bridges.
+    docker -H "unix://$DSOCK" network prune -f >/dev/null 2>&1 || true
   fi
   if [ -d "$DIR/podman-root" ]; then
     "${PODMAN[@]}" rm -af -t 0 >/dev/null 2>&1 || true

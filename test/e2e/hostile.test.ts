@@ -37,6 +37,7 @@ interface Made {
   image: string;
   volume: string;
   network: string;
+  networkId: string;
 }
 
 async function make(te: TestEngine): Promise<Made> {
@@ -48,7 +49,7 @@ async function make(te: TestEngine): Promise<Made> {
   await te.docker.createVolume({ Name: volume, Labels: { [RUN_LABEL]: tag, title: HOSTILE } });
   // Docker takes any network name; Podman only [a-zA-Z0-9][a-zA-Z0-9_.-]*.
   const network = te.kind === 'docker' ? `hostile-net-${tag}-${HOSTILE}-${WIDE}` : `hostile-net-${tag}-${'w'.repeat(80)}`;
-  await te.docker.createNetwork({ Name: network, Labels: { [RUN_LABEL]: tag, title: HOSTILE } });
+  const networkId = (await te.docker.createNetwork({ Name: network, Labels: { [RUN_LABEL]: tag, title: HOSTILE } })).id;
   const c = await te.docker.createContainer({
     name,
     Image: `${image}:${imageTag}`,
@@ -58,12 +59,13 @@ async function make(te: TestEngine): Promise<Made> {
     HostConfig: { NetworkMode: 'none' },
   });
   await c.start();
-  return { te, name, pid: (await c.inspect()).State.Pid, image: `${image}:${imageTag}`, volume, network };
+  return { te, name, pid: (await c.inspect()).State.Pid, image: `${image}:${imageTag}`, volume, network, networkId };
 }
 
 async function unmake(m: Made): Promise<void> {
   await removeTestContainers(m.te);
-  await m.te.docker.getNetwork(m.network).remove().catch(() => undefined);
+  // By id: Docker finds no network by this name in a URL path, and a left network keeps its subnet.
+  await m.te.docker.getNetwork(m.networkId).remove();
   await m.te.docker.getVolume(m.volume).remove().catch(() => undefined);
   await m.te.docker.getImage(m.image).remove().catch(() => undefined);
 }
