@@ -43,6 +43,8 @@ export interface Config {
    * and its daemon.json insecure-registries).
    */
   insecureRegistries: string[];
+  /** s (stop) and r (restart) ask first, naming the container and its GPU memory. */
+  confirmStop: boolean;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -62,6 +64,7 @@ export const DEFAULT_CONFIG: Config = {
   logDir: '',
   shell: '',
   insecureRegistries: [],
+  confirmStop: true,
 };
 
 /** The largest config read: a real one is a few hundred bytes. */
@@ -88,6 +91,7 @@ const SCHEMA: Record<keyof Config, { kind: Kind; min?: number; max?: number }> =
   logDir: { kind: 'string' },
   shell: { kind: 'string' },
   insecureRegistries: { kind: 'string-list', max: MAX_LIST },
+  confirmStop: { kind: 'boolean' },
 };
 
 export class ConfigError extends Error {

@@ -6,6 +6,8 @@ import { displayName, type Container, type ContainerVerb } from '../engine/model
 import type { Action, AppState, Confirm, ContainerCommand } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import { refusedReadOnly } from './readOnly.js';
+import { containerGpu, type ContainerGpu } from '../store/gpu.js';
+import { binaryBytes } from '../present/bytes.js';
 
 interface CommandSpec {
   /** The present participle shown while it runs. */
@@ -53,31 +55,62 @@ export const COMMANDS: Record<ContainerCommand, CommandSpec> = {
   'force-remove': { doing: 'removing', done: 'removed', refuse: () => undefined },
 };
 
-/** The question `d` and `K` ask before acting. */
-export function confirmFor(command: 'remove' | 'kill', c: Container): Confirm {
+/** The commands that ask first: remove and kill always; stop and restart unless config says not to. */
+export type AskingCommand = 'remove' | 'kill' | 'stop' | 'restart';
+
+/** "It holds 9.3 GiB of GPU memory on GPU 0,1", when the container holds any. */
+function gpuLine(gpu: ContainerGpu | undefined, loses: string): string[] {
+  if (!gpu?.memoryMiB) return [];
+  const on = gpu.indices.length ? ` on GPU ${gpu.indices.join(',')}` : '';
+  return [`It holds ${binaryBytes(gpu.memoryMiB * 1024 * 1024)} of GPU memory${on}: ${loses}.`];
+}
+
+/** The question `d`, `K`, `s` and `r` ask before acting: the container by name, and its GPU memory. */
+export function confirmFor(command: AskingCommand, c: Container, gpu?: ContainerGpu): Confirm {
   const name = displayName(c);
-  if (command === 'kill') {
-    return {
-      title: `Kill ${name}?`,
-      lines: [`Sends SIGKILL to its main process now: it gets no chance to clean up.`, `image ${c.image} · ${c.status}`],
-      target: c.key,
-      choices: [{ key: 'y', label: 'kill', command: 'kill' }],
-    };
+  const about = `image ${c.image} · ${c.status}`;
+  const base = { target: c.key };
+  switch (command) {
+    case 'kill':
+      return {
+        ...base,
+        title: `Kill ${name}?`,
+        lines: [`Sends SIGKILL to its main process now: it gets no chance to clean up.`, ...gpuLine(gpu, 'its processes lose it'), about],
+        choices: [{ key: 'y', label: 'kill', command: 'kill' }],
+      };
+    case 'stop':
+      return {
+        ...base,
+        title: `Stop ${name}?`,
+        lines: [`Sends SIGTERM, then SIGKILL if it has not stopped after the engine's grace period.`, ...gpuLine(gpu, 'its processes give it up'), about],
+        choices: [{ key: 'y', label: 'stop', command: 'stop' }],
+      };
+    case 'restart':
+      return {
+        ...base,
+        title: `Restart ${name}?`,
+        lines: [`Stops it (SIGTERM, then SIGKILL after the grace period) and starts it again.`, ...gpuLine(gpu, 'its processes start over'), about],
+        choices: [{ key: 'y', label: 'restart', command: 'restart' }],
+      };
+    case 'remove': {
+      const running = RUNNING_LIKE.has(c.state);
+      return {
+        ...base,
+        title: `Remove ${name}?`,
+        lines: running
+          ? [`It is ${c.state}: force removal kills it first.`, ...gpuLine(gpu, 'its processes lose it'), `Its writable layer goes with it (anonymous volumes stay). image ${c.image}`]
+          : [`Its writable layer goes with it (anonymous volumes stay).`, about],
+        choices: running ? [{ key: 'f', label: 'force remove', command: 'force-remove' }] : [{ key: 'y', label: 'remove', command: 'remove' }],
+      };
+    }
   }
-  const running = RUNNING_LIKE.has(c.state);
-  return {
-    title: `Remove ${name}?`,
-    lines: running
-      ? [`It is ${c.state}: force removal kills it first.`, `Its writable layer goes with it (anonymous volumes stay). image ${c.image}`]
-      : [`Its writable layer goes with it (anonymous volumes stay).`, `image ${c.image} · ${c.status}`],
-    target: c.key,
-    choices: running ? [{ key: 'f', label: 'force remove', command: 'force-remove' }] : [{ key: 'y', label: 'remove', command: 'remove' }],
-  };
 }
 
 export interface ActionContext {
   store: Store<AppState, Action>;
   engines: ReadonlyMap<string, Engine>;
+  /** Ask before s (stop) and r (restart); config `confirmStop: false` turns it off. Default: ask. */
+  confirmStop?: boolean;
   /** Called after an action so the list catches up even before the event arrives. */
   refresh(engineId: string): void;
 }
@@ -140,14 +173,15 @@ export function requestContainerAction(ctx: ActionContext, c: Container | undefi
     return;
   }
   if (refusedReadOnly(store, cmd === 'pause-toggle' ? 'pause' : cmd)) return;
-  if (cmd === 'kill' || cmd === 'remove') {
-    const spec = COMMANDS[cmd];
-    const refusal = cmd === 'kill' ? spec.refuse(c) : undefined;
+  const asks = cmd === 'kill' || cmd === 'remove' || ((cmd === 'stop' || cmd === 'restart') && ctx.confirmStop !== false);
+  if (asks) {
+    // A question about something that would be refused anyway is no use: say why instead.
+    const refusal = cmd === 'remove' ? undefined : COMMANDS[cmd].refuse(c);
     if (refusal) {
       store.dispatch({ type: 'message', level: 'info', text: `${displayName(c)} ${refusal}` });
       return;
     }
-    store.dispatch({ type: 'confirm', confirm: confirmFor(cmd, c) });
+    store.dispatch({ type: 'confirm', confirm: confirmFor(cmd, c, containerGpu(store.getState(), c)) });
     return;
   }
   const command: ContainerCommand = cmd === 'pause-toggle' ? (c.state === 'paused' ? 'unpause' : 'pause') : cmd;

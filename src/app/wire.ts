@@ -95,7 +95,7 @@ export function wire(store: Store<AppState, Action>, o: WireOptions): Wired {
   const watchers = new Map(
     discovery.engines.map((e) => [e.id, new EngineWatcher(e, store, { resyncMs: config.resyncSeconds * 1000, gpuGrants: !args.noGpu && config.gpu })]),
   );
-  const ctx: ActionContext = { store, engines, refresh: (id) => watchers.get(id)?.refresh() };
+  const ctx: ActionContext = { store, engines, confirmStop: config.confirmStop, refresh: (id) => watchers.get(id)?.refresh() };
   const resources = new ResourcesController(store, engines, ctx);
   const prune = new PruneController(store, engines, () => {
     for (const id of engines.keys()) ctx.refresh(id);

@@ -134,6 +134,8 @@ describe.skipIf(!engines)('with real Docker and Podman', () => {
     expect(screen).not.toContain(names.pod);
     expect(screen).toMatch(/Containers 1\/\d+/);
     await s.press(KEY.ENTER, 's');
+    await s.waitFor(`Stop docker/${name}?`);
+    await s.press('y');
     screen = await s.waitFor(new RegExp(`${name}\\s+busybox\\S*\\s+exited \\(\\d+\\)`), 20_000);
     expect(screen).toContain(`stopped docker/${name}`);
     expect(await inspectState(dockerTe!, c.id)).toBe('exited');

@@ -28,8 +28,8 @@ function c(engineId: string, name: string, state: Container['state'], extra: Par
   };
 }
 
-function makeStore(readOnly = false) {
-  const store = createStore<AppState, Action>(reducer, initialState({ readOnly }));
+function makeStore(readOnly = false, gpu = false) {
+  const store = createStore<AppState, Action>(reducer, initialState({ readOnly, gpu }));
   store.dispatch({
     type: 'engines/set',
     engines: [
@@ -203,15 +203,15 @@ describe('App', () => {
 });
 
 describe('confirmation', () => {
-  function withActions(readOnly = false) {
-    const store = makeStore(readOnly);
+  function withActions(readOnly = false, opts: { confirmStop?: boolean; gpu?: boolean } = {}) {
+    const store = makeStore(readOnly, opts.gpu);
     const ran: string[] = [];
     const engine = {
       containerAction: vi.fn(async (id: string, verb: string, o?: { force?: boolean }) => {
         ran.push(`${verb}${o?.force ? '!' : ''} ${id}`);
       }),
     };
-    const ctx: ActionContext = { store, engines: new Map([['docker', engine as never], ['podman', engine as never]]), refresh: vi.fn() };
+    const ctx: ActionContext = { store, engines: new Map([['docker', engine as never], ['podman', engine as never]]), refresh: vi.fn(), ...(opts.confirmStop !== undefined ? { confirmStop: opts.confirmStop } : {}) };
     const controller: Controller = {
       containerKey: (cc, a) => requestContainerAction(ctx, cc, a),
       confirmed: (key, cmd) => void runContainerCommand(ctx, key, cmd),
@@ -252,6 +252,51 @@ describe('confirmation', () => {
     expect(ran).toEqual(['remove! ppo-train-id']);
   });
 
+  it('asks before stop and restart, naming the container and the GPU memory it holds; y acts', async () => {
+    const { stdin, lastFrame, ran, store } = withActions(false, { gpu: true });
+    store.dispatch({
+      type: 'gpu/update',
+      status: { state: 'ok' },
+      gpus: [0, 1].map((index) => ({ index, uuid: `GPU-${index}`, name: 'H100', memoryTotalMiB: 81559, memoryUsedMiB: 9500, utilizationPct: 50, migEnabled: false })),
+      processes: [{ pid: 424, gpuUuid: 'GPU-1', gpuIndex: 1, usedMemoryMiB: 9523, processName: 'python3', containerId: 'vla-train-id' }],
+      at: NOW,
+    });
+    await tick();
+    // The list: podman/ppo-train, docker/vla-train, docker/web.
+    await press(stdin, 'j', 's');
+    let f = lastFrame()!;
+    expect(f).toContain('Stop docker/vla-train?');
+    expect(f).toContain('It holds 9.3 GiB of GPU memory on GPU 1');
+    expect(f).toContain('[y] stop');
+    expect(ran).toEqual([]);
+    await press(stdin, 'y');
+    await tick();
+    expect(ran).toEqual(['stop vla-train-id']);
+    await press(stdin, 'k', 'r');
+    f = lastFrame()!;
+    // ppo-train holds no GPU memory: no GPU line.
+    expect(f).toContain('Restart podman/ppo-train?');
+    expect(f).not.toContain('GPU memory');
+    await press(stdin, '\x1b');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(ran).toEqual(['stop vla-train-id']);
+    await press(stdin, 'r', 'y');
+    await tick();
+    expect(ran).toEqual(['stop vla-train-id', 'restart ppo-train-id']);
+  });
+
+  it('stops and restarts at once with confirmStop: false', async () => {
+    const { stdin, lastFrame, ran } = withActions(false, { confirmStop: false });
+    await tick();
+    await press(stdin, 'j', 's');
+    await tick();
+    expect(lastFrame()).not.toContain('Stop docker/vla-train?');
+    expect(ran).toEqual(['stop vla-train-id']);
+    await press(stdin, 'r');
+    await tick();
+    expect(ran).toEqual(['stop vla-train-id', 'restart vla-train-id']);
+  });
+
   it('asks before kill', async () => {
     const { stdin, lastFrame, ran } = withActions();
     await tick();
@@ -286,11 +331,16 @@ describe('confirmation', () => {
     const engine = { containerAction: vi.fn(async () => Promise.reject(Object.assign(new Error('x'), { statusCode: 500, json: { message: 'cannot stop container: permission denied' } }))) };
     const ctx: ActionContext = { store, engines: new Map([['podman', engine as never]]), refresh: vi.fn() };
     const r = render(
-      <App store={store} controller={{ containerKey: (cc, a) => requestContainerAction(ctx, cc, a), confirmed: vi.fn(), quit: vi.fn() }} color={false} size={{ cols: 100, rows: 30 }} />,
+      <App
+        store={store}
+        controller={{ containerKey: (cc, a) => requestContainerAction(ctx, cc, a), confirmed: (key, cmd) => void runContainerCommand(ctx, key, cmd), quit: vi.fn() }}
+        color={false}
+        size={{ cols: 100, rows: 30 }}
+      />,
     );
     cleanup = r.unmount;
     await tick();
-    await press(r.stdin, 's');
+    await press(r.stdin, 's', 'y');
     await tick();
     expect(r.lastFrame()).toContain('could not stop podman/ppo-train: cannot stop container: permission denied');
   });

@@ -15,7 +15,7 @@ describe('config', () => {
     const cfg = parseConfig(
       'hosts:\n  - unix:///a.sock\nreadOnly: true\nshowStopped: false\npodmanService: false\nresyncSeconds: 30\ngpu: false\nnvidiaSmi: /opt/bin/nvidia-smi\ngpuIntervalMs: 500\ngpuIdleMinutes: 60\n' +
         'logTail: 50\nlogLines: 2000\nlogLineMax: 4096\nlogColor: false\nlogDir: /var/tmp/logs\nshell: /bin/zsh\n' +
-        'insecureRegistries: [registry.lab:5000, 10.0.0.7]\n',
+        'insecureRegistries: [registry.lab:5000, 10.0.0.7]\nconfirmStop: false\n',
     );
     expect(cfg).toEqual({
       hosts: ['unix:///a.sock'],
@@ -34,6 +34,7 @@ describe('config', () => {
       logDir: '/var/tmp/logs',
       shell: '/bin/zsh',
       insecureRegistries: ['registry.lab:5000', '10.0.0.7'],
+      confirmStop: false,
     });
   });
 
@@ -54,6 +55,7 @@ describe('config', () => {
     expect(() => parseConfig('hosts: unix:///a\n', 'c.yaml')).toThrow(/must be a list of strings/);
     expect(() => parseConfig('nvidiaSmi: 5\n', 'c.yaml')).toThrow(/line 1: "nvidiaSmi" must be a non-empty string, not 5/);
     expect(() => parseConfig('gpuIntervalMs: 10\n', 'c.yaml')).toThrow(/between 100 and 60000/);
+    expect(() => parseConfig('\nconfirmStop: no\n', 'c.yaml')).toThrow(/c\.yaml line 2: "confirmStop" must be true or false, not "no"/);
   });
 
   it('rejects broken YAML and non-mappings', () => {

@@ -1,0 +1,63 @@
+// The first hour on a shared GPU server, end to end: the real bin/gantry in a pseudo-terminal on
+// the real engines, with other people's containers beside one's own — no wrong container touched
+// after a filter is cleared, keys that arrive in one read all taken, the 80×24 hints.
+import { afterAll, describe, expect, it } from 'vitest';
+import { KEY } from '../helpers/pty.js';
+import { e2eSetup } from '../helpers/e2e.js';
+import { enginesOrSkip, inspectState, removeTestContainers, runContainer, uniqueName, waitUntil } from '../helpers/engines.js';
+
+const engines = enginesOrSkip('first-hour end-to-end tests (test/e2e/first-hour.test.ts)');
+const { gantry } = e2eSetup('first-hour');
+
+describe.skipIf(!engines)('the first hour, on real Docker and Podman', () => {
+  const [dockerTe, podmanTe] = engines ?? [];
+  const hosts = () => ['--host', dockerTe!.url, '--host', podmanTe!.url];
+  afterAll(async () => {
+    await removeTestContainers(dockerTe!);
+    await removeTestContainers(podmanTe!);
+  });
+
+  it('/llama Enter Esc keeps the llama container selected: s asks about it by name, y stops it and nothing else', async () => {
+    // Someone else's container sorts first: after Esc, row 1 is theirs.
+    const other = await runContainer(dockerTe!, { name: uniqueName('aaa-someone-else') });
+    const llamaName = uniqueName('walk-llama-7b-finetune-lr3e-5');
+    const llama = await runContainer(dockerTe!, { name: llamaName });
+    const otherName = (await other.inspect()).Name.replace(/^\//, '');
+    const s = gantry(hosts(), { cols: 160, rows: 45 });
+    await s.waitFor((t) => t.includes(llamaName) && t.includes(otherName));
+    await s.press('/', ...llamaName, KEY.ENTER);
+    await s.waitFor((t) => t.includes(`filter: ${llamaName}`) && !t.includes(otherName));
+    await s.press(KEY.ESC);
+    await s.waitFor((t) => t.includes(otherName) && !t.includes('filter:'));
+    await s.press('s');
+    const q = await s.waitFor('[y] stop');
+    expect(q).toContain(`Stop docker/${llamaName}?`);
+    expect(q).not.toContain(`Stop docker/${otherName}?`);
+    expect(await inspectState(dockerTe!, llama.id)).toBe('running');
+    await s.press('y');
+    await s.waitFor(`stopped docker/${llamaName}`, 30_000);
+    expect(await inspectState(dockerTe!, llama.id)).toBe('exited');
+    expect(await inspectState(dockerTe!, other.id)).toBe('running');
+  });
+
+  it('takes three Backspaces that arrive in one read, in the / filter', async () => {
+    const name = uniqueName('bs-batch');
+    await runContainer(podmanTe!, { name });
+    const s = gantry(hosts());
+    await s.waitFor(name);
+    await s.press('/');
+    s.type(`${name}xyz`);
+    await s.waitFor(`no container matches "${name}xyz"`);
+    // One write, as key repeat over SSH delivers it.
+    s.type('\x7f\x7f\x7f');
+    const screen = await s.waitFor((t) => new RegExp(`filter: ${name}(?!x)`).test(t) && new RegExp(`podman\\s+${name}`).test(t));
+    expect(screen).not.toContain(`${name}x`);
+    // And a run of arrows: the cursor goes three left, the typed letter lands before "xyz".
+    s.type('xyz');
+    await s.waitFor(`filter: ${name}xyz`);
+    s.type('\x1b[D\x1b[D\x1b[D');
+    s.type('Q');
+    await s.waitFor(`filter: ${name}Qxyz`);
+    await waitUntil(async () => (await s.screen()).includes('no container matches'), 5000, 'the filter applied');
+  });
+});
