@@ -63,6 +63,16 @@ export function explainConnectError(err: unknown, where: string): string {
   return `${where}: ${reason}`;
 }
 
+/**
+ * A call the engine answered with an error (it is up: not a lost connection), in words: what
+ * failed and the engine's reason. Undefined when the error is not an engine's answer.
+ */
+export function explainEngineAnswer(err: unknown, what: string): string | undefined {
+  const status = httpStatus(err);
+  if (status === undefined) return undefined;
+  return `${what} failed: the engine answered HTTP ${status} (${rawReason(err).replace(/\s+/g, ' ')})`;
+}
+
 /** Explains an action's failure (stop, remove, …) in the engine's own words, cleaned up. */
 export function explainActionError(err: unknown): string {
   const e = (err && typeof err === 'object' ? err : {}) as ErrLike;

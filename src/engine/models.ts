@@ -72,6 +72,8 @@ export interface EngineInfo {
   version?: string;
   /** Plain words: why the engine is down, and what to do. */
   error?: string;
+  /** The engine answers, but its last container list failed: what failed (the rows shown are older). */
+  listError?: string;
   /** True when gantry started this engine's API service itself for the session. */
   sessionService?: boolean;
 }

@@ -2,7 +2,7 @@
 // a periodic resync in case an event was missed, and reconnection with backoff when the engine
 // goes away. No busy polling: between events an engine costs one list per resync period.
 import type { Engine, EngineEvent } from '../engine/engine.js';
-import { explainConnectError } from '../engine/errors.js';
+import { explainConnectError, explainEngineAnswer } from '../engine/errors.js';
 import type { Store } from './store.js';
 import type { Action, AppState } from './state.js';
 
@@ -35,6 +35,9 @@ export class EngineWatcher {
   private resyncTimer: NodeJS.Timeout | undefined;
   private debounceTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  /** Set while the engine answers list calls with errors: the next retry's delay. */
+  private listRetryMs = 0;
   private listing = false;
   /** What the last list looked like, to skip re-rendering an unchanged one. */
   private lastSignature = '';
@@ -45,6 +48,7 @@ export class EngineWatcher {
   private readonly backoffRange: [number, number];
   private readonly gpuGrants: boolean;
   private inspecting = false;
+  private lastListAt = 0;
 
   constructor(
     private readonly engine: Engine,
@@ -68,6 +72,7 @@ export class EngineWatcher {
     clearTimeout(this.resyncTimer);
     clearTimeout(this.debounceTimer);
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.retryTimer);
   }
 
   /** Re-lists now (after an action), coalescing with one in flight. */
@@ -116,6 +121,23 @@ export class EngineWatcher {
     this.reconnectTimer.unref?.();
   }
 
+  /** The engine answered the list with an error: keep the rows, say what failed and when they are from, retry. */
+  private listFailed(what: string): void {
+    if (this.stopped) return;
+    const at = this.lastListAt ? `the list shown is from ${clock(this.lastListAt)}` : 'no list yet';
+    this.listRetryMs = Math.min(this.resyncMs, this.listRetryMs ? this.listRetryMs * 2 : this.backoffRange[0] * 2);
+    this.store.dispatch({ type: 'engine/list-error', id: this.engine.id, error: `${what}; ${at}, trying again` });
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => void this.list(), this.listRetryMs);
+    this.retryTimer.unref?.();
+  }
+
+  private listRecovered(): void {
+    this.listRetryMs = 0;
+    clearTimeout(this.retryTimer);
+    this.store.dispatch({ type: 'engine/list-error', id: this.engine.id });
+  }
+
   private scheduleList(): void {
     if (this.debounceTimer) return;
     this.debounceTimer = setTimeout(() => {
@@ -160,6 +182,7 @@ export class EngineWatcher {
     this.listing = true;
     try {
       const containers = await this.engine.listContainers();
+      this.lastListAt = Date.now();
       // A resync that finds nothing new costs no render: compare what the rows are made of.
       const signature = containers.map((c) => `${c.id}\0${c.state}\0${c.status}\0${c.name}\0${c.image}\0${c.ports.length}`).join('\n');
       const loaded = this.store.getState().loaded[this.engine.id];
@@ -167,11 +190,18 @@ export class EngineWatcher {
         this.lastSignature = signature;
         this.store.dispatch({ type: 'containers/set', engineId: this.engine.id, containers });
       }
+      if (this.listRetryMs) this.listRecovered();
       if (this.gpuGrants) void this.inspectGrants();
       return true;
     } catch (e) {
-      this.down(e);
-      return false;
+      // An error the engine answered with (a transient 500) is not a lost connection.
+      const answered = explainEngineAnswer(e, 'listing containers');
+      if (answered === undefined) {
+        this.down(e);
+        return false;
+      }
+      this.listFailed(answered);
+      return true;
     } finally {
       this.listing = false;
       if (this.relistAgain && !this.stopped) {
@@ -180,4 +210,11 @@ export class EngineWatcher {
       }
     }
   }
+}
+
+/** 14:03:05: a time of day, for "the list shown is from …". */
+function clock(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }

@@ -56,9 +56,26 @@ function setEngineStatus(s: AppState, a: Extract<Action, { type: 'engine/status'
     const next: EngineInfo = { ...e, status: a.status };
     if (a.error) next.error = a.error;
     else delete next.error;
+    // A lost connection says more than a failed list.
+    if (a.status === 'down') delete next.listError;
     return next;
   });
   return { ...s, engines };
+}
+
+function setListError(s: AppState, id: string, error: string | undefined): AppState {
+  const e = s.engines.find((x) => x.id === id);
+  if (!e || e.listError === error) return s;
+  return {
+    ...s,
+    engines: s.engines.map((x) => {
+      if (x.id !== id) return x;
+      const next: EngineInfo = { ...x };
+      if (error) next.listError = error;
+      else delete next.listError;
+      return next;
+    }),
+  };
 }
 
 function setContainers(s: AppState, a: Extract<Action, { type: 'containers/set' }>): AppState {
@@ -118,6 +135,8 @@ export function reducer(s: AppState, a: Action): AppState {
       return reselect({ ...s, engines: a.engines }, 'containers');
     case 'engine/status':
       return setEngineStatus(s, a);
+    case 'engine/list-error':
+      return setListError(s, a.id, a.error);
     case 'containers/set':
       return setContainers(s, a);
     case 'pane':

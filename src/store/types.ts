@@ -182,6 +182,7 @@ export interface AppState {
 export type Action =
   | { type: 'engines/set'; engines: EngineInfo[] }
   | { type: 'engine/status'; id: string; status: EngineInfo['status']; error?: string }
+  | { type: 'engine/list-error'; id: string; error?: string }
   | { type: 'containers/set'; engineId: string; containers: Container[] }
   | { type: 'pane'; pane: PaneId }
   | { type: 'move'; list: ListId; delta?: number; to?: 'top' | 'bottom' }

@@ -69,10 +69,12 @@ export function Tabs({ state, width, theme }: { state: AppState; width: number; 
 }
 
 export function Banner({ engine, width, theme }: { engine: EngineInfo; width: number; theme: Theme }) {
-  const text = ` ${engine.id}: connection lost, retrying — ${engine.error ?? ''}`;
+  // Down: the connection is lost. Up with a list error: the engine answers, a call failed.
+  const lost = engine.status === 'down' || !engine.listError;
+  const text = lost ? ` ${engine.id}: connection lost, retrying — ${engine.error ?? ''}` : ` ${engine.id}: ${engine.listError}`;
   return (
     <Box height={1} width={width} overflow="hidden">
-      <Text color={theme.color ? 'white' : undefined} backgroundColor={theme.color ? 'red' : undefined} inverse={!theme.color} wrap="truncate">
+      <Text color={theme.color ? (lost ? 'white' : 'black') : undefined} backgroundColor={theme.color ? (lost ? 'red' : 'yellow') : undefined} inverse={!theme.color} wrap="truncate">
         {cell(printable(text), width)}
       </Text>
     </Box>
