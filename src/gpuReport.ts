@@ -8,6 +8,18 @@ import { queryOnce } from './gpu/once.js';
 import { gpuGrant, grantIndices } from './gpu/reservations.js';
 import type { GpuSample } from './gpu/parse.js';
 import { showControls } from './text/controls.js';
+import { explainActionError } from './engine/errors.js';
+import { holderText } from './present/gpu.js';
+
+/** A container gantry found by its cgroup but on no connected engine: engine null, and why. */
+export interface UnplacedContainer {
+  engine: null;
+  id: string;
+  name: string;
+  /** Docker, Podman, containerd, CRI-O: as its cgroup path says. */
+  runtime?: string;
+  why: string;
+}
 
 export interface GpuReport {
   status: 'ok' | 'no-processes-visible' | 'error';
@@ -17,23 +29,63 @@ export interface GpuReport {
       pid: number;
       processName: string;
       usedMemoryMiB?: number;
-      container: { engine: string; id: string; name: string } | null;
+      container: { engine: string; id: string; name: string } | UnplacedContainer | null;
       hostUser?: string;
     }[];
   })[];
   containers: { engine: string; id: string; name: string; gpus: number[]; memoryMiB: number; given: number[] }[];
+  /** Engines whose containers could not be listed, in words. */
+  notes?: string[];
+}
+
+/** Every engine's containers; a failed list is said in `notes` rather than read as "no containers". */
+async function listAll(engines: readonly Engine[], notes: Map<string, string>): Promise<Container[]> {
+  const lists = await Promise.all(
+    engines.map((e) =>
+      e.listContainers().then(
+        (l) => {
+          notes.delete(e.id);
+          return l;
+        },
+        (err: unknown) => {
+          notes.set(e.id, `${e.id} (${e.label}): its containers could not be listed: ${explainActionError(err)}`);
+          return [] as Container[];
+        },
+      ),
+    ),
+  );
+  return lists.flat();
+}
+
+/** Why a container id from a cgroup is on no connected engine. */
+function whyUnplaced(runtime: string | undefined, engines: readonly Engine[], notes: Map<string, string>): string {
+  if (notes.size) return `not listed: ${[...notes.keys()].join(', ')} could not be listed`;
+  const kinds = new Set(engines.map((e) => e.kind));
+  if (runtime === 'Docker' && !kinds.has('docker')) return 'no Docker engine is connected: --host unix:///var/run/docker.sock adds it';
+  if (runtime === 'Podman' && !kinds.has('podman')) return "no Podman engine is connected: another user's rootless Podman, or --host adds it";
+  if (engines.length === 0) return 'no engine is connected';
+  return `on none of the connected engines (${engines.map((e) => e.id).join(', ')}): another user's engine, or gone`;
 }
 
 export async function buildReport(binary: string, engines: readonly Engine[]): Promise<GpuReport> {
-  const [smi, lists] = await Promise.all([
-    queryOnce(binary),
-    Promise.all(engines.map((e) => e.listContainers().then((l) => l, () => [] as Container[]))),
-  ]);
+  const notes = new Map<string, string>();
+  const [smi, first] = await Promise.all([queryOnce(binary), listAll(engines, notes)]);
   if (smi.error) return { status: 'error', message: smi.error, gpus: [], containers: [] };
-  const byId = new Map<string, Container>();
-  lists.flat().forEach((c) => byId.set(c.id, c));
   const procs = attribute(smi.processes, smi.gpus);
+  // A container started after the list, or an engine that failed to answer the list: one more look.
+  let all = first;
+  const known = () => new Set(all.map((c) => c.id));
+  if (procs.some((p) => p.containerId && !known().has(p.containerId))) all = await listAll(engines, notes);
+  const byId = new Map<string, Container>();
+  all.forEach((c) => byId.set(c.id, c));
   const used = usageByContainer(procs);
+  const unplaced = (id: string, runtime: string | undefined): UnplacedContainer => ({
+    engine: null,
+    id,
+    name: id.slice(0, 12),
+    ...(runtime ? { runtime } : {}),
+    why: whyUnplaced(runtime, engines, notes),
+  });
   const report: GpuReport = {
     status: 'ok',
     gpus: smi.gpus.map((g) => ({
@@ -42,10 +94,10 @@ export async function buildReport(binary: string, engines: readonly Engine[]): P
         .filter((p) => p.gpuIndex === g.index)
         .map((p) => {
           const c = p.containerId ? byId.get(p.containerId) : undefined;
-          const row: GpuReport['gpus'][number]['processes'][number] = {
+          const row: ReportProcess = {
             pid: p.pid,
             processName: p.processName,
-            container: c ? { engine: c.engineId, id: c.id, name: c.name } : p.containerId ? { engine: '?', id: p.containerId, name: p.containerId.slice(0, 12) } : null,
+            container: c ? { engine: c.engineId, id: c.id, name: c.name } : p.containerId ? unplaced(p.containerId, p.runtime) : null,
           };
           if (p.usedMemoryMiB !== undefined) row.usedMemoryMiB = p.usedMemoryMiB;
           if (!p.containerId && p.hostUser) row.hostUser = p.hostUser;
@@ -54,7 +106,7 @@ export async function buildReport(binary: string, engines: readonly Engine[]): P
     })),
     containers: [],
   };
-  const running = lists.flat().filter((c) => c.state === 'running');
+  const running = all.filter((c) => c.state === 'running');
   const engineOf = new Map(engines.map((e) => [e.id, e]));
   const grants = await Promise.all(
     running.map((c) => engineOf.get(c.engineId)!.gpuSettings(c.id).then((s) => gpuGrant(s), () => undefined)),
@@ -72,12 +124,23 @@ export async function buildReport(binary: string, engines: readonly Engine[]): P
       given,
     });
   });
+  if (notes.size) report.notes = [...notes.values()];
   const memUsed = smi.gpus.some((g) => (g.memoryUsedMiB ?? 0) > 1024);
   if (memUsed && smi.processes.length === 0) {
     report.status = 'no-processes-visible';
     report.message = HIDDEN_MESSAGE;
   }
   return report;
+}
+
+type ReportProcess = GpuReport['gpus'][number]['processes'][number];
+
+/** Who holds a process, in the TUI's words. */
+function holderOf(p: ReportProcess): string {
+  const c = p.container;
+  if (!c) return holderText(p.hostUser ? { hostUser: p.hostUser } : {});
+  if (c.engine === null) return holderText({ containerId: c.id, ...(c.runtime ? { runtime: c.runtime } : {}) }, undefined, c.why);
+  return holderText({}, { engineId: c.engine, name: c.name });
 }
 
 const gib = (mib: number | undefined) => (mib === undefined ? '-' : `${(mib / 1024).toFixed(1)}`);
@@ -94,7 +157,7 @@ export function formatReport(r: GpuReport): string {
     out.push(`GPU ${g.index}  ${t(g.name)}  ${gib(g.memoryUsedMiB)}/${gib(g.memoryTotalMiB)} GiB  ${util}${temp}${power}`);
     if (g.processes.length === 0) out.push('    (no processes)');
     for (const p of g.processes) {
-      const who = p.container ? `${p.container.engine}/${p.container.name}` : p.hostUser ? `host (${p.hostUser})` : 'host (pid not in /proc)';
+      const who = holderOf(p);
       out.push(`    ${String(p.pid).padStart(8)}  ${t(who).padEnd(32)} ${gib(p.usedMemoryMiB).padStart(6)} GiB  ${t(p.processName)}`);
     }
   }
@@ -102,6 +165,7 @@ export function formatReport(r: GpuReport): string {
     out.push('', 'CONTAINERS');
     for (const c of r.containers) out.push(`    ${t(`${c.engine}/${c.name}`).padEnd(40)} GPU ${c.gpus.join(',') || '-'}  ${gib(c.memoryMiB)} GiB`);
   }
+  for (const n of r.notes ?? []) out.push('', t(n));
   if (r.message) out.push('', t(r.message));
   return out.join('\n');
 }

@@ -1,12 +1,14 @@
 // Joins nvidia-smi's processes to GPUs (by UUID) and to containers (by cgroup), and sums what
 // each container holds.
-import { containerIdFromCgroup, processOwner, readCgroup } from './cgroup.js';
+import { containerIdFromCgroup, processOwner, readCgroup, runtimeFromCgroup, type ContainerRuntime } from './cgroup.js';
 import type { GpuProcess, GpuSample } from './parse.js';
 
 export interface AttributedProcess extends GpuProcess {
   gpuIndex?: number;
   /** Full container id from the process's cgroup, if it runs in one. */
   containerId?: string;
+  /** Whose container that is, as the cgroup path says (Docker, Podman, …). */
+  runtime?: ContainerRuntime;
   /** The owner's user name, for a host process. */
   hostUser?: string;
 }
@@ -26,8 +28,11 @@ export function attribute(processes: readonly GpuProcess[], gpus: readonly GpuSa
     if (idx !== undefined) a.gpuIndex = idx;
     const cg = proc.cgroup(p.pid);
     const id = cg ? containerIdFromCgroup(cg) : undefined;
-    if (id) a.containerId = id;
-    else {
+    if (id) {
+      a.containerId = id;
+      const runtime = runtimeFromCgroup(cg!, id);
+      if (runtime) a.runtime = runtime;
+    } else {
       const u = proc.owner(p.pid);
       if (u) a.hostUser = u;
     }

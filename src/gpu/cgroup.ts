@@ -16,6 +16,27 @@ export function containerIdFromCgroup(text: string): string | undefined {
   return last;
 }
 
+/** Who runs a container, as its cgroup path names it. */
+export type ContainerRuntime = 'Docker' | 'Podman' | 'containerd' | 'CRI-O';
+
+/**
+ * The runtime whose cgroup holds container `id`, from the name just before the id:
+ * `/docker/<id>`, `docker-<id>.scope` (Docker), `libpod-<id>` (Podman), `cri-containerd-<id>`,
+ * `crio-<id>`. Undefined when the path does not say.
+ */
+export function runtimeFromCgroup(text: string, id: string): ContainerRuntime | undefined {
+  for (const line of text.split('\n')) {
+    const at = line.lastIndexOf(id);
+    if (at < 0) continue;
+    const before = line.slice(0, at);
+    if (/cri-containerd-$/.test(before)) return 'containerd';
+    if (/crio-$/.test(before)) return 'CRI-O';
+    if (/libpod-$/.test(before)) return 'Podman';
+    if (/docker[-/]$/.test(before)) return 'Docker';
+  }
+  return undefined;
+}
+
 export function readCgroup(pid: number, procRoot = '/proc'): string | undefined {
   try {
     return readFileSync(`${procRoot}/${pid}/cgroup`, 'utf8');

@@ -12,7 +12,7 @@ import { EngineWatcher } from '../../src/store/sources.js';
 import { createStore } from '../../src/store/store.js';
 import { initialState, reducer, type Action, type AppState } from '../../src/store/state.js';
 import { containerGpu, gpuRows } from '../../src/store/gpu.js';
-import { buildReport } from '../../src/gpuReport.js';
+import { buildReport, formatReport } from '../../src/gpuReport.js';
 import { enginesOrSkip, removeTestContainers, runContainer, uniqueName, waitUntil } from '../helpers/engines.js';
 import { ROOT } from '../helpers/pty.js';
 
@@ -75,6 +75,18 @@ describe.skipIf(!engines)('GPU attribution against real containers', () => {
       expect(report.gpus[2]!.processes[0]).toMatchObject({ pid: ppid, container: { engine: 'podman', name: pname } });
       expect(report.gpus[0]!.processes[0]).toMatchObject({ pid: process.pid, container: null, hostUser: 'root' });
       expect(report.containers.find((c) => c.name === dname)).toMatchObject({ gpus: [1, 3], given: [1, 3], memoryMiB: 9500 });
+      // One wording with the TUI for host processes.
+      expect(formatReport(report)).toMatch(new RegExp(`${process.pid} {2}host: root `));
+
+      // With Podman alone connected, the Docker container's process is not "?": its cgroup says
+      // Docker, and the report says why gantry cannot name it.
+      const podmanOnly = disc.engines.filter((e) => e.kind === 'podman');
+      const partial = await buildReport(FAKE, podmanOnly);
+      expect(partial.gpus[1]!.processes[0]!.container).toEqual({ engine: null, id: d.id, name: d.id.slice(0, 12), runtime: 'Docker', why: expect.stringMatching(/^no Docker engine is connected/) });
+      const table = formatReport(partial);
+      expect(table).toContain(`Docker container ${d.id.slice(0, 12)} (no Docker engine is connected`);
+      expect(table).not.toMatch(/\?\//);
+      expect(JSON.stringify(partial)).not.toContain('"engine":"?"');
     } finally {
       mon.stop();
       watchers.forEach((w) => w.stop());

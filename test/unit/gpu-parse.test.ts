@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { errorLine, num, NvidiaSmiError, parseAppLine as parseAppRow, parseGpuLine as parseGpuRow, parseTimestamp } from '../../src/gpu/parse.js';
-import { containerIdFromCgroup } from '../../src/gpu/cgroup.js';
+import { containerIdFromCgroup, runtimeFromCgroup } from '../../src/gpu/cgroup.js';
+import { holderText } from '../../src/present/gpu.js';
 import { gpuGrant, grantIndices } from '../../src/gpu/reservations.js';
 import { attribute, usageByContainer } from '../../src/gpu/attribute.js';
 
@@ -174,6 +175,22 @@ describe('cgroup → container', () => {
     expect(containerIdFromCgroup(`0::/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-${id}.scope/container\n`)).toBe(id);
     expect(containerIdFromCgroup(`0::/kubepods.slice/kubepods-pod1.slice/cri-containerd-${id}.scope\n`)).toBe(id);
     expect(containerIdFromCgroup(`0::/machine.slice/libpod-conmon-${id2}.scope/libpod-${id}.scope\n`)).toBe(id);
+  });
+  it('names the runtime whose cgroup holds it', () => {
+    expect(runtimeFromCgroup(`12:memory:/docker/${id}\n`, id)).toBe('Docker');
+    expect(runtimeFromCgroup(`0::/system.slice/docker-${id}.scope\n`, id)).toBe('Docker');
+    expect(runtimeFromCgroup(`4:memory:/libpod_parent/libpod-${id}\n`, id)).toBe('Podman');
+    expect(runtimeFromCgroup(`0::/machine.slice/libpod-conmon-${id2}.scope/libpod-${id}.scope\n`, id)).toBe('Podman');
+    expect(runtimeFromCgroup(`0::/kubepods.slice/kubepods-pod1.slice/cri-containerd-${id}.scope\n`, id)).toBe('containerd');
+    expect(runtimeFromCgroup(`0::/kubepods.slice/crio-${id}.scope\n`, id)).toBe('CRI-O');
+    expect(runtimeFromCgroup(`0::/somewhere/${id}\n`, id)).toBeUndefined();
+  });
+  it('says who holds a process in one wording: engine/name, a container on no connected engine, host: user', () => {
+    expect(holderText({ containerId: id }, { engineId: 'docker', name: 'llama' })).toBe('docker/llama');
+    expect(holderText({ containerId: id, runtime: 'Docker' })).toBe(`Docker container ${id.slice(0, 12)} (not on a connected engine)`);
+    expect(holderText({ containerId: id }, undefined, 'gone')).toBe(`container ${id.slice(0, 12)} (gone)`);
+    expect(holderText({ hostUser: 'root' })).toBe('host: root');
+    expect(holderText({})).toBe('host: pid not in /proc');
   });
   it('finds none for a host process, and ignores 63 or 65 hex digits', () => {
     expect(containerIdFromCgroup('0::/user.slice/user-1000.slice/session-3.scope\n')).toBeUndefined();

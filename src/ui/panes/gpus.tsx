@@ -3,12 +3,12 @@
 // cursor stops on processes only.
 import React from 'react';
 import type { AppState } from '../../store/state.js';
-import { displayName } from '../../engine/models.js';
 import { selectedRow } from '../../store/select.js';
 import { gpuRows, type GpuRow } from '../../store/gpu.js';
 import type { GpuSample } from '../../gpu/parse.js';
 import { cell, printable } from '../../text/width.js';
 import { shortDuration } from '../../present/container.js';
+import { holderText } from '../../present/gpu.js';
 import type { Theme } from '../theme.js';
 import { gib, gpuNotice } from '../gpu.js';
 import { bar } from '../../present/bars.js';
@@ -26,10 +26,7 @@ function gpuLine(g: GpuSample): string {
 }
 
 function who(r: ProcRow): string {
-  const p = r.proc;
-  if (r.container) return displayName(r.container);
-  if (p.containerId) return `container ${p.containerId.slice(0, 12)} (not on a connected engine)`;
-  return p.hostUser ? `host: ${p.hostUser}` : 'host: pid not in /proc';
+  return holderText(r.proc, r.container);
 }
 
 function gpuColumns(state: AppState, now: number): Column<GpuRow>[] {
