@@ -3,10 +3,10 @@
 // which would also take whatever appeared after the preview — and say what happened.
 import type { Engine } from '../engine/engine.js';
 import { explainActionError } from '../engine/errors.js';
-import type { PruneCategory } from '../engine/resources/prune.js';
+import { narrowPreview, type PruneCategory, type PruneItem, type PrunePreview } from '../engine/resources/prune.js';
 import { decimalBytes } from '../present/bytes.js';
 import { describeResult } from '../present/prune.js';
-import type { Action, AppState, PruneUi } from '../store/state.js';
+import { LISTS, type Action, type AppState, type ListId, type PruneUi } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import { refusedReadOnly } from './readOnly.js';
 
@@ -26,7 +26,13 @@ export class PruneController {
     if (refusedReadOnly(this.store, 'pruning')) return;
     const s = this.store.getState();
     const engines = s.engines.filter((e) => e.status !== 'down').map((e) => e.id);
-    this.store.dispatch({ type: 'prune', prune: { stage: 'choose', choice: ['stoppedContainers', 'danglingImages'], engines, cursor: 0, previews: [], scroll: 0, result: [] } });
+    // Opened from a filtered list: the preview keeps to what that filter matches.
+    const list = (LISTS as readonly string[]).includes(s.ui.pane) ? (s.ui.pane as ListId) : undefined;
+    const text = list ? s.ui.filters[list].trim() : '';
+    this.store.dispatch({
+      type: 'prune',
+      prune: { stage: 'choose', choice: ['stoppedContainers', 'danglingImages'], engines, cursor: 0, previews: [], scroll: 0, result: [], ...(list && text ? { scope: { list, text } } : {}) },
+    });
   }
 
   private setPrune(patch: Partial<PruneUi>): void {
@@ -40,14 +46,17 @@ export class PruneController {
     if (p.choice.length === 0 || p.engines.length === 0) return this.setPrune({ error: p.choice.length === 0 ? 'choose at least one kind of thing to prune (space)' : 'choose at least one engine (space)' });
     this.setPrune({ stage: 'loading', error: undefined });
     try {
-      const previews = await Promise.all(
+      const whole = await Promise.all(
         p.engines.map((id) => {
           const e = this.engines.get(id);
           if (!e) throw new Error(`${id} is not connected`);
           return e.previewPrune(p.choice as PruneCategory[]);
         }),
       );
-      this.setPrune({ stage: 'preview', previews, scroll: 0 });
+      const match = matcher(p.scope?.text);
+      const previews = whole.map((pv) => narrowPreview(pv, match).preview);
+      const filteredOut = whole.reduce((n, pv, i) => n + pv.items.length - previews[i]!.items.length, 0);
+      this.setPrune({ stage: 'preview', previews, filteredOut, scroll: 0, item: 0, off: {} });
     } catch (err) {
       this.setPrune({ stage: 'choose', error: `cannot preview: ${explainActionError(err)}` });
     }
@@ -60,7 +69,7 @@ export class PruneController {
     this.setPrune({ stage: 'running' });
     const result: string[] = [];
     let bytes = 0;
-    for (const pv of p.previews) {
+    for (const pv of ticked(p)) {
       const e = this.engines.get(pv.engineId);
       if (!e) {
         result.push(`${pv.engineId}: not connected, nothing removed`);
@@ -82,4 +91,17 @@ export class PruneController {
     this.say(`prune done: reclaimed ${decimalBytes(bytes)}`, 'ok');
     this.refresh();
   }
+}
+
+/** Whether an item matches a list filter: its name or one of its tags contains the text. */
+export function matcher(text: string | undefined): (it: PruneItem) => boolean {
+  const q = text?.trim().toLowerCase();
+  if (!q) return () => true;
+  return (it) => [it.name, ...(it.kind === 'image' ? (it.refs ?? []) : [])].some((n) => n.toLowerCase().includes(q));
+}
+
+/** Each engine's preview narrowed to the ticked items (and the items they need gone first): what y removes. */
+export function ticked(p: PruneUi): PrunePreview[] {
+  const off = p.off ?? {};
+  return p.previews.map((pv) => narrowPreview(pv, (it) => !off[it.key]).preview);
 }

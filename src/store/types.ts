@@ -69,6 +69,14 @@ export interface PruneUi {
   scroll: number;
   result: string[];
   error?: string;
+  /** The filter of the list it was opened from: the preview shows only the items it matches. */
+  scope?: { list: ListId; text: string };
+  /** Items of the engines' previews that the filter left out. */
+  filteredOut?: number;
+  /** Preview: the item under the cursor, an index over every engine's items in order. */
+  item?: number;
+  /** Preview: the items unticked (by key); the rest are removed on y. */
+  off?: Record<string, true>;
 }
 
 export interface Confirm {

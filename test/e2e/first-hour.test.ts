@@ -40,6 +40,38 @@ describe.skipIf(!engines)('the first hour, on real Docker and Podman', () => {
     expect(await inspectState(dockerTe!, other.id)).toBe('running');
   });
 
+  it('D from a filtered list previews only what the filter matches, on both engines, and removes exactly the ticked items', async () => {
+    const prefix = uniqueName('prn');
+    const go = [await runContainer(dockerTe!, { name: `${prefix}-a`, start: false }), await runContainer(podmanTe!, { name: `${prefix}-b`, start: false }), await runContainer(podmanTe!, { name: `${prefix}-c`, start: false })];
+    const stay = await runContainer(dockerTe!, { name: uniqueName('prn-someone-else'), start: false });
+    const s = gantry(hosts(), { cols: 160, rows: 45 });
+    await s.waitFor(`${prefix}-c`);
+    await s.press('/', ...prefix, KEY.ENTER);
+    await s.waitFor(`filter: ${prefix}`);
+    await s.press('D');
+    const choose = await s.waitFor(`Only items matching "${prefix}" (the Containers filter) will be listed.`);
+    expect(choose).toMatch(/\[x\] docker\n\s+\[x\] podman/);
+    await s.press(KEY.ENTER);
+    // Podman's /system/df (the bytes of each item) takes seconds on a loaded machine.
+    let screen = await s.waitFor('Will remove 3 of 3 items', 90_000);
+    expect(screen).toMatch(/Only items matching ".*" \(the Containers filter\); \d+ other items? left out\./);
+    expect(screen).toMatch(new RegExp(`docker: 1 of 1 item`));
+    expect(screen).toMatch(new RegExp(`podman: 2 of 2 items`));
+    expect(screen).not.toContain('prn-someone-else');
+    // The last item (G) is unticked with space: the totals follow.
+    await s.press('G', ' ');
+    screen = await s.waitFor('Will remove 2 of 3 items');
+    const unticked = /\[ \] container\s+(\S+)/.exec(screen)![1]!;
+    expect(unticked.startsWith(prefix)).toBe(true);
+    await s.press('y');
+    await s.waitFor('Reclaimed', 60_000);
+    const [a, b, c] = go.map((x) => x.id);
+    const state = async (i: number) => inspectState(i === 0 ? dockerTe! : podmanTe!, [a, b, c][i]!);
+    const names = [`${prefix}-a`, `${prefix}-b`, `${prefix}-c`];
+    for (let i = 0; i < 3; i++) expect(await state(i), names[i]).toBe(names[i] === unticked ? 'created' : undefined);
+    expect(await inspectState(dockerTe!, stay.id)).toBe('created');
+  }, 180_000);
+
   it('takes three Backspaces that arrive in one read, in the / filter', async () => {
     const name = uniqueName('bs-batch');
     await runContainer(podmanTe!, { name });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { diskUsage, PODMAN_NO_BUILD_CACHE } from '../../src/engine/resources/disk.js';
-import { previewPrune, sumBytes, type PruneCategory } from '../../src/engine/resources/prune.js';
+import { narrowPreview, previewPrune, sumBytes, type PruneCategory } from '../../src/engine/resources/prune.js';
 import { executePrune } from '../../src/engine/resources/prune-run.js';
 import { describePreview, describeResult } from '../../src/present/prune.js';
 import { enginesOrSkip, uniqueName } from '../helpers/engines.js';
@@ -172,6 +172,39 @@ describe.skipIf(!engines).each(engines ?? [])('$kind prune', (te) => {
     expect(await exists(() => te.docker.getImage(img.id).inspect())).toBe(true);
     expect(await exists(() => te.docker.getNetwork(net).inspect())).toBe(true);
   });
+
+  it('knows which stopped containers use an item: unticking one keeps what it uses, and exactly the narrowed preview is removed', async () => {
+    const made = root.child();
+    const img = await made.commitImage(uniqueName('nimg'));
+    const vol = await made.volume(uniqueName('res-nvol'));
+    const netName = uniqueName('res-nnet');
+    const net = await made.network(netName);
+    const user = await made.container({ name: uniqueName('res-nuser'), image: img.id, binds: [`${vol}:/data`], network: netName });
+    const other = await made.container({ name: uniqueName('res-nother') });
+
+    const pv = await previewPrune(te.docker, K, K, ['stoppedContainers', 'allUnusedImages', 'unusedNetworks', 'unusedVolumes']);
+    const mine = { ...pv, items: made.mine(pv.items) };
+    const by = (id: string) => mine.items.find((i) => i.id === id)!;
+    const userKey = `${K}/container/${user.id}`;
+    expect(by(img.id).users).toEqual([userKey]);
+    expect(by(vol).users).toEqual([userKey]);
+    expect(by(net).users).toEqual([userKey]);
+    expect(by(other.id).users).toBeUndefined();
+
+    // The user container unticked: its image, volume and network stay with it.
+    const n = narrowPreview(mine, (i) => i.id !== user.id);
+    expect(n.preview.items.map((i) => i.id)).toEqual([other.id]);
+    expect(n.held.map((h) => h.item.id).sort()).toEqual([img.id, net, vol].sort());
+    expect(n.preview.bytes).toBe(by(other.id).bytes);
+    const result = await executePrune(te.docker, n.preview);
+    expect(keys(result.removed)).toEqual([`${K}/container/${other.id}`]);
+    expect(result.refused).toEqual([]);
+    expect(await exists(() => other.inspect())).toBe(false);
+    expect(await exists(() => user.inspect())).toBe(true);
+    expect(await exists(() => te.docker.getImage(img.id).inspect())).toBe(true);
+    expect(await exists(() => te.docker.getVolume(vol).inspect())).toBe(true);
+    expect(await exists(() => te.docker.getNetwork(net).inspect())).toBe(true);
+  }, 120_000);
 
   it('reports nothing to do for an empty prune, without touching the engine', async () => {
     const made = root.child();

@@ -8,6 +8,9 @@ import type { Container, ImageRow } from '../../src/engine/models.js';
 import { dispatchKey } from '../../src/ui/modes/index.js';
 import { keysOf } from '../../src/ui/keys/parse.js';
 import type { Controller } from '../../src/ui/controller.js';
+import { pruneLines } from '../../src/ui/modes/prune.js';
+import { ticked } from '../../src/actions/prune.js';
+import { item, preview } from '../helpers/prune.js';
 
 function c(name: string, state: Container['state'] = 'running'): Container {
   return { key: `docker/${name}-id`, engineId: 'docker', id: `${name}-id`, name, image: 'busybox', state, status: '', created: 0, ports: [], command: '', labels: {} };
@@ -131,6 +134,37 @@ describe('the prune dialog', () => {
     ro.type('D');
     expect(ro.controller.resources.openPrune).not.toHaveBeenCalled();
     expect(ro.state().ui.message?.text).toBe('read-only mode: prune is disabled (started with --read-only)');
+  });
+});
+
+describe('the prune preview', () => {
+  it('ticks and unticks items with space, moves with j/k/g/G, the totals follow, and y removes only the ticked', () => {
+    const r = rig();
+    const stopped = [item('container', 'walk-a', 1000), item('container', 'walk-b', 2000), item('container', 'walk-c', 4000)];
+    const pv = preview(stopped);
+    r.store.dispatch({ type: 'prune', prune: { stage: 'preview', choice: ['stoppedContainers'], engines: ['docker'], cursor: 0, previews: [pv], scroll: 0, result: [], item: 0, off: {}, scope: { list: 'containers', text: 'walk' }, filteredOut: 31 } });
+    const lines = () => pruneLines(r.state(), r.state().ui.prune!).map((l) => l.text);
+    expect(lines()[0]).toBe('Will remove 3 of 3 items, freeing 7.0 kB in all (space unticks):');
+    expect(lines()[1]).toBe('Only items matching "walk" (the Containers filter); 31 other items left out.');
+    // space unticks walk-a and moves down; G goes to the last, space unticks walk-c.
+    r.type(' ');
+    expect(r.state().ui.prune!.item).toBe(1);
+    r.type('G', ' ');
+    expect(r.state().ui.prune!.off).toEqual({ [stopped[0]!.key]: true, [stopped[2]!.key]: true });
+    expect(lines()[0]).toBe('Will remove 1 of 3 items, freeing 2.0 kB in all (space unticks):');
+    expect(lines().find((l) => l.includes('walk-a'))).toMatch(/^ {2}\[ \] container/);
+    expect(lines().find((l) => l.includes('walk-b'))).toMatch(/^ {2}\[x\] container/);
+    expect(ticked(r.state().ui.prune!)[0]!.items.map((i) => i.id)).toEqual(['walk-b']);
+    // g back to the first; space ticks it again; a unticks all, a again ticks all.
+    r.type('g', ' ');
+    expect(ticked(r.state().ui.prune!)[0]!.items.map((i) => i.id)).toEqual(['walk-a', 'walk-b']);
+    r.type('a');
+    expect(ticked(r.state().ui.prune!)[0]!.items).toEqual([]);
+    expect(lines()[0]).toBe('Will remove 0 of 3 items, freeing 0 B in all (space unticks):');
+    r.type('a');
+    expect(ticked(r.state().ui.prune!)[0]!.items).toHaveLength(3);
+    r.type('y');
+    expect(r.controller.resources.executePrune).toHaveBeenCalled();
   });
 });
 

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type Docker from 'dockerode';
 import { PODMAN_NO_BUILD_CACHE } from '../../src/engine/resources/disk.js';
-import { orderChildrenFirst, previewPrune, prunableImages, sumBytes } from '../../src/engine/resources/prune.js';
+import { narrowPreview, orderChildrenFirst, previewPrune, prunableImages, sumBytes } from '../../src/engine/resources/prune.js';
+import { matcher } from '../../src/actions/prune.js';
 import { executePrune } from '../../src/engine/resources/prune-run.js';
 import { item, preview } from '../helpers/prune.js';
 
@@ -47,6 +48,44 @@ describe('prune sums', () => {
   it('sums bytes', () => {
     expect(sumBytes([])).toBe(0);
     expect(sumBytes([item('container', 'a', 5), item('image', 'b', 7)])).toBe(12);
+  });
+});
+
+describe('a narrowed preview', () => {
+  const cA = item('container', 'walk-a', 10);
+  const cB = item('container', 'bob-b', 20);
+  const img = item('image', 'walk-base', 300, { users: [cB.key], refs: ['walk-base:1'] });
+  const child = item('image', 'child', 5, { users: [cA.key] });
+  const parent = item('image', 'parent', 7, { users: [child.key] });
+  const vol = item('volume', 'v', 40, { users: [cA.key] });
+  const pv = preview([cA, cB, img, child, parent, vol]);
+
+  it('keeps exactly what is chosen, with the bytes of what is kept', () => {
+    const n = narrowPreview(pv, () => true);
+    expect(n.preview.items).toEqual(pv.items);
+    expect(n.held).toEqual([]);
+    const only = narrowPreview(pv, (i) => i.key !== cA.key && i.key !== vol.key && i.key !== child.key && i.key !== parent.key);
+    expect(only.preview.items.map((i) => i.id)).toEqual(['bob-b', 'walk-base']);
+    expect(only.preview.bytes).toBe(320);
+    expect(only.preview.engineId).toBe('docker');
+  });
+  it('holds back what a kept container (or a kept image built on it) still uses, down the chain', () => {
+    const n = narrowPreview(pv, (i) => i.key !== cA.key);
+    expect(n.preview.items.map((i) => i.id)).toEqual(['bob-b', 'walk-base']);
+    expect(n.held.map((h) => [h.item.id, h.by.map((b) => b.id)])).toEqual([
+      ['child', ['walk-a']],
+      ['parent', ['child']],
+      ['v', ['walk-a']],
+    ]);
+    expect(n.preview.bytes).toBe(320);
+  });
+  it('matches a list filter by name, and an image by any of its tags', () => {
+    const m = matcher('WALK');
+    expect(pv.items.filter(m).map((i) => i.id)).toEqual(['walk-a', 'walk-base']);
+    expect(matcher(' ')(cB)).toBe(true);
+    expect(matcher('base:1')(img)).toBe(true);
+    // The filter narrows, and what a left-out container uses stays with it.
+    expect(narrowPreview(pv, matcher('walk')).preview.items.map((i) => i.id)).toEqual(['walk-a']);
   });
 });
 

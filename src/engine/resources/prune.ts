@@ -27,6 +27,11 @@ export interface PruneItem {
   bytesKnown: boolean;
   /** An image's tags at the preview; the build cache's record ids. */
   refs?: string[];
+  /**
+   * Keys of the items of the same preview that use it (a stopped container on an image, volume or
+   * network; an image built on it): it can go only if they go too.
+   */
+  users?: string[];
 }
 
 export interface PruneRefusal {
@@ -130,6 +135,16 @@ interface Scan {
   df: RawDf | undefined;
 }
 
+/** The keys of the pruned containers among `users`. */
+function prunedUsers(s: Scan, users: readonly RawContainer[]): string[] {
+  return users.filter((c) => s.pruned.has(c.Id)).map((c) => `${s.engineId}/container/${c.Id}`);
+}
+
+function withUsers(it: PruneItem, users: readonly string[]): PruneItem {
+  if (users.length) it.users = [...new Set(users)];
+  return it;
+}
+
 async function imageItems(a: Api, s: Scan): Promise<PruneItem[]> {
   const used = new Set(s.remaining.map(imageIdOf).filter((x): x is string => !!x));
   const dfImages = new Map((s.df?.Images ?? []).map((i) => [normaliseImageId(i.Id), i]));
@@ -147,12 +162,13 @@ async function imageItems(a: Api, s: Scan): Promise<PruneItem[]> {
   const all = s.want.has('allUnusedImages');
   const chosen = prunableImages(images, (i) => !used.has(i.id) && (all || i.tags.length === 0));
   return orderChildrenFirst(chosen).map((i) => {
+    const children = chosen.filter((x) => x.parentId === i.id).map((x) => `${s.engineId}/image/${x.id}`);
     const category: PruneCategory = i.tags.length === 0 && s.want.has('danglingImages') ? 'danglingImages' : 'allUnusedImages';
     const it = item(s.engineId, 'image', category, i.id, i.tags[0] ?? shortImageId(i.id), i.unique ?? i.size);
     // Without df's shared sizes the full size is an upper bound, not the bytes freed.
     if (i.unique === undefined) it.bytesKnown = false;
     it.refs = i.tags;
-    return it;
+    return withUsers(it, [...prunedUsers(s, s.containers.filter((c) => imageIdOf(c) === i.id)), ...children]);
   });
 }
 
@@ -163,7 +179,8 @@ async function networkItems(a: Api, s: Scan): Promise<PruneItem[]> {
     // Podman's list names every container on it; Docker's names none: look at the containers too.
     const listed = Object.keys(n.Containers ?? {}).filter((id) => !s.pruned.has(id));
     if (listed.length || networkUsers(s.remaining, n).length) continue;
-    out.push(item(s.engineId, 'network', 'unusedNetworks', n.Id, n.Name, 0));
+    const on = Object.keys(n.Containers ?? {}).map((id) => `${s.engineId}/container/${id}`);
+    out.push(withUsers(item(s.engineId, 'network', 'unusedNetworks', n.Id, n.Name, 0), [...on, ...prunedUsers(s, networkUsers(s.containers, n))]));
   }
   return out;
 }
@@ -176,7 +193,7 @@ async function volumeItems(a: Api, s: Scan): Promise<PruneItem[]> {
     // A reference count above what the list shows means users gantry cannot see: keep it.
     const refs = usage.get(v.Name)?.RefCount ?? 0;
     if (refs > volumeUsers(s.containers, v.Name).length) continue;
-    out.push(item(s.engineId, 'volume', 'unusedVolumes', v.Name, v.Name, usage.get(v.Name)?.Size));
+    out.push(withUsers(item(s.engineId, 'volume', 'unusedVolumes', v.Name, v.Name, usage.get(v.Name)?.Size), prunedUsers(s, volumeUsers(s.containers, v.Name))));
   }
   return out;
 }
@@ -219,4 +236,35 @@ export async function previewPrune(docker: Docker, engineId: string, kind: Engin
   preview.items.sort(byKindOrder);
   preview.bytes = sumBytes(preview.items);
   return preview;
+}
+
+export interface Narrowed {
+  /** The preview with only the items kept: what executing it removes. */
+  preview: PrunePreview;
+  /** Items asked for but held back because an item that uses them stays. */
+  held: { item: PruneItem; by: PruneItem[] }[];
+}
+
+/**
+ * A preview with only the items `keep` chooses — and of those, only the ones whose users (in the
+ * same preview) go too: an image stays with the stopped container that uses it. The engine
+ * executes exactly what the narrowed preview lists.
+ */
+export function narrowPreview(pv: PrunePreview, keep: (it: PruneItem) => boolean): Narrowed {
+  const byKey = new Map(pv.items.map((i) => [i.key, i]));
+  const kept = new Set(pv.items.filter(keep).map((i) => i.key));
+  const held = new Map<string, PruneItem[]>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const key of kept) {
+      const it = byKey.get(key)!;
+      const staying = (it.users ?? []).filter((u) => byKey.has(u) && !kept.has(u)).map((u) => byKey.get(u)!);
+      if (staying.length === 0) continue;
+      kept.delete(key);
+      held.set(key, staying);
+      changed = true;
+    }
+  }
+  const items = pv.items.filter((i) => kept.has(i.key));
+  return { preview: { ...pv, items, bytes: sumBytes(items) }, held: [...held].map(([k, by]) => ({ item: byKey.get(k)!, by })) };
 }
