@@ -5,8 +5,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 import type { Engine } from '../engine/engine.js';
-import { explainActionError } from '../engine/errors.js';
-import { displayName, type Container } from '../engine/models.js';
+import { explainActionError, isNotFound } from '../engine/errors.js';
+import { normaliseState } from '../engine/status.js';
+import { displayName, type Container, type ContainerJson } from '../engine/models.js';
 import { createLogFile, savedLine, tsKey, type Follow } from '../engine/logs/follow.js';
 import { compileQuery } from '../engine/logs/search.js';
 import { LogSession } from '../store/logs.js';
@@ -125,7 +126,22 @@ export class LogsController {
       this.since = ui.since;
       this.open(c, false);
     }
-    if (this.session && c && key === this.session.key) this.maybeResume(s, c);
+    if (this.session && c && key === this.session.key) {
+      this.syncLive(c);
+      this.maybeResume(s, c);
+    }
+  }
+
+  /**
+   * A live stream's words follow the container: opened while it was stopped (the lines so far)
+   * and started since, its stream follows the new lines — it says "following", not "exited".
+   */
+  private syncLive(c: Container): void {
+    const session = this.session;
+    if (session?.state === 'live' && c.state === 'running' && session.stateText !== 'following') {
+      session.setState('live', 'following');
+      this.tick();
+    }
   }
 
   private applyQuery(): void {
@@ -191,6 +207,15 @@ export class LogsController {
       (info) => {
         if (this.session !== session) return;
         this.tty = info.Config?.Tty === true;
+        if (resume && !info.State?.Running) {
+          // The list said it runs again, the engine says not yet (a restart under way, a list
+          // behind a kill): no "running again" until it does; the next change of state tries again.
+          this.retryMs = Math.min(30_000, this.retryMs * 2);
+          session.setState('ended', stoppedText(info.State));
+          this.tick();
+          return;
+        }
+        if (resume) session.note('— the container is running again: following —');
         let tail: number | 'all' = skip ? Math.min(this.opts.tail, 100) : since.seconds !== undefined || since.all ? 'all' : this.opts.tail;
         let sinceSec = since.seconds !== undefined && !skip ? Math.floor(Date.now() / 1000) - since.seconds : undefined;
         const after = resume && session.lastTs ? { ts: session.lastTs, texts: linesAt(session, session.lastTs) } : undefined;
@@ -256,20 +281,27 @@ export class LogsController {
 
   private ended(c: Container, reason: string): void {
     const session = this.session!;
-    const now = this.store.getState().containers[c.engineId]?.find((x) => x.key === c.key);
-    const engine = this.store.getState().engines.find((e) => e.id === c.engineId);
-    let text: string;
-    if (!now) text = 'the container was removed';
-    else if (engine?.status === 'down') text = `the engine went away (${engine.error ?? 'connection lost'}); it resumes when the engine is back`;
-    else if (now.state !== 'running' && now.state !== 'paused') text = `the container is ${now.state === 'exited' ? `exited${now.exitCode !== undefined ? ` (${now.exitCode})` : ''}` : now.state}; it resumes when it starts again`;
-    else text = reason;
     // A quick end with nothing new (the stream of a container still stopping) backs off.
     if (Date.now() - this.openedAt < 1500 && this.linesSinceOpen === 0) this.retryMs = Math.min(30_000, this.retryMs * 2);
     else this.retryMs = 1000;
-    session.setState('ended', text);
-    session.note(`— end of stream: ${text} —`);
-    this.tick();
-    this.maybeResume(this.store.getState(), now);
+    const finish = (text: string) => {
+      if (this.session !== session) return;
+      session.setState('ended', text);
+      session.note(`— end of stream: ${text} —`);
+      this.tick();
+      this.maybeResume(this.store.getState(), this.store.getState().containers[c.engineId]?.find((x) => x.key === c.key));
+    };
+    const engine = this.engines.get(c.engineId);
+    if (!engine) return finish(reason);
+    // The list may not know yet (a kill a moment ago): the engine says why the stream ended.
+    engine.inspect(c.id).then(
+      (info) => finish(info.State?.Running ? reason : stoppedText(info.State)),
+      (e: unknown) => {
+        const up = this.store.getState().engines.find((x) => x.id === c.engineId);
+        if (isNotFound(e)) finish('the container was removed');
+        else finish(`the engine went away (${up?.error ?? explainActionError(e)}); it resumes when the engine is back`);
+      },
+    );
   }
 
   /** An ended stream whose container runs again (restart, engine back) is followed again. */
@@ -287,7 +319,6 @@ export class LogsController {
       const st = this.store.getState();
       const cur = selectedContainer(st);
       if (this.session !== session || !cur || cur.key !== session.key || cur.state !== 'running' || this.follow) return;
-      session.note('— the container is running again: following —');
       this.open(cur, true);
     }, wait);
     this.resumeTimer.unref?.();
@@ -350,4 +381,13 @@ export class LogsController {
       d({ type: 'message', level: 'error', text: `could not save the log to ${path}: ${explainActionError(e)}` });
     }
   }
+}
+
+/** Why a stopped container's stream ended, from the engine's State: "the container is exited (137); …". */
+function stoppedText(state: ContainerJson['State']): string {
+  // Podman's inspect says "stopped" for a moment before "exited": one word for both.
+  const known = normaliseState(state?.Status, '');
+  const status = known === 'unknown' ? (state?.Status ?? 'stopped') : known;
+  const code = status === 'exited' && typeof state?.ExitCode === 'number' ? ` (${state.ExitCode})` : '';
+  return `the container is ${status}${code}; it resumes when it starts again`;
 }

@@ -56,6 +56,12 @@ const texts = (r: Rig, stream?: string) => {
 // A container that numbers its runs (the count survives a restart in its filesystem) and its lines.
 const COUNTER = ['sh', '-c', 'n=$(cat /tmp/run 2>/dev/null || echo 0); n=$((n+1)); echo $n > /tmp/run; i=0; while true; do i=$((i+1)); echo "run $n line $i"; echo "run $n err $i" >&2; sleep 0.1; done'];
 
+/** The panel's own notes (end of stream, running again, …), in order. */
+const notes = (r: Rig) => {
+  const b = r.logs.session!.buffer;
+  return b.slice(0, b.length).filter((l) => l.stream === 'meta').map((l) => l.text);
+};
+
 describe.skipIf(!engines).each(engines ?? [])('$kind log panel', (te: TestEngine) => {
   let d: DiscoveryResult;
   let engine: Engine;
@@ -90,6 +96,24 @@ describe.skipIf(!engines).each(engines ?? [])('$kind log panel', (te: TestEngine
     }
     expect(texts(r, 'stderr')).toContain('run 2 err 3');
     expect(texts(r, 'stderr').every((t) => t.includes(' err '))).toBe(true);
+    // The footer says what is true: new lines are following, not "exited".
+    expect(r.logs.session!.state).toBe('live');
+    expect(r.logs.session!.stateText).toBe('following');
+    expect(notes(r).filter((n) => /running again/.test(n))).toEqual(['— the container is running again: following —']);
+  });
+
+  it('a container killed once and never restarted: one end-of-stream note saying exited (137), never "running again"', async () => {
+    const name = uniqueName('lp-kill');
+    const c = await runContainer(te, { name, cmd: COUNTER });
+    r = rig(engine);
+    await show(r, name);
+    await waitUntil(() => texts(r!).includes('run 1 line 5'), 15_000, 'five lines');
+    const session = r.logs.session!;
+    await c.kill();
+    const listed = () => Object.values(r!.store.getState().containers).flat().find((x) => x.name === name)?.state;
+    await waitUntil(() => session.state === 'ended' && /exited \(137\)/.test(session.stateText) && listed() === 'exited', 20_000, 'the end, and the list saying exited');
+    expect(notes(r)).toEqual(['— end of stream: the container is exited (137); it resumes when it starts again —']);
+    expect(session.stateText).toBe('the container is exited (137); it resumes when it starts again');
   });
 
   it('opens with the last lines (tail), and the whole log with the since key 6', async () => {
