@@ -16,6 +16,7 @@ import { ResourcesController } from '../actions/resources.js';
 import { PruneController } from '../actions/prune.js';
 import { InsideController, type Stage } from '../actions/inside.js';
 import { PanelController } from '../actions/panel.js';
+import { GpuController } from '../actions/gpu.js';
 import type { Controller } from '../ui/controller.js';
 import type { Args } from '../cli/args.js';
 
@@ -102,6 +103,7 @@ export function wire(store: Store<AppState, Action>, o: WireOptions): Wired {
     resources.refreshVisible();
   });
   const panel = new PanelController(store, engines);
+  const gpuActions = new GpuController(store, engines);
   const logs = new LogsController(store, engines, {
     tail: args.tail ?? config.logTail,
     maxLines: config.logLines,
@@ -114,7 +116,7 @@ export function wire(store: Store<AppState, Action>, o: WireOptions): Wired {
   const selected = () => selectedContainer(store.getState());
   const controller: Controller = {
     containerKey: (c, action) => requestContainerAction(ctx, c, action),
-    confirmed: (key, command) => void (key.startsWith('res:') ? resources.confirmed(command) : runContainerCommand(ctx, key, command)),
+    confirmed: (key, command) => void (key.startsWith('res:') ? resources.confirmed(command) : key.startsWith('gpu:') ? gpuActions.confirmed() : runContainerCommand(ctx, key, command)),
     quit: o.quit,
     logSession: () => logs.session,
     saveLogs: (whole) => void logs.save(whole),
@@ -129,6 +131,7 @@ export function wire(store: Store<AppState, Action>, o: WireOptions): Wired {
     panelData: () => panel.data,
     exec: (cmd) => void inside.exec(selected(), cmd),
     attach: () => void inside.attach(selected()),
+    killGpuProcess: (row) => gpuActions.requestKill(row),
   };
   // Before the UI subscribes: a typed search is applied before the frame that shows it.
   logs.start();

@@ -9,6 +9,7 @@ import type { GpuGrantInput } from '../gpu/reservations.js';
 import { normaliseContainer } from './containers.js';
 import { startAttach } from './attach.js';
 import { chooseShell, startInteractiveExec, type InteractiveSession, type TermSize } from './exec.js';
+import { killInside } from './kill.js';
 import { followLogs, saveWholeLog, type Follow, type FollowedLine, type FollowOptions } from './logs/follow.js';
 import type { Container, ContainerJson, ContainerVerb, EngineKind, ResourceKindId, ResourceRowOf } from './models.js';
 import { diskUsage, kindFromVersion, type DiskUsage } from './resources/disk.js';
@@ -184,6 +185,11 @@ export class Engine {
   /** Streams the container's resource use; the returned function cancels. */
   streamStats(id: string, onSample: (s: StatsSample) => void, onEnd: (reason?: string) => void): () => void {
     return streamStats(this.docker, id, this.kind, onSample, onEnd);
+  }
+
+  /** SIGKILL to one process of the container, `pid` as the container numbers it (1: its main process). */
+  killProcess(id: string, pid: number): Promise<void> {
+    return killInside(this.docker, id, pid);
   }
 
   /** The container's processes (throws `ExecError` for one that is not running). */

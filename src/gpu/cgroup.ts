@@ -71,3 +71,26 @@ export function processOwner(pid: number, procRoot = '/proc'): string | undefine
     return undefined;
   }
 }
+
+/**
+ * A process's pid in each pid namespace it is in, from ours down to its own (NSpid in
+ * /proc/<pid>/status); undefined when it is gone or the kernel does not say.
+ */
+export function namespacePids(pid: number, procRoot = '/proc'): number[] | undefined {
+  try {
+    const m = /^NSpid:\s+([\d\s]+)$/m.exec(readFileSync(`${procRoot}/${pid}/status`, 'utf8'));
+    return m ? m[1]!.trim().split(/\s+/).map(Number) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** When a process started (clock ticks after boot, /proc/<pid>/stat): tells a pid reused by another process. */
+export function processStart(pid: number, procRoot = '/proc'): string | undefined {
+  try {
+    const stat = readFileSync(`${procRoot}/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}

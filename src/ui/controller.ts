@@ -3,6 +3,7 @@
 import type { Container } from '../engine/models.js';
 import type { ContainerCommand, ResourcePane } from '../store/state.js';
 import type { LogSession } from '../store/logs.js';
+import type { GpuRow } from '../store/gpu.js';
 import type { PanelData } from '../actions/panel.js';
 import type { ContainerKeyCommand } from '../actions/containers.js';
 
@@ -19,6 +20,8 @@ export interface Controller {
   exec?(cmd?: string[]): void;
   /** a: attach to the main process. */
   attach?(): void;
+  /** K in the GPUs pane: kill the selected process (asks first). */
+  killGpuProcess?(row: GpuRow | undefined): void;
   resources?: {
     remove(pane: ResourcePane): void;
     /** d with marked containers: true when it took the key. */

@@ -104,6 +104,35 @@ describe('GPUs on screen', () => {
     expect(lastFrame()).toContain('GPU 1 pid 500: podman/ppo-train');
   });
 
+  it('K on a process asks the controller to kill that process; the hints name it, read-only leaves it out', async () => {
+    const { store } = setup();
+    const killGpuProcess = vi.fn();
+    cleanup?.();
+    const r = render(<App store={store} controller={{ containerKey: vi.fn(), confirmed: vi.fn(), quit: vi.fn(), killGpuProcess }} color={false} size={{ cols: 140, rows: 30 }} />);
+    cleanup = r.unmount;
+    r.stdin.write('5');
+    await tick();
+    r.stdin.write('j');
+    await tick();
+    r.stdin.write('K');
+    await tick();
+    expect(killGpuProcess).toHaveBeenCalledWith(expect.objectContaining({ kind: 'proc', proc: expect.objectContaining({ pid: 77 }) }));
+    expect(r.lastFrame()).toContain('K kill');
+    const ro = createStore<AppState, Action>(reducer, initialState({ gpu: true, readOnly: true }));
+    ro.dispatch({ type: 'gpu/update', status: { state: 'ok' }, gpus, at: NOW, processes: store.getState().gpu.processes });
+    ro.dispatch({ type: 'pane', pane: 'gpus' });
+    const kill2 = vi.fn();
+    cleanup?.();
+    const r2 = render(<App store={ro} controller={{ containerKey: vi.fn(), confirmed: vi.fn(), quit: vi.fn(), killGpuProcess: kill2 }} color={false} size={{ cols: 140, rows: 30 }} />);
+    cleanup = r2.unmount;
+    await tick();
+    expect(r2.lastFrame()).not.toContain('K kill');
+    r2.stdin.write('K');
+    await tick();
+    expect(kill2).not.toHaveBeenCalled();
+    expect(r2.lastFrame()).toContain('read-only mode: kill is disabled (started with --read-only)');
+  });
+
   it('marks a container idle when it holds memory at 0 % for longer than the limit', async () => {
     // GPU 1 turned 0 % only now: ppo-train, on GPU 1, is not idle yet.
     const first = setup({ idleMinutes: 30 });

@@ -115,6 +115,7 @@ export const BINDINGS: readonly Binding[] = [
   { keys: ['d'], command: 'resource.remove', help: 'remove (asks first; marked rows all at once)', where: 'resources', changes: true, hint: 'remove', rank: 2 },
   { keys: ['o'], command: 'sort', help: 'sort images by size, age, name', where: 'images', hint: 'sort', rank: 45 },
   { keys: ['enter'], command: 'gpu.go', help: 'on a process: go to its container', where: 'gpus', hint: 'go to the container', rank: 1 },
+  { keys: ['K'], command: 'gpu.kill', help: 'on a process: kill it (asks first, naming its container or host user and its memory)', where: 'gpus', changes: true, hint: 'kill', rank: 3 },
 
   { keys: ['esc', 'q'], command: 'panel.leave', help: 'keys back to the list', where: 'panel', hint: 'back', rank: 8 },
   { keys: ['['], command: 'panel.tab', arg: -1, help: 'panel tab: Logs, Inspect, Env, Stats, Top', where: 'panel', group: 'panel-tab' },

@@ -75,6 +75,7 @@ export const LIST_COMMANDS: Record<string, CommandHandler> = {
     const list = currentList(ctx.store.getState());
     if (isResource(list)) ctx.controller.resources?.remove(list);
   },
+  'gpu.kill': (ctx) => ctx.controller.killGpuProcess?.(selectedRow(ctx.store.getState(), 'gpus') as GpuRow | undefined),
   'gpu.go': (ctx) => {
     const s = ctx.store.getState();
     const row = selectedRow(s, 'gpus') as GpuRow | undefined;
