@@ -7,7 +7,7 @@ import { LISTS, type Action, type AppState, type ImageSort, type ListId, type Lo
 export * from './types.js';
 
 export function initialLogsUi(color = true): LogsUi {
-  return { tab: 'logs', focus: false, full: false, follow: true, since: 0, timestamps: false, wrap: false, color, hscroll: 0, query: '', filter: 'none', version: 0, scroll: 0, reveal: false };
+  return { tab: 'logs', focus: false, full: false, listOnly: false, follow: true, since: 0, timestamps: false, wrap: false, color, hscroll: 0, query: '', filter: 'none', version: 0, scroll: 0, reveal: false };
 }
 
 const perList = <T>(make: () => T) => Object.fromEntries(LISTS.map((l) => [l, make()])) as Record<ListId, T>;

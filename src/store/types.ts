@@ -105,8 +105,10 @@ export interface LogsUi {
   tab: PanelTab;
   /** Keys go to the panel (Enter), not to the list. */
   focus: boolean;
-  /** The panel fills the screen (m or +). */
+  /** The panel fills the screen (m). */
   full: boolean;
+  /** The panel is hidden: the list alone, full width (+, as lazydocker's). */
+  listOnly: boolean;
   follow: boolean;
   /** While paused: the seq of the line at the bottom of the panel. */
   anchor?: number;

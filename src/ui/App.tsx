@@ -68,7 +68,7 @@ export function App({ store, controller, color = true, size }: AppProps) {
   const theme = React.useMemo(() => makeTheme(color), [color]);
   const down = state.engines.filter((e) => e.status === 'down' || e.listError).slice(0, 3);
   const layout = computeLayout(cols, rows, down.length, state.gpu.enabled ? 1 : 0);
-  const panel = panelLayout(cols, layout.listRows + 1, visibleContainers(state).length, state.ui.logs.full);
+  const panel = panelLayout(cols, layout.listRows + 1, visibleContainers(state).length, state.ui.logs.full, state.ui.logs.listOnly);
   useKeys(store, controller, { listRows: layout.listRows, panelRows: panel.panelRows, panelWidth: panel.panelWidth });
 
   if (layout.tooSmall) {

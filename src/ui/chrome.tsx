@@ -132,6 +132,8 @@ function hintText(state: AppState, b: Binding): string | undefined {
       return L.tab === 'env' ? `v ${L.reveal ? 'mask' : 'show'} secrets` : '';
     case 'panel.full':
       return `${keyLabel(b.keys[0]!)} ${L.full ? 'split' : 'full'}`;
+    case 'list.only':
+      return `${keyLabel(b.keys[0]!)} ${L.listOnly ? 'show panel' : 'list only'}`;
     default:
       return undefined;
   }

@@ -21,7 +21,7 @@ export function computeLayout(cols: number, rows: number, banners: number, strip
 }
 
 export interface PanelLayout {
-  mode: 'side' | 'stack' | 'full';
+  mode: 'side' | 'stack' | 'full' | 'list';
   /** Container rows (without the table header); 0 when the panel is full screen. */
   listRows: number;
   listWidth: number;
@@ -32,10 +32,12 @@ export interface PanelLayout {
 
 /**
  * The Containers pane: the list and the main panel (logs, details). Wide terminals put them side
- * by side; narrower ones put the list above, as tall as its rows need up to 40 %.
+ * by side; narrower ones put the list above, as tall as its rows need up to 40 %. `full`: the
+ * panel alone; `listOnly`: the list alone, full width.
  */
-export function panelLayout(cols: number, bodyRows: number, listCount: number, full: boolean): PanelLayout {
+export function panelLayout(cols: number, bodyRows: number, listCount: number, full: boolean, listOnly = false): PanelLayout {
   if (full) return { mode: 'full', listRows: 0, listWidth: cols, panelRows: bodyRows, panelWidth: cols };
+  if (listOnly) return { mode: 'list', listRows: bodyRows - 1, listWidth: cols, panelRows: 0, panelWidth: 0 };
   if (cols >= 160) {
     const listWidth = Math.max(80, Math.floor(cols * 0.5));
     return { mode: 'side', listRows: bodyRows - 1, listWidth, panelRows: bodyRows, panelWidth: cols - listWidth - 1 };

@@ -108,7 +108,8 @@ export const BINDINGS: readonly Binding[] = [
   { keys: ['d'], command: 'container', arg: 'remove', help: 'remove (asks first; a running one offers force; marked rows all at once)', where: 'containers', changes: true, hint: 'remove', rank: 3 },
   { keys: ['b'], command: 'bulk', help: 'bulk actions on the marked containers (or all listed): stop, restart, start, remove', where: 'containers', changes: true },
   { keys: ['e'], command: 'toggle-stopped', help: 'show / hide stopped containers', where: 'containers', hint: 'stopped', rank: 35 },
-  { keys: ['m', '+'], command: 'panel.full', help: 'the panel full screen and back', where: 'containers' },
+  { keys: ['m'], command: 'panel.full', help: 'the panel full screen and back', where: 'containers' },
+  { keys: ['+'], command: 'list.only', help: 'the list alone, full width (the panel hidden), and back', where: 'containers', hint: 'list only', rank: 36 },
   { keys: ['['], command: 'panel.tab', arg: -1, help: 'panel tab: Logs, Inspect, Env, Stats, Top', where: 'containers', group: 'tab' },
   { keys: [']'], command: 'panel.tab', arg: 1, help: 'panel tab: Logs, Inspect, Env, Stats, Top', where: 'containers', group: 'tab' },
 
@@ -120,7 +121,7 @@ export const BINDINGS: readonly Binding[] = [
   { keys: ['esc', 'q'], command: 'panel.leave', help: 'keys back to the list', where: 'panel', hint: 'back', rank: 8 },
   { keys: ['['], command: 'panel.tab', arg: -1, help: 'panel tab: Logs, Inspect, Env, Stats, Top', where: 'panel', group: 'panel-tab' },
   { keys: [']'], command: 'panel.tab', arg: 1, help: 'panel tab: Logs, Inspect, Env, Stats, Top', where: 'panel', group: 'panel-tab', hint: 'tab', rank: 20 },
-  { keys: ['m', '+'], command: 'panel.full', help: 'the panel full screen and back', where: 'panel', hint: 'full', rank: 60 },
+  { keys: ['m'], command: 'panel.full', help: 'the panel full screen and back', where: 'panel', hint: 'full', rank: 60 },
   { keys: ['?'], command: 'help', help: 'this help', where: 'panel' },
 
   { keys: ['j', 'down'], command: 'logs.scroll', arg: 1, help: 'scroll (pauses following; a count of new lines shows)', where: 'logs', group: 'logs-scroll', hint: 'scroll', rank: 2 },
