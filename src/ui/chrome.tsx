@@ -4,7 +4,7 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import type { EngineInfo } from '../engine/models.js';
-import { PANES, type AppState } from '../store/state.js';
+import { PANES, SINCE, type AppState } from '../store/state.js';
 import { PANE_DEFS } from './panes/registry.js';
 import { containerCounts } from '../store/select.js';
 import { cell, printable, truncate } from '../text/width.js';
@@ -124,6 +124,8 @@ function hintText(state: AppState, b: Binding): string | undefined {
   switch (b.command) {
     case 'pane':
       return `1-${PANES.length} panes`;
+    case 'logs.since':
+      return `0-${SINCE.length - 1} since`;
     case 'toggle-stopped':
       return `${keyLabel(b.keys[0]!)} ${state.ui.showStopped ? 'hide' : 'show'} stopped`;
     case 'sort':

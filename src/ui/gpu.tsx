@@ -28,10 +28,25 @@ export function gpuNotice(s: AppState): string | undefined {
   }
 }
 
-function stripText(g: GpuSample): string {
-  const util = g.utilizationPct === undefined ? ' n/a' : `${String(g.utilizationPct).padStart(3)}%`;
-  const temp = g.temperatureC === undefined ? '' : ` ${g.temperatureC}C`;
-  return `GPU${g.index} ${bar(g.memoryUsedMiB, g.memoryTotalMiB, 8)} ${gib(g.memoryUsedMiB)}/${gib(g.memoryTotalMiB, 0)} ${util}${temp}`;
+const num = (mib: number | undefined, digits: number) => (mib === undefined ? '-' : (mib / 1024).toFixed(digits));
+const pct = (g: GpuSample) => (g.utilizationPct === undefined ? 'n/a' : `${g.utilizationPct}%`);
+
+/** Each GPU's part of the strip, from the fullest form to the most compact. */
+const STRIP_FORMS: ((g: GpuSample) => string)[] = [
+  (g) => `GPU${g.index} ${bar(g.memoryUsedMiB, g.memoryTotalMiB, 8)} ${gib(g.memoryUsedMiB)}/${gib(g.memoryTotalMiB, 0)} ${pct(g).padStart(4)}${g.temperatureC === undefined ? '' : ` ${g.temperatureC}C`}`,
+  (g) => `GPU${g.index} ${gib(g.memoryUsedMiB)}/${gib(g.memoryTotalMiB, 0)} ${pct(g)}`,
+  (g) => `${g.index}:${num(g.memoryUsedMiB, 1)}/${num(g.memoryTotalMiB, 0)} ${pct(g)}`,
+  (g) => `${g.index}:${num(g.memoryUsedMiB, 1)}/${num(g.memoryTotalMiB, 0)}`,
+];
+
+/** The strip's text: the fullest form in which every GPU fits `width`, else the most compact, cut. */
+export function stripText(gpus: readonly GpuSample[], width: number, lead = ''): string {
+  let text = '';
+  for (const [i, form] of STRIP_FORMS.entries()) {
+    text = lead + ' ' + gpus.map(form).join(i < 2 ? '  ' : ' ');
+    if (text.length <= width) return text;
+  }
+  return truncate(text, width);
 }
 
 export function GpuStrip({ state, width, theme }: { state: AppState; width: number; theme: Theme }) {
@@ -46,10 +61,9 @@ export function GpuStrip({ state, width, theme }: { state: AppState; width: numb
   }
   // Said first, so a narrow terminal does not cut it off.
   const hidden = state.gpu.status.state === 'no-processes-visible' ? ' (processes hidden: inside a container?)' : '';
-  const text = hidden + ' ' + state.gpu.gpus.map(stripText).join('  ');
   return (
     <Text color={theme.accent} wrap="truncate">
-      {truncate(text, width)}
+      {stripText(state.gpu.gpus, width, hidden)}
     </Text>
   );
 }

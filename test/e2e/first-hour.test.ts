@@ -2,7 +2,7 @@
 // the real engines, with other people's containers beside one's own — no wrong container touched
 // after a filter is cleared, keys that arrive in one read all taken, the 80×24 hints.
 import { afterAll, describe, expect, it } from 'vitest';
-import { KEY } from '../helpers/pty.js';
+import { KEY, ROOT } from '../helpers/pty.js';
 import { e2eSetup } from '../helpers/e2e.js';
 import { enginesOrSkip, inspectState, removeTestContainers, runContainer, uniqueName, waitUntil } from '../helpers/engines.js';
 
@@ -71,6 +71,22 @@ describe.skipIf(!engines)('the first hour, on real Docker and Podman', () => {
     for (let i = 0; i < 3; i++) expect(await state(i), names[i]).toBe(names[i] === unticked ? 'created' : undefined);
     expect(await inspectState(dockerTe!, stay.id)).toBe('created');
   }, 180_000);
+
+  it('at 80×24: the hints keep / filter, ? help, q quit; the log hints keep s save, 0-6 since, Esc back; every GPU is on the strip', async () => {
+    const name = uniqueName('walk-llama-7b-finetune-lr3e-5');
+    await runContainer(dockerTe!, { name });
+    const s = gantry([...hosts(), '--nvidia-smi', `${ROOT}test/helpers/fake-nvidia-smi`], { cols: 80, rows: 24, env: { FAKE_NVIDIA_SMI_PROFILE: 'rtx4', FAKE_NVIDIA_SMI_PROCS: `${process.pid}:0:512:node` } });
+    let screen = await s.waitFor((t) => t.includes(name) && t.includes('GPU3'));
+    const lines = await s.lines();
+    const hints = lines.filter((l) => l.trim() !== '').at(-1)!;
+    for (const h of ['s stop', '/ filter', '? help', 'q quit']) expect(hints).toContain(h);
+    expect(lines.find((l) => l.includes('GPU0'))).toMatch(/GPU0 \S+\/48G \d+% {2}GPU1 .* {2}GPU2 .* {2}GPU3 \S+\/48G \d+%/);
+    await s.press('/', ...name, KEY.ENTER, KEY.ENTER);
+    screen = await s.waitFor('Esc back');
+    const logHints = screen.split('\n').filter((l) => l.trim() !== '').at(-1)!;
+    for (const h of ['s save', '0-6 since', 'Esc back']) expect(logHints).toContain(h);
+    for (const l of await s.lines()) expect(l.length).toBeLessThanOrEqual(80);
+  });
 
   it('takes three Backspaces that arrive in one read, in the / filter', async () => {
     const name = uniqueName('bs-batch');

@@ -35,7 +35,7 @@ function rig(opts: { readOnly?: boolean } = {}) {
   const type = (...events: string[]) => {
     for (const ev of events)
       for (const key of keysOf(ev)) {
-        store.batch(() => dispatchKey({ store, controller, sizes: { listRows: 10, panelRows: 10, panelWidth: 80 }, key, previous }));
+        store.batch(() => dispatchKey({ store, controller, sizes: { cols: 100, listRows: 10, panelRows: 10, panelWidth: 80 }, key, previous }));
         previous = key.name;
       }
   };

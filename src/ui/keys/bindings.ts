@@ -61,7 +61,7 @@ const sinceKeys: Binding[] = ['tail', '1m', '5m', '15m', '1h', '24h', 'all'].map
   help: 'since: last lines, 1m, 5m, 15m, 1h, 24h, everything',
   where: 'logs' as const,
   group: 'since',
-  ...(n === 0 ? { hint: 'since', rank: 70 } : {}),
+  ...(n === 0 ? { hint: 'since', rank: 9 } : {}),
 }));
 
 /** Scrolling a text view (help, a panel tab, the prune preview). */

@@ -79,6 +79,38 @@ export function helpLines(): HelpLine[] {
   return out;
 }
 
+const rowsMemo = new Map<number, HelpLine[]>();
+
+/**
+ * Help as screen rows `width` wide: a line too long wraps at a space, its continuation indented
+ * under the description (never cut with "…").
+ */
+export function helpRows(width: number): HelpLine[] {
+  const hit = rowsMemo.get(width);
+  if (hit) return hit;
+  const out: HelpLine[] = [];
+  for (const l of helpLines()) {
+    if (l.head || l.text.length <= width) {
+      out.push(l);
+      continue;
+    }
+    const indent = l.keys ? l.text.indexOf(l.keys) + Math.max(26, l.keys.length) + 1 : 2;
+    const room = Math.max(10, width - indent);
+    let rest = l.text;
+    let first = true;
+    while (rest.length > 0) {
+      const max = first ? width : room;
+      let cut = rest.length <= max ? rest.length : rest.lastIndexOf(' ', max);
+      if (cut <= (first ? indent : 0)) cut = max;
+      out.push(first ? { ...l, text: rest.slice(0, cut) } : { text: ' '.repeat(indent) + rest.slice(0, cut) });
+      rest = rest.slice(cut).replace(/^ +/, '');
+      first = false;
+    }
+  }
+  rowsMemo.set(width, out);
+  return out;
+}
+
 /**
  * The hints row for a chain of scopes: the hinted bindings, the most useful first until `width`
  * is full, shown in table order. Read-only leaves out what would be refused.

@@ -6,6 +6,8 @@ import type { Controller } from '../controller.js';
 import type { Key } from '../keys/parse.js';
 
 export interface ScreenSizes {
+  /** The terminal's width (help wraps to it). */
+  cols: number;
   /** Rows of a list pane's body. */
   listRows: number;
   /** Rows and width of the main panel. */

@@ -1,13 +1,14 @@
 // `?` help: every binding from the table, by where it works, scrolled like any text view.
 import React from 'react';
 import { Box, Text } from 'ink';
-import { helpLines } from '../keys/resolve.js';
+import { helpRows } from '../keys/resolve.js';
 import { clampScroll, scrollPosition } from '../list/window.js';
 import type { Theme } from '../theme.js';
 import type { CommandHandler } from './context.js';
 
 export function Help({ rows, width, scroll, theme }: { rows: number; width: number; scroll: number; theme: Theme }) {
-  const lines = helpLines();
+  // The box has one column of padding on the left.
+  const lines = helpRows(width - 1);
   const start = clampScroll(scroll, rows, lines.length);
   const where = scrollPosition(start, rows, lines.length);
   return (

@@ -1,7 +1,7 @@
 // Scrolling a text view — help, an Inspect/Env/Top tab, the prune preview or result — by lines,
 // pages or to either end; the offset lives in the store and is clamped one way (list/window.ts).
 import { clampScroll } from '../list/window.js';
-import { helpLines } from '../keys/resolve.js';
+import { helpRows } from '../keys/resolve.js';
 import { tabLines } from '../panel.js';
 import { pruneLines } from './prune.js';
 import { topMode } from './top.js';
@@ -21,7 +21,7 @@ export function scrollView(ctx: KeyContext): View | undefined {
   const d = ctx.store.dispatch;
   switch (topMode(s)) {
     case 'help':
-      return { scroll: s.ui.helpScroll, total: helpLines().length, room: ctx.sizes.listRows, set: (n) => d({ type: 'help', open: true, scroll: n }) };
+      return { scroll: s.ui.helpScroll, total: helpRows(ctx.sizes.cols - 1).length, room: ctx.sizes.listRows, set: (n) => d({ type: 'help', open: true, scroll: n }) };
     case 'tab': {
       const L = s.ui.logs;
       const total = tabLines(L.tab, ctx.controller.panelData?.() ?? { stats: [] }, L, ctx.sizes.panelWidth).length;
