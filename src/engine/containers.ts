@@ -1,5 +1,6 @@
 // The engines' container list (`/containers/json`) normalised into `Container` rows: names without
-// Docker's '/', a published port once, the state and its age read from the status text.
+// Docker's '/', a published port once, the state, exit code and health read from the status text
+// (the age is not: see status.ts).
 import type Docker from 'dockerode';
 import { bareName, type Container, type PortMapping } from './models.js';
 import { normaliseState, parseStatus } from './status.js';
@@ -20,9 +21,9 @@ function ports(list: Docker.Port[] | undefined): PortMapping[] {
   return out.sort((a, b) => a.containerPort - b.containerPort);
 }
 
-export function normaliseContainer(engineId: string, c: Docker.ContainerInfo, now: number): Container {
+export function normaliseContainer(engineId: string, c: Docker.ContainerInfo): Container {
   const status = c.Status ?? '';
-  const parsed = parseStatus(status, now);
+  const parsed = parseStatus(status);
   const state = normaliseState(c.State, status);
   const name = bareName(c.Names?.[0] ?? c.Id.slice(0, 12));
   const out: Container = {
@@ -40,6 +41,5 @@ export function normaliseContainer(engineId: string, c: Docker.ContainerInfo, no
   };
   if (parsed.exitCode !== undefined) out.exitCode = parsed.exitCode;
   if (parsed.health) out.health = parsed.health;
-  if (parsed.since !== undefined) out.since = parsed.since;
   return out;
 }

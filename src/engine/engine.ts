@@ -44,6 +44,19 @@ export interface Probe {
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
+export interface ContainerDetails {
+  grant: GpuGrantInput;
+  /** State.StartedAt and State.FinishedAt, ms since the epoch; absent for "never" (0001-01-01). */
+  startedAt?: number;
+  finishedAt?: number;
+}
+
+/** An engine's RFC 3339 time in ms; undefined for none and for Go's zero time (never). */
+function engineTime(iso: string | undefined): number | undefined {
+  const t = iso ? Date.parse(iso) : NaN;
+  return Number.isFinite(t) && t > 0 ? t : undefined;
+}
+
 /** dockerode accepts an abort signal on these calls; its type definitions do not say so. */
 interface SignalCalls {
   ping(o: { abortSignal: AbortSignal }): Promise<unknown>;
@@ -107,16 +120,28 @@ export class Engine {
 
   async listContainers(): Promise<Container[]> {
     const list = await this.docker.listContainers({ all: true, abortSignal: timeout() } as Docker.ContainerListOptions);
-    const now = Date.now();
-    return list.map((c) => normaliseContainer(this.id, c, now));
+    return list.map((c) => normaliseContainer(this.id, c));
   }
 
   /** What GPU-related settings the container was created with (for the GPU column). */
   async gpuSettings(id: string): Promise<GpuGrantInput> {
+    return (await this.details(id)).grant;
+  }
+
+  /**
+   * One inspect: what GPU-related settings the container was created with, and when it last
+   * started and finished by the engine's own clock (ms since the epoch; undefined: never).
+   */
+  async details(id: string): Promise<ContainerDetails> {
     const i = await this.docker.getContainer(id).inspect({ abortSignal: timeout() } as object);
     const hc = i.HostConfig as { DeviceRequests?: Docker.DeviceRequest[] | null; Devices?: { PathOnHost?: string }[] | null };
     const devices = (hc.Devices ?? []).map((d) => d.PathOnHost ?? '').filter(Boolean);
-    return { deviceRequests: hc.DeviceRequests ?? null, devices, env: i.Config?.Env ?? null };
+    const out: ContainerDetails = { grant: { deviceRequests: hc.DeviceRequests ?? null, devices, env: i.Config?.Env ?? null } };
+    const started = engineTime(i.State?.StartedAt);
+    const finished = engineTime(i.State?.FinishedAt);
+    if (started !== undefined) out.startedAt = started;
+    if (finished !== undefined) out.finishedAt = finished;
+    return out;
   }
 
   /** The container's whole inspect answer, as the engine sent it (the Inspect tab shows it raw). */

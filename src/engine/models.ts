@@ -34,7 +34,11 @@ export interface Container {
   health?: 'healthy' | 'unhealthy' | 'starting';
   /** Seconds since the epoch. */
   created: number;
-  /** Estimated start (running) or finish (exited) time in ms since the epoch, from the status text. */
+  /**
+   * When it started (running, paused) or finished (exited), ms since the epoch: the engine's own
+   * State.StartedAt / FinishedAt (from inspect), never the list's rounded status words; absent
+   * until known.
+   */
   since?: number;
   ports: PortMapping[];
   command: string;

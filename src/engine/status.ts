@@ -1,7 +1,7 @@
-// Turn the engine's container list fields into a state and a timestamp anchor. Both Docker and
-// Podman fill `State` and a human `Status` ("Up 3 hours", "Exited (1) 5 minutes ago"); the
-// status is the only place `/containers/json` gives the exit code and the age, so parse it once
-// here, into an absolute time, and let the UI format it relative to "now" when it draws.
+// Turn the engine's container list fields into a state, an exit code and a health. Both Docker
+// and Podman fill `State` and a human `Status` ("Up 3 hours", "Exited (1) 5 minutes ago"); the
+// status is the only place `/containers/json` gives the exit code. Its age is rounded words, not a
+// time: ages come from inspect's StartedAt / FinishedAt (store/sources.ts).
 import type { ContainerState } from './models.js';
 
 const STATES: ReadonlySet<string> = new Set([
@@ -29,49 +29,21 @@ export function normaliseState(state: string | undefined, status: string | undef
   return 'unknown';
 }
 
-const UNIT_MS: Record<string, number> = {
-  second: 1000,
-  minute: 60_000,
-  hour: 3_600_000,
-  day: 86_400_000,
-  week: 7 * 86_400_000,
-  month: 30 * 86_400_000,
-  year: 365 * 86_400_000,
-};
-
-/** Parses Docker's `units.HumanDuration` text ("3 hours", "About a minute", "Less than a second"). */
-export function parseHumanDuration(text: string): number | undefined {
-  const t = text.trim().toLowerCase();
-  if (t.startsWith('less than a second')) return 0;
-  const m = /^(about an?|an?|\d+)\s+(second|minute|hour|day|week|month|year)s?/.exec(t);
-  if (!m) return undefined;
-  const n = /^\d+$/.test(m[1]!) ? Number(m[1]) : 1;
-  return n * UNIT_MS[m[2]!]!;
-}
-
 export interface ParsedStatus {
   exitCode?: number;
   health?: 'healthy' | 'unhealthy' | 'starting';
-  /** ms since the epoch: when it started (up) or finished (exited). */
-  since?: number;
 }
 
-export function parseStatus(status: string | undefined, now: number): ParsedStatus {
+/**
+ * The exit code and health in the status words. Not the age: the words are rounded ("About an
+ * hour" is 60-89 minutes) and go stale between lists; ages come from the engine's timestamps.
+ */
+export function parseStatus(status: string | undefined): ParsedStatus {
   const out: ParsedStatus = {};
   if (!status) return out;
   const st = status.trim();
-  const exit = /^(?:exited|restarting)\s*\((-?\d+)\)\s*(.*?)(?:\s+ago)?$/i.exec(st);
-  if (exit) {
-    out.exitCode = Number(exit[1]);
-    const d = parseHumanDuration(exit[2] ?? '');
-    if (d !== undefined) out.since = now - d;
-  } else {
-    const up = /^up\s+(.*?)(?:\s*\((?:paused|healthy|unhealthy|health: starting)\))?$/i.exec(st);
-    if (up) {
-      const d = parseHumanDuration(up[1] ?? '');
-      if (d !== undefined) out.since = now - d;
-    }
-  }
+  const exit = /^(?:exited|restarting)\s*\((-?\d+)\)/i.exec(st);
+  if (exit) out.exitCode = Number(exit[1]);
   const health = /\((healthy|unhealthy|health: starting)\)/i.exec(st);
   if (health) {
     const h = health[1]!.toLowerCase();

@@ -27,7 +27,8 @@ function when(iso: string, now: number): string {
   const d = new Date(t);
   const pad = (n: number) => String(n).padStart(2, '0');
   const abs = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-  const s = Math.round((now - t) / 1000);
+  // Whole seconds gone by, as the list counts them (shortDuration): both read the same clock.
+  const s = Math.floor((now - t) / 1000);
   if (s < 0) return abs;
   const rel = s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m` : s < 86400 ? `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m` : `${Math.floor(s / 86400)}d${Math.floor((s % 86400) / 3600)}h`;
   return `${abs} (${rel} ago)`;

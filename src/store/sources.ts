@@ -3,6 +3,7 @@
 // goes away. No busy polling: between events an engine costs one list per resync period.
 import type { Engine, EngineEvent } from '../engine/engine.js';
 import { explainConnectError, explainEngineAnswer } from '../engine/errors.js';
+import { changesTimes, DetailsReader } from './details.js';
 import type { Store } from './store.js';
 import type { Action, AppState } from './state.js';
 
@@ -46,8 +47,8 @@ export class EngineWatcher {
   private readonly resyncMs: number;
   private readonly debounceMs: number;
   private readonly backoffRange: [number, number];
-  private readonly gpuGrants: boolean;
-  private inspecting = false;
+  /** What inspect says that the list cannot: ages by the engine's clock, GPU settings. */
+  readonly details: DetailsReader;
   private lastListAt = 0;
 
   constructor(
@@ -59,7 +60,7 @@ export class EngineWatcher {
     this.debounceMs = opts.debounceMs ?? 80;
     this.backoffRange = opts.backoffMs ?? [500, 5_000];
     this.backoff = this.backoffRange[0];
-    this.gpuGrants = opts.gpuGrants ?? false;
+    this.details = new DetailsReader(engine, store, opts.gpuGrants ?? false, () => this.stopped);
   }
 
   start(): void {
@@ -88,8 +89,11 @@ export class EngineWatcher {
       this.down(e);
       return;
     }
+    // Events missed while disconnected may have restarted anything: ask inspect again.
+    this.details.clear();
     this.closeEvents = this.engine.watchEvents(
       (ev) => {
+        if (ev.type === 'container' && ev.id && changesTimes(ev.action)) this.details.forget(ev.id);
         if (eventNeedsRelist(ev)) this.scheduleList();
       },
       (err) => {
@@ -156,23 +160,6 @@ export class EngineWatcher {
     this.resyncTimer.unref?.();
   }
 
-  /** Inspects, four at a time, running containers whose GPU settings are not known yet. */
-  private async inspectGrants(): Promise<void> {
-    if (this.inspecting) return;
-    this.inspecting = true;
-    try {
-      const s = this.store.getState();
-      const todo = (s.containers[this.engine.id] ?? []).filter((c) => c.state === 'running' && !(c.key in s.grants));
-      for (let i = 0; i < todo.length && !this.stopped; i += 4) {
-        const batch = todo.slice(i, i + 4);
-        const found = await Promise.all(batch.map((c) => this.engine.gpuSettings(c.id).then((g) => [c.key, g] as const, () => [c.key, null] as const)));
-        this.store.dispatch({ type: 'grants/set', grants: Object.fromEntries(found) });
-      }
-    } finally {
-      this.inspecting = false;
-    }
-  }
-
   private async list(): Promise<boolean> {
     if (this.stopped) return false;
     if (this.listing) {
@@ -181,17 +168,17 @@ export class EngineWatcher {
     }
     this.listing = true;
     try {
-      const containers = await this.engine.listContainers();
+      const containers = this.details.apply(await this.engine.listContainers());
       this.lastListAt = Date.now();
       // A resync that finds nothing new costs no render: compare what the rows are made of.
-      const signature = containers.map((c) => `${c.id}\0${c.state}\0${c.status}\0${c.name}\0${c.image}\0${c.ports.length}`).join('\n');
+      const signature = containers.map((c) => `${c.id}\0${c.state}\0${c.status}\0${c.name}\0${c.image}\0${c.ports.length}\0${c.since ?? ''}`).join('\n');
       const loaded = this.store.getState().loaded[this.engine.id];
       if (!this.stopped && (signature !== this.lastSignature || !loaded)) {
         this.lastSignature = signature;
         this.store.dispatch({ type: 'containers/set', engineId: this.engine.id, containers });
       }
       if (this.listRetryMs) this.listRecovered();
-      if (this.gpuGrants) void this.inspectGrants();
+      void this.details.fill();
       return true;
     } catch (e) {
       // An error the engine answered with (a transient 500) is not a lost connection.

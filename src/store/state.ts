@@ -102,6 +102,19 @@ function setContainers(s: AppState, a: Extract<Action, { type: 'containers/set' 
   );
 }
 
+function setSince(s: AppState, a: Extract<Action, { type: 'containers/since' }>): AppState {
+  const list = s.containers[a.engineId];
+  if (!list) return s;
+  let changed = false;
+  const next = list.map((c) => {
+    const t = a.since[c.id];
+    if (!t || t.state !== c.state || t.since === c.since) return c;
+    changed = true;
+    return { ...c, since: t.since };
+  });
+  return changed ? { ...s, containers: { ...s.containers, [a.engineId]: next } } : s;
+}
+
 function updateGpu(s: AppState, a: Extract<Action, { type: 'gpu/update' }>): AppState {
   const zeroSince: Record<number, number> = {};
   for (const g of a.gpus) {
@@ -139,6 +152,8 @@ export function reducer(s: AppState, a: Action): AppState {
       return setListError(s, a.id, a.error);
     case 'containers/set':
       return setContainers(s, a);
+    case 'containers/since':
+      return setSince(s, a);
     case 'pane':
       return s.ui.pane === a.pane ? s : setUi(s, { pane: a.pane });
     case 'move':

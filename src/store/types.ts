@@ -194,6 +194,8 @@ export type Action =
   | { type: 'engine/status'; id: string; status: EngineInfo['status']; error?: string }
   | { type: 'engine/list-error'; id: string; error?: string }
   | { type: 'containers/set'; engineId: string; containers: Container[] }
+  /** The engine's StartedAt / FinishedAt for rows still in the state they were inspected in. */
+  | { type: 'containers/since'; engineId: string; since: Record<string, { state: Container['state']; since: number }> }
   | { type: 'pane'; pane: PaneId }
   | { type: 'move'; list: ListId; delta?: number; to?: 'top' | 'bottom' }
   | { type: 'filter/set'; list: ListId; text: string }

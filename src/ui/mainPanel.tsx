@@ -19,10 +19,12 @@ export interface MainPanelProps {
   rows: number;
   /** Beside the list (a border on its left) rather than under it. */
   side: boolean;
+  /** The one clock the list's ages use too. */
+  now: number;
   theme: Theme;
 }
 
-export function MainPanel({ state, session, panelData, width, rows, side, theme }: MainPanelProps) {
+export function MainPanel({ state, session, panelData, width, rows, side, now, theme }: MainPanelProps) {
   const ui = state.ui.logs;
   const inner = side ? width - 1 : width;
   const c = selectedContainer(state);
@@ -36,7 +38,7 @@ export function MainPanel({ state, session, panelData, width, rows, side, theme 
       ) : ui.tab === 'stats' ? (
         <StatsTab data={data} ui={ui} rows={rows} width={inner} title={title} theme={theme} />
       ) : (
-        <TextTab tab={ui.tab} data={data} ui={ui} rows={rows} width={inner} title={title} theme={theme} />
+        <TextTab tab={ui.tab} data={data} ui={ui} rows={rows} width={inner} now={now} title={title} theme={theme} />
       )}
     </Box>
   );

@@ -29,12 +29,13 @@ export function TabTitle({ ui, title, theme }: { ui: LogsUi; title?: string; the
 }
 
 /** The lines of a text tab (Inspect, Env, Top), before scrolling. */
-export function tabLines(tab: PanelTab, data: PanelData, ui: LogsUi, width: number): { text: string; dim?: boolean; bold?: boolean }[] {
+export function tabLines(tab: PanelTab, data: PanelData, ui: LogsUi, width: number, now = Date.now()): { text: string; dim?: boolean; bold?: boolean }[] {
   if (tab === 'inspect') {
     const i = data.inspect;
     if (!i) return [{ text: ' reading…', dim: true }];
     if ('error' in i) return [{ text: ` ${i.error}` }];
-    const out = summaryLines(i.summary).map((t) => ({ text: ` ${t}` }));
+    // The list's clock: the Inspect tab's ages agree with the list's.
+    const out = summaryLines(i.summary, now).map((t) => ({ text: ` ${t}` }));
     out.push({ text: '' }, { text: ' Full inspect JSON (j/k, PgUp/PgDn scroll):', bold: true } as { text: string; bold: boolean });
     // Secrets masked wherever they stand (env, command lines, labels, any string by its shape) until v.
     const json = JSON.stringify(ui.reveal ? i.raw : maskInspect(i.raw), null, 2);
@@ -70,8 +71,8 @@ export function tabLines(tab: PanelTab, data: PanelData, ui: LogsUi, width: numb
   return [];
 }
 
-export function TextTab({ tab, data, ui, rows, width, title, theme }: { tab: PanelTab; data: PanelData; ui: LogsUi; rows: number; width: number; title?: string; theme: Theme }) {
-  const lines = tabLines(tab, data, ui, width);
+export function TextTab({ tab, data, ui, rows, width, now, title, theme }: { tab: PanelTab; data: PanelData; ui: LogsUi; rows: number; width: number; now: number; title?: string; theme: Theme }) {
+  const lines = tabLines(tab, data, ui, width, now);
   const room = Math.max(1, rows - 1);
   const start = Math.max(0, Math.min(ui.scroll, lines.length - room));
   return (

@@ -20,7 +20,7 @@ function scripted(answers: (Container[] | Error)[]) {
     if (a instanceof Error) throw a;
     return a;
   });
-  const engine = { id: 'podman', label: '/run/podman/podman.sock', ping: async () => undefined, watchEvents: () => () => undefined, listContainers, gpuSettings: async () => ({}) };
+  const engine = { id: 'podman', label: '/run/podman/podman.sock', ping: async () => undefined, watchEvents: () => () => undefined, listContainers, gpuSettings: async () => ({}), details: async () => ({ grant: {} }) };
   return { engine: engine as unknown as Engine, listContainers };
 }
 

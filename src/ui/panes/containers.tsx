@@ -127,7 +127,7 @@ export interface ContainersPaneProps {
 export function ContainersPane({ state, session, panelData, width, rows, now, theme }: ContainersPaneProps) {
   const panel = panelLayout(width, rows, visibleContainers(state).length, state.ui.logs.full, state.ui.logs.listOnly);
   if (panel.mode === 'list') return <ContainerList state={state} rows={panel.listRows} width={panel.listWidth} now={now} theme={theme} />;
-  const main = <MainPanel state={state} session={session} panelData={panelData} width={panel.panelWidth} rows={panel.panelRows} side={panel.mode === 'side'} theme={theme} />;
+  const main = <MainPanel state={state} session={session} panelData={panelData} width={panel.panelWidth} rows={panel.panelRows} side={panel.mode === 'side'} now={now} theme={theme} />;
   if (panel.mode === 'full') return main;
   const list = <ContainerList state={state} rows={panel.listRows} width={panel.listWidth} now={now} theme={theme} />;
   return (

@@ -1,0 +1,89 @@
+// Ages come from the engine's timestamps, not the list's rounded words: the watcher's rows count
+// from inspect's StartedAt whatever the status says between lists, so an age shown on one clock
+// never runs backwards; an event that restarts the container makes it ask again.
+import { describe, expect, it } from 'vitest';
+import { EngineWatcher } from '../../src/store/sources.js';
+import { createStore } from '../../src/store/store.js';
+import { initialState, reducer, type Action, type AppState } from '../../src/store/state.js';
+import { stateText } from '../../src/present/container.js';
+import type { Engine, EngineEvent } from '../../src/engine/engine.js';
+import type { Container } from '../../src/engine/models.js';
+
+const T0 = Date.parse('2026-11-22T12:00:00Z');
+
+function row(status: string, state: Container['state'] = 'running'): Container {
+  return { key: 'docker/x', engineId: 'docker', id: 'x', name: 'walk-llama', image: 'i', state, status, created: 0, ports: [], command: '', labels: {}, ...(state === 'exited' ? { exitCode: 137 } : {}) };
+}
+
+async function until(cond: () => boolean): Promise<void> {
+  const end = Date.now() + 5000;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+function rig() {
+  const state = { status: 'Up About a minute', kind: 'running' as Container['state'], startedAt: T0, finishedAt: undefined as number | undefined, inspects: 0 };
+  let onEvent: (e: EngineEvent) => void = () => undefined;
+  const engine = {
+    id: 'docker',
+    label: 'd',
+    ping: async () => undefined,
+    watchEvents: (cb: (e: EngineEvent) => void) => {
+      onEvent = cb;
+      return () => undefined;
+    },
+    listContainers: async () => [row(state.status, state.kind)],
+    details: async () => {
+      state.inspects++;
+      return { grant: {}, startedAt: state.startedAt, ...(state.finishedAt ? { finishedAt: state.finishedAt } : {}) };
+    },
+  } as unknown as Engine;
+  const store = createStore<AppState, Action>(reducer, initialState());
+  store.dispatch({ type: 'engines/set', engines: [{ id: 'docker', kind: 'docker', label: 'd', endpoint: 'unix:///d', status: 'connecting' }] });
+  const w = new EngineWatcher(engine, store, { resyncMs: 600_000, debounceMs: 1 });
+  const get = () => store.getState().containers.docker?.[0];
+  return { state, store, w, get, event: (action: string) => onEvent({ type: 'container', action, id: 'x', attributes: {} }) };
+}
+
+describe('ages by the engine clock', () => {
+  it('count from StartedAt whatever the status words say between lists, and never run backwards', async () => {
+    const r = rig();
+    r.w.start();
+    try {
+      await until(() => r.get()?.since === T0);
+      const seen: string[] = [];
+      // The words change (Docker rounds: "About a minute", then "2 minutes"); the row's time does not.
+      for (const [status, at] of [['Up About a minute', 90_000], ['Up About a minute', 95_000], ['Up 2 minutes', 125_000], ['Up 59 seconds', 126_000]] as const) {
+        r.state.status = status;
+        r.w.refresh();
+        await until(() => r.get()?.status === status);
+        expect(r.get()!.since).toBe(T0);
+        seen.push(stateText(r.get()!, T0 + at));
+      }
+      expect(seen).toEqual(['up 1m', 'up 1m', 'up 2m', 'up 2m']);
+      expect(r.state.inspects).toBe(1);
+    } finally {
+      r.w.stop();
+    }
+  });
+
+  it('asks again after a die or start event: the exited row counts from FinishedAt, the restarted one from the new StartedAt', async () => {
+    const r = rig();
+    r.w.start();
+    try {
+      await until(() => r.get()?.since === T0);
+      Object.assign(r.state, { kind: 'exited', status: 'Exited (137) 2 seconds ago', finishedAt: T0 + 88_000 });
+      r.event('die');
+      await until(() => r.get()?.state === 'exited' && r.get()?.since === T0 + 88_000);
+      expect(stateText(r.get()!, T0 + 88_000 + 49_000)).toBe('exited (137) 49s ago');
+      Object.assign(r.state, { kind: 'running', status: 'Up Less than a second', startedAt: T0 + 200_000 });
+      r.event('start');
+      await until(() => r.get()?.state === 'running' && r.get()?.since === T0 + 200_000);
+      expect(r.state.inspects).toBe(3);
+    } finally {
+      r.w.stop();
+    }
+  });
+});
