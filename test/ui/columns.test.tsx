@@ -36,6 +36,29 @@ function show(cols: number, rows = 30) {
   return { ...r, store };
 }
 
+describe('each pane its own filter', () => {
+  it('/walk in Images filters the images, says so there, and leaves the containers unfiltered', async () => {
+    const { lastFrame, stdin, store } = show(160);
+    const img = (tag: string, i: number) => ({ key: `docker/sha256:${i}`, engineId: 'docker', id: `sha256:${String(i).padEnd(64, '0')}`, repoTags: [tag], dangling: false, size: 1e9, created: 0, containers: 0, containerNames: [], labels: {} });
+    store.dispatch({ type: 'res/set', pane: 'images', engineId: 'docker', rows: [img('walk-llama:v3', 1), img('pytorch:24.10', 2)] });
+    await tick();
+    for (const k of ['2', '/', 'w', 'a', 'l', 'k', '\r']) {
+      stdin.write(k);
+      await tick();
+    }
+    let f = lastFrame()!;
+    expect(f).toContain('walk-llama:v3');
+    expect(f).not.toContain('pytorch:24.10');
+    expect(f).toContain('filter: walk');
+    stdin.write('1');
+    await tick();
+    f = lastFrame()!;
+    for (const n of NAMES) expect(f).toContain(n);
+    expect(f).not.toContain('filter:');
+    expect(f).toContain('[1] Containers 4/4');
+  });
+});
+
 describe('the NAME column', () => {
   it('shows every long name whole at 160 columns, beside the panel', async () => {
     const { lastFrame } = show(160);
