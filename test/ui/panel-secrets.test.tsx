@@ -46,7 +46,7 @@ describe('the panel masks secrets', () => {
 
   it('shows the controls of an engine error in any tab', () => {
     const lines = tabLines('top', { stats: [], top: { error: 'top failed: \x1b]0;pwned\x07' } } as never, ui(false), 120);
-    const { lastFrame, unmount } = render(<TextTab tab="top" data={{ stats: [], top: { error: 'top failed: \x1b]0;pwned\x07' } } as never} ui={ui(false)} rows={10} width={120} theme={makeTheme(false)} />);
+    const { lastFrame, unmount } = render(<TextTab tab="top" data={{ stats: [], top: { error: 'top failed: \x1b]0;pwned\x07' } } as never} ui={ui(false)} rows={10} width={120} now={Date.now()} theme={makeTheme(false)} />);
     const frame = lastFrame() ?? '';
     unmount();
     expect(lines.length).toBe(1);
