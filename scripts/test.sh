@@ -81,6 +81,19 @@ MSG
   fi
 fi
 
+# The remote-server tests reach this machine's engines through a private sshd (scripts/sshd.sh).
+if [ -n "${GANTRY_TEST_SSHD_DIR:-}" ] && GANTRY_SSHD_DIR="$GANTRY_TEST_SSHD_DIR" bash scripts/sshd.sh status | grep -q '^sshd up'; then
+  echo "== using the test sshd already running in $GANTRY_TEST_SSHD_DIR"
+elif [ -n "${GANTRY_TEST_DOCKER_SOCK:-}" ]; then
+  echo "== starting the test sshd (scripts/sshd.sh start)"
+  on_exit 'bash scripts/sshd.sh remove >/dev/null 2>&1 || echo "(sshd.sh remove reported a problem)"'
+  if out=$(bash scripts/sshd.sh start); then
+    eval "$(printf '%s\n' "$out" | grep '^export GANTRY_TEST_')"
+  else
+    echo "!! the test sshd did not start: the remote-server tests are skipped (under CI=true they fail)"
+  fi
+fi
+
 # ---- type check -------------------------------------------------------------------------------
 tsc_failed=0
 if [ "$typecheck" = 1 ]; then

@@ -7,6 +7,7 @@ import { trace } from './trace.js';
 import { runTui } from './app/run.js';
 import { reportCrash } from './crash.js';
 import { doctor } from './doctor/doctor.js';
+import { gpusAcrossServers, localEngines, serversFor } from './app/servers.js';
 
 export { VERSION };
 // bin/gantry reports an error that escapes main() with it (a crash log, mapped to source).
@@ -15,7 +16,13 @@ export { reportCrash };
 /** `gantry gpus [--json]`: one sample, attributed, printed; exit 1 when nvidia-smi fails. */
 async function gpus(args: Args): Promise<void> {
   const config = readConfig(args);
-  const discovery = await discover(args, config);
+  const servers = serversFor(args, config, false);
+  const discovery = await localEngines(servers, () => discover(args, config));
+  if (servers) {
+    const code = await gpusAcrossServers(servers, discovery.engines, args.nvidiaSmi ?? config.nvidiaSmi, args.json);
+    discovery.shutdown();
+    process.exit(code);
+  }
   // Without an engine the report still names GPUs and host processes.
   const report = await buildReport(args.nvidiaSmi ?? config.nvidiaSmi, discovery.engines);
   discovery.shutdown();

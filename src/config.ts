@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { isScalar, isSeq } from 'yaml';
 import { CONTROL, quoteForMessage } from './text/controls.js';
 import { describeYaml, readYamlMap, type YamlNode } from './yamlMap.js';
+import { parseServersNode } from './remote/configEntry.js';
+import type { ServerSpec } from './remote/spec.js';
 
 export interface Config {
   /** Engines to use instead of discovery, like repeated --host. */
@@ -45,6 +47,10 @@ export interface Config {
   insecureRegistries: string[];
   /** s (stop) and r (restart) ask first, naming the container and its GPU memory. */
   confirmStop: boolean;
+  /** Remote servers shown beside this machine, reached by ssh. */
+  servers: ServerSpec[];
+  /** The ssh config gantry's ssh reads ('' : ssh's own, ~/.ssh/config); GANTRY_SSH_CONFIG wins. */
+  sshConfig: string;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -65,6 +71,8 @@ export const DEFAULT_CONFIG: Config = {
   shell: '',
   insecureRegistries: [],
   confirmStop: true,
+  servers: [],
+  sshConfig: '',
 };
 
 /** The largest config read: a real one is a few hundred bytes. */
@@ -73,7 +81,7 @@ export const MAX_CONFIG_BYTES = 1024 * 1024;
 const MAX_LIST = 64;
 const MAX_STRING = 4096;
 
-type Kind = 'boolean' | 'string-list' | 'number' | 'string';
+type Kind = 'boolean' | 'string-list' | 'number' | 'string' | 'servers';
 const SCHEMA: Record<keyof Config, { kind: Kind; min?: number; max?: number }> = {
   hosts: { kind: 'string-list', max: MAX_LIST },
   readOnly: { kind: 'boolean' },
@@ -92,6 +100,8 @@ const SCHEMA: Record<keyof Config, { kind: Kind; min?: number; max?: number }> =
   shell: { kind: 'string' },
   insecureRegistries: { kind: 'string-list', max: MAX_LIST },
   confirmStop: { kind: 'boolean' },
+  servers: { kind: 'servers' },
+  sshConfig: { kind: 'string' },
 };
 
 export class ConfigError extends Error {
@@ -130,6 +140,8 @@ export function parseConfig(text: string, file = 'config.yaml'): Config {
       if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max))
         throw new ConfigError(`${vwhere}: "${key}" must be between ${spec.min} and ${spec.max}, not ${n}`);
       (cfg as unknown as Record<string, unknown>)[key] = n;
+    } else if (spec.kind === 'servers') {
+      cfg.servers = parseServersNode(valueNode, (n) => (n ? at(n) : vwhere), (m) => new ConfigError(m));
     } else if (spec.kind === 'string') {
       (cfg as unknown as Record<string, unknown>)[key] = stringValue(valueNode, vwhere, `"${key}" must be`);
     } else {

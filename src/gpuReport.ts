@@ -2,8 +2,8 @@
 // scripts and cron. Same discovery and attribution as the TUI, one nvidia-smi sample.
 import type { Engine } from './engine/engine.js';
 import type { Container } from './engine/models.js';
-import { attribute, usageByContainer } from './gpu/attribute.js';
-import { HIDDEN_MESSAGE } from './gpu/monitor.js';
+import { attribute, usageByContainer, type ProcReader } from './gpu/attribute.js';
+import { HIDDEN_MESSAGE, type GpuLauncher } from './gpu/monitor.js';
 import { queryOnce } from './gpu/once.js';
 import { gpuGrant, grantIndices } from './gpu/reservations.js';
 import type { GpuSample } from './gpu/parse.js';
@@ -67,11 +67,17 @@ function whyUnplaced(runtime: string | undefined, engines: readonly Engine[], no
   return `on none of the connected engines (${engines.map((e) => e.id).join(', ')}): another user's engine, or gone`;
 }
 
-export async function buildReport(binary: string, engines: readonly Engine[]): Promise<GpuReport> {
+/** Where nvidia-smi runs and /proc is read, when not on this machine (a server over ssh). */
+export interface ReportVia {
+  launch: GpuLauncher;
+  procs(pids: number[]): Promise<ProcReader>;
+}
+
+export async function buildReport(binary: string, engines: readonly Engine[], via?: ReportVia): Promise<GpuReport> {
   const notes = new Map<string, string>();
-  const [smi, first] = await Promise.all([queryOnce(binary), listAll(engines, notes)]);
+  const [smi, first] = await Promise.all([queryOnce(binary, via?.launch), listAll(engines, notes)]);
   if (smi.error) return { status: 'error', message: smi.error, gpus: [], containers: [] };
-  const procs = attribute(smi.processes, smi.gpus);
+  const procs = attribute(smi.processes, smi.gpus, via ? await via.procs(smi.processes.map((p) => p.pid)) : undefined);
   // A container started after the list, or an engine that failed to answer the list: one more look.
   let all = first;
   const known = () => new Set(all.map((c) => c.id));

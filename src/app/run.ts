@@ -9,6 +9,7 @@ import { trace } from '../trace.js';
 import { discover, fail, readConfig } from './bootstrap.js';
 import { firstLists, makeStore, wire, type Wired } from './wire.js';
 import { Screen } from './screen.js';
+import { localEngines, serversFor } from './servers.js';
 
 export async function runTui(args: Args): Promise<void> {
   const config = readConfig(args);
@@ -18,8 +19,18 @@ export async function runTui(args: Args): Promise<void> {
   // Ink, React and Yoga load while discovery talks to the engines.
   const ui = import('../ui/mount.js');
   ui.catch(() => undefined);
-  const discovery = await discover(args, config);
-  if (discovery.engines.length === 0) {
+  // Remote servers connect while this machine's engines are discovered.
+  const servers = serversFor(args, config, !args.noGpu && config.gpu);
+  servers?.set.start();
+  const found = await localEngines(servers, () => discover(args, config));
+  const discovery = {
+    ...found,
+    shutdown() {
+      found.shutdown();
+      servers?.set.stop();
+    },
+  };
+  if (discovery.engines.length === 0 && !servers) {
     discovery.shutdown();
     fail(noEngineMessage(discovery.attempts), 1);
   }
@@ -53,7 +64,7 @@ export async function runTui(args: Args): Promise<void> {
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
 
-  wired = wire(store, { args, config, discovery, color, stage: screen, quit: () => shutdown(0) });
+  wired = wire(store, { args, config, discovery, color, stage: screen, quit: () => shutdown(0), servers });
   screen.show(mount, store, wired.controller);
   trace('first render');
   screen.frames.onFlush = () => {

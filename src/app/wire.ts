@@ -19,6 +19,7 @@ import { PanelController } from '../actions/panel.js';
 import { GpuController } from '../actions/gpu.js';
 import type { Controller } from '../ui/controller.js';
 import type { Args } from '../cli/args.js';
+import { wireServers, type Servers } from './servers.js';
 
 export interface Wired {
   store: Store<AppState, Action>;
@@ -35,6 +36,8 @@ export interface WireOptions {
   color: boolean;
   stage: Stage;
   quit(): void;
+  /** Remote servers (undefined: none configured or asked for). */
+  servers?: Servers | undefined;
 }
 
 /** The store with the engines and the message about places that refused us. */
@@ -96,6 +99,8 @@ export function wire(store: Store<AppState, Action>, o: WireOptions): Wired {
   const watchers = new Map(
     discovery.engines.map((e) => [e.id, new EngineWatcher(e, store, { resyncMs: config.resyncSeconds * 1000, gpuGrants: !args.noGpu && config.gpu })]),
   );
+  // Each server's engines join `engines` and `watchers` the moment it answers.
+  const servers = o.servers && wireServers(o.servers, store, engines, watchers, { resyncMs: config.resyncSeconds * 1000, gpuGrants: !args.noGpu && config.gpu });
   const ctx: ActionContext = { store, engines, confirmStop: config.confirmStop, refresh: (id) => watchers.get(id)?.refresh() };
   const resources = new ResourcesController(store, engines, ctx);
   const prune = new PruneController(store, engines, () => {
@@ -112,7 +117,7 @@ export function wire(store: Store<AppState, Action>, o: WireOptions): Wired {
   });
   const shell = args.shell ?? config.shell;
   const inside = new InsideController(store, engines, o.stage, { ...(shell ? { shell } : {}), readOnly });
-  const gpu = gpuMonitor(store, args, config);
+  const gpu = !o.servers || o.servers.choice.local ? gpuMonitor(store, args, config) : undefined;
   const selected = () => selectedContainer(store.getState());
   const controller: Controller = {
     containerKey: (c, action) => requestContainerAction(ctx, c, action),
@@ -145,6 +150,7 @@ export function wire(store: Store<AppState, Action>, o: WireOptions): Wired {
       gpu?.start();
     },
     stop() {
+      servers?.stop();
       gpu?.stop();
       logs.stop();
       resources.stop();

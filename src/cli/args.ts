@@ -8,7 +8,7 @@ export { VERSION };
 export const USAGE = `gantry ${VERSION}: a terminal UI for Docker and Podman on GPU servers
 
 Usage: gantry [options]          the TUI
-       gantry gpus [--json]     which container holds which GPU, then exit
+       gantry gpus [--json]     which container holds which GPU (on every server), then exit
        gantry run TEMPLATE      start a container from a template on the freest GPU (run --help)
        gantry pull REF          pull an image with progress lines (run --help)
        gantry doctor [--json]   what gantry finds on this machine (engines, GPUs, toolkit, terminal), one line each
@@ -16,6 +16,9 @@ Usage: gantry [options]          the TUI
 Options:
   -H, --host URL        use this engine (unix:///path.sock, tcp://host:port, ssh://user@host);
                         repeat for several. When given, only these are used.
+  --server NAME|DEST    show this server: a name from the config's servers (local: this
+                        machine), or an ssh destination (alias, user@host, ssh://user@host:port);
+                        repeat for several. When given, only these are shown.
   --read-only           disable every action that changes anything
   --no-podman-service   do not start a Podman API service for the session
   --nvidia-smi PATH     the nvidia-smi to run (default: nvidia-smi on PATH)
@@ -49,6 +52,13 @@ Config: $XDG_CONFIG_HOME/gantry/config.yaml (else ~/.config/gantry/config.yaml),
   logDir: ~/.local/state/gantry/logs   # where s / S save logs
   shell: /bin/zsh       # what E runs (default: bash if the container has it, else sh)
   insecureRegistries: [registry.lab:5000]   # Podman pulls these over HTTP (tlsVerify=false)
+  servers:              # other GPU servers, over ssh (this machine is shown too)
+    - node3             # an alias from your ssh config, or user@host
+    - name: dgx
+      ssh: ssh://alice@10.0.0.7:2222
+      sockets: [/var/run/docker.sock]    # default: asked from the server
+      nvidiaSmi: /usr/bin/nvidia-smi
+  sshConfig: ~/.ssh/config   # the ssh config gantry's ssh reads (or GANTRY_SSH_CONFIG)
 
 Keys: press ? inside gantry. Quit with q or Ctrl-C.`;
 
@@ -60,6 +70,8 @@ export interface Args {
   shell?: string;
   noGpu: boolean;
   hosts: string[];
+  /** --server: the servers to show (names or ssh destinations); absent or empty: every configured one. */
+  servers?: string[];
   readOnly: boolean;
   podmanService: boolean;
   config?: string;
@@ -71,6 +83,7 @@ export class UsageError extends Error {}
 
 const OPTIONS = {
   host: { type: 'string', short: 'H', multiple: true },
+  server: { type: 'string', multiple: true },
   'read-only': { type: 'boolean' },
   'no-podman-service': { type: 'boolean' },
   'nvidia-smi': { type: 'string' },
@@ -105,6 +118,7 @@ export function parseCli(argv: string[]): Args {
     json: v.json === true,
     noGpu: v['no-gpu'] === true,
     hosts,
+    servers: v.server ?? [],
     readOnly: v['read-only'] === true,
     podmanService: v['no-podman-service'] !== true,
     help: v.help === true,

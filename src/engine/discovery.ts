@@ -203,3 +203,30 @@ export function noEngineMessage(attempts: readonly Attempt[]): string {
   );
   return lines.join('\n');
 }
+
+export interface MetEngine {
+  probe: Probe;
+  /** The Engine for it, under the caller's id, label and shown address. */
+  engine(id: string, label: string, shownUrl: string): Engine;
+  close(): void;
+}
+
+/**
+ * Meets the one engine at `url` (a remote server's socket forwarded by ssh, say): what it is, and
+ * an Engine for it. Throws in words, naming `where`, when it does not answer.
+ */
+export async function meetEngine(url: string, where: string, timeoutMs: number): Promise<MetEngine> {
+  const transport = await openTransport(url);
+  try {
+    const probe = await Engine.probe(transport.docker, url, timeoutMs);
+    const engine = (id: string, label: string, shownUrl: string) => {
+      const e = new Engine(id, probe.kind, label, shownUrl, transport);
+      e.version = probe.version;
+      return e;
+    };
+    return { probe, engine, close: () => transport.close() };
+  } catch (e) {
+    transport.close();
+    throw new Error(explainConnectError(e, where), { cause: e });
+  }
+}

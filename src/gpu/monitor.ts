@@ -21,9 +21,18 @@ export interface GpuSnapshot {
   at: number;
 }
 
+/** How nvidia-smi runs: on this machine (the default), or on a server through ssh. */
+export interface GpuLauncher {
+  /** The program and arguments that run `binary args…`. */
+  command(binary: string, args: string[]): { file: string; args: string[] };
+  /** The exit code that means "no nvidia-smi there" (a remote shell's 127), and what to say then. */
+  missing: { exitCode: number; message: string };
+}
+
 export interface GpuMonitorOptions {
   binary?: string;
   intervalMs?: number;
+  launch?: GpuLauncher;
   /** Called (batched, at most once per sample) with the latest snapshot. */
   onUpdate: (s: GpuSnapshot) => void;
   /** Silence of the GPU loop, once it has printed, after which nvidia-smi counts as not answering (default: 3 intervals, at least 5 s). */
@@ -70,6 +79,7 @@ interface Loop {
 export class GpuMonitor {
   private readonly binary: string;
   private readonly intervalMs: number;
+  private readonly launch: GpuLauncher | undefined;
   private readonly onUpdate: (s: GpuSnapshot) => void;
   private stopped = false;
   private status: GpuStatus = { state: 'starting' };
@@ -95,6 +105,7 @@ export class GpuMonitor {
   constructor(opts: GpuMonitorOptions) {
     this.binary = opts.binary ?? 'nvidia-smi';
     this.intervalMs = Math.max(100, opts.intervalMs ?? 1000);
+    this.launch = opts.launch;
     this.onUpdate = opts.onUpdate;
     this.stallMs = opts.stallMs ?? Math.max(5000, 3 * this.intervalMs);
     this.startMs = opts.startMs ?? Math.max(10_000, this.stallMs);
@@ -144,7 +155,8 @@ export class GpuMonitor {
     const args = which === 'gpu' ? gpuArgs(this.intervalMs) : appArgs(this.intervalMs);
     let child: ResultPromise;
     try {
-      child = execa(this.binary, args, { reject: false, buffer: false, stdin: 'ignore', stderr: 'pipe', cleanup: true });
+      const cmd = this.launch?.command(this.binary, args) ?? { file: this.binary, args };
+      child = execa(cmd.file, cmd.args, { reject: false, buffer: false, stdin: 'ignore', stderr: 'pipe', cleanup: true });
     } catch (e) {
       this.setStatus({ state: 'failed', message: `nvidia-smi could not start: ${(e as Error).message}` });
       return;
@@ -190,8 +202,8 @@ export class GpuMonitor {
         this.pendingGpus = [];
       }
       const enoent = (r as { code?: string }).code === 'ENOENT' || /ENOENT/.test(String((r as { message?: string }).message ?? ''));
-      if (enoent) {
-        this.setStatus({ state: 'missing', message: MISSING_MESSAGE });
+      if (enoent || (this.launch && r.exitCode === this.launch.missing.exitCode)) {
+        this.setStatus({ state: 'missing', message: this.launch?.missing.message ?? MISSING_MESSAGE });
       } else if (this.status.state !== 'failed' || !loop.lastLines.length) {
         const why = loop.lastLines.map((l) => quoteForMessage(l, 200)).join(' ').trim() || `exit code ${String(r.exitCode ?? r.signal ?? '?')}`;
         this.setStatus({ state: 'failed', message: `nvidia-smi stopped (${why}); restarting` });

@@ -2,7 +2,7 @@
 // nvidia-smi does, and every row checked (an error naming the row, never a sample of garbage).
 import { execa } from 'execa';
 import { quoteForMessage } from '../text/controls.js';
-import { appArgs, gpuArgs, MISSING_MESSAGE, notAnsweringMessage } from './monitor.js';
+import { appArgs, gpuArgs, MISSING_MESSAGE, notAnsweringMessage, type GpuLauncher } from './monitor.js';
 import { NvidiaSmiError, errorLine, parseAppLine, parseGpuLine, type GpuProcess, type GpuSample } from './parse.js';
 
 export interface OnceResult {
@@ -21,8 +21,10 @@ interface OnceRun {
 }
 
 /** One run of one query, ended after `timeoutMs` whatever nvidia-smi does (it may hang in the driver and ignore signals). */
-async function runOnce(binary: string, args: string[], timeoutMs: number): Promise<OnceRun> {
-  const child = execa(binary, args, { reject: false, stdin: 'ignore', cleanup: true });
+async function runOnce(binary: string, args: string[], timeoutMs: number, launch?: GpuLauncher): Promise<OnceRun> {
+  // Through a server's ssh connection when `launch` says so (src/remote/gpu.ts).
+  const cmd = launch?.command(binary, args) ?? { file: binary, args };
+  const child = execa(cmd.file, cmd.args, { reject: false, stdin: 'ignore', cleanup: true });
   let out = '';
   child.stdout?.on('data', (c: Buffer | string) => {
     if (out.length < 1_000_000) out += String(c);
@@ -42,6 +44,7 @@ async function runOnce(binary: string, args: string[], timeoutMs: number): Promi
   }
   const code = (r as { code?: string }).code;
   if (code === 'ENOENT') return { error: MISSING_MESSAGE, lines: [] };
+  if (launch && r.exitCode === launch.missing.exitCode) return { error: launch.missing.message, lines: [] };
   const lines = out.split('\n');
   const err = lines.map(errorLine).find(Boolean);
   if (err) return { error: err.message, lines };
@@ -65,8 +68,8 @@ function rows<T>(lines: string[], parse: (l: string) => T | NvidiaSmiError | und
 }
 
 /** One sample of both queries (no loop), for `gantry gpus`; never longer than `timeoutMs`. */
-export async function queryOnce(binary = 'nvidia-smi', timeoutMs = ONCE_TIMEOUT_MS): Promise<OnceResult> {
-  const [g, a] = await Promise.all([runOnce(binary, gpuArgs(1000).slice(0, 2), timeoutMs), runOnce(binary, appArgs(1000).slice(0, 2), timeoutMs)]);
+export async function queryOnce(binary = 'nvidia-smi', launch?: GpuLauncher, timeoutMs = ONCE_TIMEOUT_MS): Promise<OnceResult> {
+  const [g, a] = await Promise.all([runOnce(binary, gpuArgs(1000).slice(0, 2), timeoutMs, launch), runOnce(binary, appArgs(1000).slice(0, 2), timeoutMs, launch)]);
   const gpus = rows(g.lines, parseGpuLine);
   const processes = rows(a.lines, parseAppLine);
   const out: OnceResult = { gpus: gpus.items, processes: processes.items };

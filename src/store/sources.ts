@@ -16,6 +16,8 @@ export interface WatchOptions {
   debounceMs?: number;
   /** Reconnect backoff: first and largest delay, ms. */
   backoffMs?: [number, number];
+  /** Words for a lost engine when they are known better elsewhere (its server is unreachable). */
+  explain?: (err: unknown) => string | undefined;
 }
 
 const RELIST_EVENTS = new Set([
@@ -32,6 +34,7 @@ export function eventNeedsRelist(e: EngineEvent): boolean {
 
 export class EngineWatcher {
   private stopped = false;
+  private started = false;
   private closeEvents: (() => void) | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
   private debounceTimer: NodeJS.Timeout | undefined;
@@ -50,6 +53,7 @@ export class EngineWatcher {
   /** What inspect says that the list cannot: ages by the engine's clock, GPU settings. */
   readonly details: DetailsReader;
   private lastListAt = 0;
+  private readonly explain: WatchOptions['explain'];
 
   constructor(
     private readonly engine: Engine,
@@ -61,9 +65,13 @@ export class EngineWatcher {
     this.backoffRange = opts.backoffMs ?? [500, 5_000];
     this.backoff = this.backoffRange[0];
     this.details = new DetailsReader(engine, store, opts.gpuGrants ?? false, () => this.stopped);
+    this.explain = opts.explain;
   }
 
+  /** Connects (once: later calls do nothing). */
   start(): void {
+    if (this.started) return;
+    this.started = true;
     void this.connect();
   }
 
@@ -116,7 +124,7 @@ export class EngineWatcher {
     this.closeEvents = undefined;
     clearTimeout(this.resyncTimer);
     const where = this.engine.label;
-    const detail = explainConnectError(err, where);
+    const detail = this.explain?.(err) ?? explainConnectError(err, where);
     this.store.dispatch({ type: 'engine/status', id: this.engine.id, status: 'down', error: detail });
     clearTimeout(this.reconnectTimer);
     const delay = this.backoff;

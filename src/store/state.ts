@@ -2,6 +2,7 @@
 // types.ts, the selectors in select.ts, the one cursor of every list in cursor.ts.
 import type { EngineInfo } from '../engine/models.js';
 import { anchor, moveCursor, reselect, selectKey } from './cursor.js';
+import { isServersAction, NO_SERVERS, serversReducer } from './servers.js';
 import { LISTS, type Action, type AppState, type ImageSort, type ListId, type LogsUi, type UiState } from './types.js';
 
 export * from './types.js';
@@ -31,6 +32,7 @@ export function initialState(
     },
     grants: {},
     resources: { images: {}, volumes: {}, networks: {}, df: {}, loaded: {}, errors: {} },
+    servers: NO_SERVERS,
     ui: {
       pane: 'containers',
       cursors: perList(() => ({ index: 0 })),
@@ -143,6 +145,10 @@ function resources(s: AppState, a: Extract<Action, { type: 'res/set' | 'res/erro
 const IMAGE_SORTS: readonly ImageSort[] = ['size', 'age', 'name'];
 
 export function reducer(s: AppState, a: Action): AppState {
+  if (isServersAction(a)) {
+    const servers = serversReducer(s.servers, a);
+    return servers === s.servers ? s : { ...s, servers };
+  }
   switch (a.type) {
     case 'engines/set':
       return reselect({ ...s, engines: a.engines }, 'containers');

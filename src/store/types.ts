@@ -8,6 +8,7 @@ import type { FilterMode } from '../engine/logs/search.js';
 import type { ContainerVerb, ImageRow, NetworkRow, ResourceRowOf, VolumeRow } from '../engine/models.js';
 import type { DiskUsage } from '../engine/resources/disk.js';
 import type { PruneCategory, PrunePreview } from '../engine/resources/prune.js';
+import type { ServersAction, ServersState } from './servers.js';
 
 export interface GpuState {
   enabled: boolean;
@@ -186,6 +187,8 @@ export interface AppState {
   /** What each container was given (from inspect), by container key; null: nothing GPU-related. */
   grants: Record<string, GpuGrantInput | null>;
   resources: ResourcesState;
+  /** This machine and the remote servers (empty list: no servers configured). */
+  servers: ServersState;
   ui: UiState;
 }
 
@@ -217,4 +220,5 @@ export type Action =
   | { type: 'mark'; key: string }
   | { type: 'marks/clear' }
   | { type: 'prune'; prune?: PruneUi }
-  | { type: 'logs/tick' };
+  | { type: 'logs/tick' }
+  | ServersAction;

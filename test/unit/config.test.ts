@@ -15,7 +15,8 @@ describe('config', () => {
     const cfg = parseConfig(
       'hosts:\n  - unix:///a.sock\nreadOnly: true\nshowStopped: false\npodmanService: false\nresyncSeconds: 30\ngpu: false\nnvidiaSmi: /opt/bin/nvidia-smi\ngpuIntervalMs: 500\ngpuIdleMinutes: 60\n' +
         'logTail: 50\nlogLines: 2000\nlogLineMax: 4096\nlogColor: false\nlogDir: /var/tmp/logs\nshell: /bin/zsh\n' +
-        'insecureRegistries: [registry.lab:5000, 10.0.0.7]\nconfirmStop: false\n',
+        'insecureRegistries: [registry.lab:5000, 10.0.0.7]\nconfirmStop: false\n' +
+        'servers:\n  - node3\n  - { name: dgx, ssh: "ssh://alice@10.0.0.7:2222", sockets: [/run/podman/podman.sock], nvidiaSmi: /usr/bin/nvidia-smi }\nsshConfig: ~/.ssh/lab_config\n',
     );
     expect(cfg).toEqual({
       hosts: ['unix:///a.sock'],
@@ -35,6 +36,11 @@ describe('config', () => {
       shell: '/bin/zsh',
       insecureRegistries: ['registry.lab:5000', '10.0.0.7'],
       confirmStop: false,
+      servers: [
+        { name: 'node3', ssh: 'node3', sockets: [] },
+        { name: 'dgx', ssh: 'ssh://alice@10.0.0.7:2222', sockets: ['/run/podman/podman.sock'], nvidiaSmi: '/usr/bin/nvidia-smi' },
+      ],
+      sshConfig: '~/.ssh/lab_config',
     });
   });
 
