@@ -147,71 +147,100 @@ class Reader {
       const k = p.key as YamlNode;
       const v = p.value as YamlNode | null;
       const name = isScalar(k) ? String(k.value) : '';
-      if (!(ULIMIT_NAMES as readonly string[]).includes(name)) this.fail(k, `unknown ulimit "${name}" (known: ${ULIMIT_NAMES.join(', ')})`);
-      const raw = isScalar(v) ? String(v.value) : '';
-      const m = /^(-1|\d+|unlimited)(?::(-1|\d+|unlimited))?$/.exec(raw.trim());
-      if (!m) return this.fail(v ?? k, `ulimit "${name}" must be a number, -1 (unlimited), or "soft:hard", not ${describeYaml(v)}`);
-      const num = (s: string) => (s === 'unlimited' ? -1 : Number(s));
-      const soft = num(m[1]!);
-      const hard = num(m[2] ?? m[1]!);
-      if (hard !== -1 && (soft === -1 || soft > hard)) this.fail(v, `ulimit "${name}": the soft limit ${soft} is above the hard limit ${hard}`);
-      return { name, soft, hard };
+      const u = parseUlimit(name, isScalar(v) ? String(v.value) : '', describeYaml(v));
+      return typeof u === 'string' ? this.fail(u.startsWith('unknown') ? k : (v ?? k), u) : u;
     });
-  }
-
-  /** Expands ~, $HOME, $USER, $PWD (and ${…}) at the start or inside a mount source. */
-  expand(n: YamlNode, s: string): string {
-    const vars: Record<string, string> = { HOME: this.ctx.home, USER: this.ctx.user, PWD: this.ctx.pwd };
-    let out = s.replace(/^~(?=\/|$)/, this.ctx.home);
-    out = out.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, a: string | undefined, b: string | undefined) => {
-      const name = (a ?? b)!;
-      if (!(name in vars)) this.fail(n, `mount "${s}": $${name} is not known here (use ~, $HOME, $USER or $PWD)`);
-      return vars[name]!;
-    });
-    return out;
   }
 
   mounts(n: YamlNode | null): MountSpec[] {
     return this.list(n, 'mounts').map((i) => {
-      const text = this.str(i, 'mounts');
-      const parts = text.split(':');
-      const mode = parts.length === 3 ? parts[2] : undefined;
-      if (parts.length < 2 || parts.length > 3 || (mode !== undefined && mode !== 'ro' && mode !== 'rw'))
-        this.fail(i, `mount "${text}" must read SOURCE:TARGET or SOURCE:TARGET:ro`);
-      const source = this.expand(i, parts[0]!);
-      if (!source.startsWith('/')) this.fail(i, `mount "${text}": the source must be an absolute path (or start with ~, $HOME or $PWD); named volumes are not offered`);
-      if (!parts[1]!.startsWith('/')) this.fail(i, `mount "${text}": the target must be an absolute path`);
-      return { source, target: parts[1]!, readOnly: mode === 'ro' };
+      const m = parseMount(this.str(i, 'mounts'), this.ctx);
+      return typeof m === 'string' ? this.fail(i, m) : m;
     });
   }
 
   ports(n: YamlNode | null): PortSpec[] {
     return this.list(n, 'ports').map((i) => {
-      const text = this.str(i, 'ports', true);
-      const m = /^(?:(?:(\[[0-9a-fA-F:]+\]|[\d.]+|[\w.-]+):)?(\d*):)?(\d+)(?:\/(tcp|udp|sctp))?$/.exec(text.trim());
-      const ok = (s: string | undefined) => s === undefined || s === '' || (Number(s) >= 1 && Number(s) <= 65535);
-      if (!m || !ok(m[2]) || !ok(m[3])) return this.fail(i, `port "${text}" must read [HOST_IP:]HOST_PORT:CONTAINER_PORT[/tcp|udp], e.g. "7860:7860" or "127.0.0.1:8888:8888"`);
-      const p: PortSpec = { containerPort: Number(m[3]), protocol: (m[4] as PortSpec['protocol'] | undefined) ?? 'tcp' };
-      if (m[1]) p.hostIp = m[1].replace(/^\[|\]$/g, '');
-      if (m[2]) p.hostPort = Number(m[2]);
-      return p;
+      const p = parsePort(this.str(i, 'ports', true));
+      return typeof p === 'string' ? this.fail(i, p) : p;
     });
   }
 
   restart(n: YamlNode | null): Template['restart'] {
-    const m = /^(no|always|unless-stopped|on-failure)(?::(\d+))?$/.exec(isScalar(n) ? String(n.value) : '');
-    if (!m || (m[2] !== undefined && m[1] !== 'on-failure'))
-      return this.fail(n, `"restart" must be no, always, unless-stopped, on-failure or on-failure:N, not ${describeYaml(n)}`);
-    return m[2] !== undefined ? { name: 'on-failure', maxRetries: Number(m[2]) } : { name: m[1] as RestartName };
+    const r = parseRestart(isScalar(n) ? String(n.value) : '', describeYaml(n));
+    return typeof r === 'string' ? this.fail(n, r) : r;
   }
 
   namePattern(n: YamlNode | null): string {
     const p = this.str(n, 'name');
-    const bad = [...p.matchAll(/\{(\w*)\}/g)].map((x) => x[1]).find((x) => !['user', 'template', 'image', 'n'].includes(x ?? ''));
-    if (bad !== undefined) this.fail(n, `"name": {${bad}} is not known (use {user}, {template}, {image}, {n})`);
-    if (!/^[a-zA-Z0-9{][a-zA-Z0-9_.{}-]*$/.test(p)) this.fail(n, `"name" "${p}" makes no valid container name (letters, digits, _ . - and {placeholders})`);
-    return p;
+    const bad = namePatternProblem(p);
+    return bad ? this.fail(n, bad) : p;
   }
+}
+
+// The fields that read from text, for a template's YAML and for the run form alike: each returns
+// the value, or a string saying what is wrong.
+
+/** A ulimit's value: a number, -1 or unlimited, or "soft:hard". `shown`: how the value is quoted in a message. */
+export function parseUlimit(name: string, raw: string, shown = JSON.stringify(raw)): UlimitSpec | string {
+  if (!(ULIMIT_NAMES as readonly string[]).includes(name)) return `unknown ulimit "${name}" (known: ${ULIMIT_NAMES.join(', ')})`;
+  const m = /^(-1|\d+|unlimited)(?::(-1|\d+|unlimited))?$/.exec(raw.trim());
+  if (!m) return `ulimit "${name}" must be a number, -1 (unlimited), or "soft:hard", not ${shown}`;
+  const num = (s: string) => (s === 'unlimited' ? -1 : Number(s));
+  const soft = num(m[1]!);
+  const hard = num(m[2] ?? m[1]!);
+  if (hard !== -1 && (soft === -1 || soft > hard)) return `ulimit "${name}": the soft limit ${soft} is above the hard limit ${hard}`;
+  return { name, soft, hard };
+}
+
+/** Expands ~, $HOME, $USER, $PWD (and ${…}) at the start or inside a mount source. */
+function expandSource(s: string, ctx: TemplateContext): string | { unknown: string } {
+  const vars: Record<string, string> = { HOME: ctx.home, USER: ctx.user, PWD: ctx.pwd };
+  let unknown: string | undefined;
+  const out = s.replace(/^~(?=\/|$)/, ctx.home).replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, a: string | undefined, b: string | undefined) => {
+    const name = (a ?? b)!;
+    if (!(name in vars)) unknown ??= name;
+    return vars[name] ?? whole;
+  });
+  return unknown === undefined ? out : { unknown };
+}
+
+/** "SOURCE:TARGET[:ro]", the source expanded (~, $HOME, $USER, $PWD). */
+export function parseMount(text: string, ctx: TemplateContext): MountSpec | string {
+  const parts = text.split(':');
+  const mode = parts.length === 3 ? parts[2] : undefined;
+  if (parts.length < 2 || parts.length > 3 || (mode !== undefined && mode !== 'ro' && mode !== 'rw')) return `mount "${text}" must read SOURCE:TARGET or SOURCE:TARGET:ro`;
+  const source = expandSource(parts[0]!, ctx);
+  if (typeof source !== 'string') return `mount "${parts[0]}": $${source.unknown} is not known here (use ~, $HOME, $USER or $PWD)`;
+  if (!source.startsWith('/')) return `mount "${text}": the source must be an absolute path (or start with ~, $HOME or $PWD); named volumes are not offered`;
+  if (!parts[1]!.startsWith('/')) return `mount "${text}": the target must be an absolute path`;
+  return { source, target: parts[1]!, readOnly: mode === 'ro' };
+}
+
+/** "[HOST_IP:]HOST_PORT:CONTAINER_PORT[/tcp|udp|sctp]". */
+export function parsePort(text: string): PortSpec | string {
+  const m = /^(?:(?:(\[[0-9a-fA-F:]+\]|[\d.]+|[\w.-]+):)?(\d*):)?(\d+)(?:\/(tcp|udp|sctp))?$/.exec(text.trim());
+  const ok = (s: string | undefined) => s === undefined || s === '' || (Number(s) >= 1 && Number(s) <= 65535);
+  if (!m || !ok(m[2]) || !ok(m[3])) return `port "${text}" must read [HOST_IP:]HOST_PORT:CONTAINER_PORT[/tcp|udp], e.g. "7860:7860" or "127.0.0.1:8888:8888"`;
+  const p: PortSpec = { containerPort: Number(m[3]), protocol: (m[4] as PortSpec['protocol'] | undefined) ?? 'tcp' };
+  if (m[1]) p.hostIp = m[1].replace(/^\[|\]$/g, '');
+  if (m[2]) p.hostPort = Number(m[2]);
+  return p;
+}
+
+/** no, always, unless-stopped, on-failure or on-failure:N. */
+export function parseRestart(text: string, shown = JSON.stringify(text)): Template['restart'] | string {
+  const m = /^(no|always|unless-stopped|on-failure)(?::(\d+))?$/.exec(text);
+  if (!m || (m[2] !== undefined && m[1] !== 'on-failure')) return `"restart" must be no, always, unless-stopped, on-failure or on-failure:N, not ${shown}`;
+  return m[2] !== undefined ? { name: 'on-failure', maxRetries: Number(m[2]) } : { name: m[1] as RestartName };
+}
+
+/** What is wrong with a name pattern, if anything. */
+export function namePatternProblem(p: string): string | undefined {
+  const bad = [...p.matchAll(/\{(\w*)\}/g)].map((x) => x[1]).find((x) => !['user', 'template', 'image', 'n'].includes(x ?? ''));
+  if (bad !== undefined) return `"name": {${bad}} is not known (use {user}, {template}, {image}, {n})`;
+  if (!/^[a-zA-Z0-9{][a-zA-Z0-9_.{}-]*$/.test(p)) return `"name" "${p}" makes no valid container name (letters, digits, _ . - and {placeholders})`;
+  return undefined;
 }
 
 /** Parses a template's text. Throws TemplateError naming the file, line and problem. */
