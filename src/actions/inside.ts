@@ -19,6 +19,9 @@ export interface Stage {
   stdout: NodeJS.WriteStream;
 }
 
+/** What exec and attach need of a container (a row of the list, or one just started). */
+type Target = Pick<Container, 'engineId' | 'id' | 'name'>;
+
 export class InsideController {
   private busy = false;
 
@@ -33,7 +36,7 @@ export class InsideController {
     this.store.dispatch({ type: 'message', level, text });
   }
 
-  private target(c: Container | undefined, what: string): Engine | undefined {
+  private target(c: Target | undefined, what: string): Engine | undefined {
     if (!c) {
       this.say(`no container selected: nothing to ${what}`);
       return undefined;
@@ -68,10 +71,14 @@ export class InsideController {
     }
   }
 
-  /** a: attach to the main process. */
-  async attach(c: Container | undefined): Promise<void> {
+  /**
+   * a: attach to the main process. `replay`: what it wrote before comes first (a container just
+   * started by the run form, whose shell printed its prompt before the attach). Resolves with how
+   * the session ended (undefined: it never began).
+   */
+  async attach(c: Target | undefined, o: { replay?: boolean } = {}): Promise<(SessionEnd & { error?: string }) | undefined> {
     const e = this.target(c, 'attach');
-    if (!e || !c) return;
+    if (!e || !c) return undefined;
     const name = displayName(c);
     this.busy = true;
     try {
@@ -80,7 +87,7 @@ export class InsideController {
       // Podman closes the stdin of a container without a TTY when an attach with stdin ends, and
       // its process may exit: attach to its output only.
       const outputOnly = e.kind === 'podman' && info?.Config?.Tty === false;
-      const session = await e.attach(c.id, { ...size, outputOnly });
+      const session = await e.attach(c.id, { ...size, outputOnly, replay: o.replay === true });
       const deaf = outputOnly
         ? ' It has no TTY and runs under Podman: its output only (typing into it would end its input when you detach).'
         : info && info.Config?.OpenStdin === false
@@ -93,8 +100,10 @@ export class InsideController {
       if (end.error) this.say(`attach to ${name}: the connection broke: ${end.error}`, 'error');
       else if (end.detached) this.say(`detached from ${name}: it keeps running`, 'ok');
       else this.say(`${name} exited${end.exitCode !== undefined ? ` (exit code ${end.exitCode})` : ''} while attached`, end.exitCode ? 'error' : 'info');
+      return end;
     } catch (err) {
       this.say(err instanceof Error && err.name === 'ExecError' ? err.message : `cannot attach to ${name}: ${explainActionError(err)}`, 'error');
+      return undefined;
     } finally {
       this.busy = false;
     }

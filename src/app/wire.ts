@@ -1,6 +1,6 @@
 // Wiring: the store, one watcher per engine, the controllers behind the UI's Controller, and the
 // GPU monitor — built in dependency order, started by `start`, stopped by `stop`.
-import { homedir } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import type { Config } from '../config.js';
 import type { DiscoveryResult } from '../engine/discovery.js';
 import type { Engine } from '../engine/engine.js';
@@ -17,6 +17,8 @@ import { PruneController } from '../actions/prune.js';
 import { InsideController, type Stage } from '../actions/inside.js';
 import { PanelController } from '../actions/panel.js';
 import { GpuController } from '../actions/gpu.js';
+import { PullController } from '../actions/pull.js';
+import { RunController } from '../actions/run.js';
 import type { Controller } from '../ui/controller.js';
 import type { Args } from '../cli/args.js';
 import { wireServers, type Servers } from './servers.js';
@@ -92,6 +94,15 @@ function gpuMonitor(store: Store<AppState, Action>, args: Args, config: Config):
   });
 }
 
+/** The user's name for templates' {user} and $USER (no passwd entry: $USER, else "user"). */
+function userName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER || 'user';
+  }
+}
+
 export function wire(store: Store<AppState, Action>, o: WireOptions): Wired {
   const { args, config, discovery } = o;
   const readOnly = args.readOnly || config.readOnly;
@@ -117,6 +128,13 @@ export function wire(store: Store<AppState, Action>, o: WireOptions): Wired {
   });
   const shell = args.shell ?? config.shell;
   const inside = new InsideController(store, engines, o.stage, { ...(shell ? { shell } : {}), readOnly });
+  const pull = new PullController(store, engines, { insecureRegistries: config.insecureRegistries, authEnv: { env: process.env, home: homedir() }, loadImages: () => resources.load('images') });
+  const run = new RunController(store, engines, {
+    templates: { env: process.env, home: homedir(), pwd: process.cwd(), user: userName() },
+    attach: (c, o) => inside.attach(c, o),
+    refresh: (id) => ctx.refresh(id),
+    loadImages: () => void resources.load('images'),
+  });
   const gpu = !o.servers || o.servers.choice.local ? gpuMonitor(store, args, config) : undefined;
   const selected = () => selectedContainer(store.getState());
   const controller: Controller = {
@@ -137,6 +155,8 @@ export function wire(store: Store<AppState, Action>, o: WireOptions): Wired {
     exec: (cmd) => void inside.exec(selected(), cmd),
     attach: () => void inside.attach(selected()),
     killGpuProcess: (row) => gpuActions.requestKill(row),
+    pull,
+    run,
   };
   // Before the UI subscribes: a typed search is applied before the frame that shows it.
   logs.start();
@@ -151,6 +171,7 @@ export function wire(store: Store<AppState, Action>, o: WireOptions): Wired {
     },
     stop() {
       servers?.stop();
+      pull.stop();
       gpu?.stop();
       logs.stop();
       resources.stop();

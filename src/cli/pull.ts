@@ -4,12 +4,9 @@ import { homedir } from 'node:os';
 import type { Engine } from '../engine/engine.js';
 import type { PullEvent, PullTotals } from '../engine/pullProgress.js';
 import { decimalBytes } from '../present/bytes.js';
+import { pullTotalsText } from '../present/pull.js';
 
-function totalsLine(t: PullTotals): string {
-  const rate = t.rateBytesPerSec > 0 ? `  ${decimalBytes(Math.round(t.rateBytesPerSec))}/s` : '';
-  const bytes = t.bytesKnown ? `${decimalBytes(t.currentBytes)} / ${decimalBytes(t.totalBytes)}  ` : '';
-  return `  ${bytes}${t.layersDone}/${t.layers} layers${rate}`;
-}
+const totalsLine = (t: PullTotals) => `  ${pullTotalsText(t)}`;
 
 /** Pulls `ref` on `engine`, writing progress to `out`; resolves with the exit code. */
 export async function pullWith(engine: Engine, ref: string, insecureRegistries: readonly string[], out: (line: string) => void): Promise<number> {

@@ -175,7 +175,7 @@ async function attachEnd(docker: Docker, id: string): Promise<SessionEnd> {
 export async function startAttach(
   docker: Docker,
   id: string,
-  size: TermSize & { detachKeys?: string; outputOnly?: boolean },
+  size: TermSize & { detachKeys?: string; outputOnly?: boolean; replay?: boolean },
 ): Promise<InteractiveSession> {
   const keys = parseDetachKeys(size.detachKeys ?? DEFAULT_DETACH_KEYS);
   const f = await requireRunning(docker, id);
@@ -188,7 +188,8 @@ export async function startAttach(
       stdin: size.outputOnly !== true,
       stdout: true,
       stderr: true,
-      logs: false,
+      // replay: what it wrote before the attach comes first (a shell's prompt, for a container just started).
+      logs: size.replay === true,
       detachKeys: size.detachKeys ?? DEFAULT_DETACH_KEYS,
     });
   } catch (err) {

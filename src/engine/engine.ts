@@ -233,7 +233,7 @@ export class Engine {
   }
 
   /** Attaches to the container's main process (detach with Ctrl-P Ctrl-Q). */
-  attach(id: string, size: TermSize & { detachKeys?: string; outputOnly?: boolean }): Promise<InteractiveSession> {
+  attach(id: string, size: TermSize & { detachKeys?: string; outputOnly?: boolean; replay?: boolean }): Promise<InteractiveSession> {
     return startAttach(this.docker, id, size);
   }
 

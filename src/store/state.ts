@@ -3,6 +3,7 @@
 import type { EngineInfo } from '../engine/models.js';
 import { anchor, moveCursor, reselect, selectKey } from './cursor.js';
 import { isServersAction, NO_SERVERS, serversReducer } from './servers.js';
+import { listRows, rowKey } from './select.js';
 import { LISTS, type Action, type AppState, type ImageSort, type ListId, type LogsUi, type UiState } from './types.js';
 
 export * from './types.js';
@@ -131,6 +132,12 @@ function jump(s: AppState, key: string): AppState {
   return selectKey(shown, 'containers', key);
 }
 
+/** Selects a row by key; a filter that hides it is cleared first. */
+function selectShown(s: AppState, list: ListId, key: string): AppState {
+  const shown = !s.ui.filters[list] || listRows(s, list).some((r) => rowKey(r) === key);
+  return selectKey(shown ? s : reselect(setUi(s, { filters: { ...s.ui.filters, [list]: '' } }), list), list, key);
+}
+
 function resources(s: AppState, a: Extract<Action, { type: 'res/set' | 'res/error' | 'df/set' }>): AppState {
   const r = s.resources;
   if (a.type === 'df/set') return { ...s, resources: { ...r, df: { ...r.df, [a.engineId]: a.df }, loaded: { ...r.loaded, system: true } } };
@@ -200,6 +207,12 @@ export function reducer(s: AppState, a: Action): AppState {
       return Object.keys(s.ui.marks).length ? setUi(s, { marks: {} }) : s;
     case 'prune':
       return setUi(s, { prune: a.prune });
+    case 'pull':
+      return setUi(s, { pull: a.pull });
+    case 'run':
+      return setUi(s, { run: a.run });
+    case 'select':
+      return selectShown(s, a.list, a.key);
     case 'logs/set':
       return setUi(s, { logs: { ...s.ui.logs, ...a.patch } });
     case 'logs/tick':

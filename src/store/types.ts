@@ -9,6 +9,7 @@ import type { ContainerVerb, ImageRow, NetworkRow, ResourceRowOf, VolumeRow } fr
 import type { DiskUsage } from '../engine/resources/disk.js';
 import type { PruneCategory, PrunePreview } from '../engine/resources/prune.js';
 import type { ServersAction, ServersState } from './servers.js';
+import type { LayerProgress, PullTotals } from '../engine/pullProgress.js';
 
 export interface GpuState {
   enabled: boolean;
@@ -148,12 +149,40 @@ export interface Cursor {
   user?: boolean;
 }
 
-/** A line being typed: a list filter, a log search, or a `:` command. */
+/**
+ * A line being typed: a list filter, a log search, a `:` command, an image reference to pull, or a
+ * field of the run form.
+ */
 export interface Prompt {
-  kind: 'filter' | 'search' | 'command';
+  kind: 'filter' | 'search' | 'command' | 'pull-ref' | 'run-field';
   text: string;
   /** Where the cursor is, in characters. */
   cursor: number;
+  /** Tab completes image references from the images already present. */
+  completeImages?: boolean;
+}
+
+/** The pull dialog: choose the engine → type the reference (a 'pull-ref' prompt) → watch it come in. */
+export interface PullUi {
+  stage: 'engine' | 'ref' | 'pulling';
+  /** Engines to choose from, and the one chosen. */
+  engines: string[];
+  cursor: number;
+  engineId?: string;
+  /** The reference: typed, or being pulled (kept when a pull fails, to be corrected). */
+  ref: string;
+  layers: LayerProgress[];
+  totals?: PullTotals;
+  /** The engine's last line that is not about one layer ("Pulling from …", "Digest: …"). */
+  status: string;
+  startedAt?: number;
+  error?: string;
+}
+
+/** The run form is open; what it shows is the run controller's (Controller.run.view), redrawn when `version` moves. */
+export interface RunUi {
+  stage: 'form' | 'gpus' | 'ask' | 'starting';
+  version: number;
 }
 
 export interface UiState {
@@ -175,6 +204,8 @@ export interface UiState {
   /** Rows marked with space (container, image, volume or network keys). */
   marks: Record<string, true>;
   prune?: PruneUi;
+  pull?: PullUi;
+  run?: RunUi;
 }
 
 export interface AppState {
@@ -220,5 +251,9 @@ export type Action =
   | { type: 'mark'; key: string }
   | { type: 'marks/clear' }
   | { type: 'prune'; prune?: PruneUi }
+  | { type: 'pull'; pull?: PullUi }
+  | { type: 'run'; run?: RunUi }
+  /** Selects a row of a list by key, clearing that list's filter when it hides the row. */
+  | { type: 'select'; list: ListId; key: string }
   | { type: 'logs/tick' }
   | ServersAction;

@@ -1,7 +1,22 @@
-// Lists of things as a sentence, for messages made in any layer.
+// Lists of things as a sentence, and text broken into lines at spaces, for messages made in any layer.
+import { textWidth } from './width.js';
 
 /** `a`, `a and b`, `a, b and c`. */
 export function listWords(items: readonly string[]): string {
   if (items.length <= 1) return items[0] ?? '';
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** Text broken at spaces into lines of at most `width` columns (a longer word gets a line of its own). */
+export function wordWrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (cur && textWidth(cur) + 1 + textWidth(word) > width) {
+      out.push(cur);
+      cur = word;
+    } else cur = cur ? `${cur} ${word}` : word;
+  }
+  if (cur || out.length === 0) out.push(cur);
+  return out;
 }

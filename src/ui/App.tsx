@@ -14,6 +14,8 @@ import { useKeys } from './keys/useKeys.js';
 import { Help } from './modes/help.js';
 import { ConfirmBox } from './modes/confirm.js';
 import { PruneDialog } from './modes/prune.js';
+import { PullDialog } from './modes/pull.js';
+import { RunCommand, RunForm } from './modes/run.js';
 import { PANE_DEFS, type PaneProps } from './panes/registry.js';
 
 export type { Controller };
@@ -51,12 +53,15 @@ function useNow(periodMs: number): number {
   return now;
 }
 
-/** What fills the middle: the mode on top (help, a question, the prune dialog), else the pane. */
+/** What fills the middle: the mode on top (help, a question, the prune or pull dialog, the run form), else the pane. */
 function Body({ state, controller, rows, width, now, theme }: PaneProps) {
   const ui = state.ui;
   if (ui.help) return <Help rows={rows} width={width} scroll={ui.helpScroll} theme={theme} />;
   if (ui.confirm) return <ConfirmBox confirm={ui.confirm} rows={rows} width={width} theme={theme} />;
   if (ui.prune) return <PruneDialog state={state} rows={rows} width={width} theme={theme} />;
+  if (ui.pull) return <PullDialog state={state} rows={rows} width={width} theme={theme} />;
+  const run = ui.run && controller.run?.view();
+  if (run) return run.showCommand ? <RunCommand view={run} rows={rows} width={width} theme={theme} /> : <RunForm state={state} view={run} rows={rows} width={width} theme={theme} />;
   const { View } = PANE_DEFS[ui.pane];
   return <View state={state} controller={controller} rows={rows} width={width} now={now} theme={theme} />;
 }

@@ -90,7 +90,7 @@ export function StatusLine({ state, width, theme }: { state: AppState; width: nu
       <Text wrap="truncate">
         <Text color={theme.accent}>{' :'}</Text>
         <PromptText prompt={prompt} />
-        <Text color={theme.dim}>{'   exec CMD… · prune · quit   (Enter run · Esc cancel)'}</Text>
+        <Text color={theme.dim}>{'   exec CMD… · pull IMAGE · run TEMPLATE · prune · quit   (Enter run · Esc cancel)'}</Text>
       </Text>
     );
   }

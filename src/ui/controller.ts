@@ -6,6 +6,8 @@ import type { LogSession } from '../store/logs.js';
 import type { GpuRow } from '../store/gpu.js';
 import type { PanelData } from '../actions/panel.js';
 import type { ContainerKeyCommand } from '../actions/containers.js';
+import type { PullControls } from '../actions/pull.js';
+import type { RunControls } from '../actions/run.js';
 
 export interface Controller {
   containerKey(c: Container | undefined, action: ContainerKeyCommand): void;
@@ -32,4 +34,8 @@ export interface Controller {
     previewPrune(): void;
     executePrune(): void;
   };
+  /** P, `:pull IMAGE`: the pull dialog's work. */
+  pull?: PullControls;
+  /** n, `:run TEMPLATE`: the run form's work. */
+  run?: RunControls;
 }

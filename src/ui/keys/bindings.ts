@@ -25,7 +25,14 @@ export type Scope =
   | 'prune-result'
   | 'prune-loading'
   | 'filter'
-  | 'prompt';
+  | 'prompt'
+  | 'complete'
+  | 'pull-engine'
+  | 'pull-progress'
+  | 'run-form'
+  | 'run-gpus'
+  | 'run-ask'
+  | 'run-starting';
 
 export interface Binding {
   keys: readonly string[];
@@ -84,7 +91,7 @@ export const BINDINGS: readonly Binding[] = [
   { keys: ['shift+tab'], command: 'pane-next', arg: -1, help: 'next / previous pane', where: 'global', group: 'pane-next' },
   { keys: ['?'], command: 'help', help: 'this help (Esc or ? closes it)', where: 'global', hint: 'help', rank: 5 },
   { keys: ['D'], command: 'prune', help: 'prune: choose what, see every item and its bytes, then confirm', where: 'global', changes: true, hint: 'prune', rank: 60 },
-  { keys: [':'], command: 'command-line', help: 'a command: exec CMD… (in the selected container), prune, quit', where: 'global' },
+  { keys: [':'], command: 'command-line', help: 'a command: exec CMD… (in the selected container), pull IMAGE, run TEMPLATE, prune, quit', where: 'global' },
   { keys: ['q'], command: 'quit', help: 'quit', where: 'global', hint: 'quit', rank: 6 },
 
   { keys: ['j', 'down'], command: 'move', arg: 1, help: 'move the selection down / up', where: 'list', group: 'move' },
@@ -106,6 +113,7 @@ export const BINDINGS: readonly Binding[] = [
   { keys: ['p'], command: 'container', arg: 'pause-toggle', help: 'pause / unpause', where: 'containers', changes: true, hint: 'pause', rank: 31 },
   { keys: ['K'], command: 'container', arg: 'kill', help: 'kill (asks first)', where: 'containers', changes: true, hint: 'kill', rank: 32 },
   { keys: ['d'], command: 'container', arg: 'remove', help: 'remove (asks first; a running one offers force; marked rows all at once)', where: 'containers', changes: true, hint: 'remove', rank: 3 },
+  { keys: ['n'], command: 'run.open', help: 'run a new container from a template: a form, the GPU picker, then start', where: 'containers', changes: true, hint: 'run', rank: 13 },
   { keys: ['b'], command: 'bulk', help: 'bulk actions on the marked containers (or all listed): stop, restart, start, remove', where: 'containers', changes: true },
   { keys: ['e'], command: 'toggle-stopped', help: 'show / hide stopped containers', where: 'containers', hint: 'stopped', rank: 35 },
   { keys: ['m'], command: 'panel.full', help: 'the panel full screen and back', where: 'containers' },
@@ -115,6 +123,8 @@ export const BINDINGS: readonly Binding[] = [
 
   { keys: ['d'], command: 'resource.remove', help: 'remove (asks first; marked rows all at once)', where: 'resources', changes: true, hint: 'remove', rank: 2 },
   { keys: ['o'], command: 'sort', help: 'sort images by size, age, name', where: 'images', hint: 'sort', rank: 45 },
+  { keys: ['P'], command: 'pull.open', help: 'pull an image: the engine, the reference (Tab completes), every layer as it comes in', where: 'images', changes: true, hint: 'pull', rank: 3 },
+  { keys: ['n'], command: 'run.open', help: 'run a container of the selected image, from a template (a form, then the GPU)', where: 'images', changes: true, hint: 'run', rank: 4 },
   { keys: ['enter'], command: 'gpu.go', help: 'on a process: go to its container', where: 'gpus', hint: 'go to the container', rank: 1 },
   { keys: ['K'], command: 'gpu.kill', help: 'on a process: kill it (asks first, naming its container or host user and its memory)', where: 'gpus', changes: true, hint: 'kill', rank: 3 },
 
@@ -172,6 +182,34 @@ export const BINDINGS: readonly Binding[] = [
   ...scrollKeys('prune-result', ['pagedown', 'ctrl+d']),
   { keys: ['esc'], command: 'prune.cancel', help: 'cancel: nothing is removed', where: 'prune-loading', hint: 'cancel', rank: 0 },
 
+  { keys: ['j', 'down'], command: 'pull.move', arg: 1, help: 'move down / up', where: 'pull-engine', group: 'pull-move', hint: 'move', rank: 2 },
+  { keys: ['k', 'up'], command: 'pull.move', arg: -1, help: 'move down / up', where: 'pull-engine', group: 'pull-move' },
+  { keys: ['enter'], command: 'pull.choose', help: 'pull with this engine', where: 'pull-engine', hint: 'choose', rank: 1 },
+  { keys: ['esc', 'q'], command: 'pull.cancel', help: 'close: nothing is pulled', where: 'pull-engine', hint: 'cancel', rank: 9 },
+  { keys: ['esc'], command: 'pull.cancel', help: "cancel the pull (what was half-pulled is the engine's to clean up)", where: 'pull-progress', hint: 'cancel', rank: 1 },
+
+  { keys: ['j', 'down'], command: 'run.move', arg: 1, help: 'move between the fields', where: 'run-form', group: 'run-move', hint: 'move', rank: 3 },
+  { keys: ['k', 'up'], command: 'run.move', arg: -1, help: 'move between the fields', where: 'run-form', group: 'run-move' },
+  { keys: ['pagedown', 'ctrl+d'], command: 'run.move', arg: 10, help: 'ten fields down / up', where: 'run-form', group: 'run-page' },
+  { keys: ['pageup', 'ctrl+u'], command: 'run.move', arg: -10, help: 'ten fields down / up', where: 'run-form', group: 'run-page' },
+  { keys: ['enter', 'space'], command: 'run.enter', help: 'edit the field (a toggle flips, a choice moves on, GPUs opens the picker, a list adds an item)', where: 'run-form', hint: 'edit', rank: 2 },
+  { keys: ['a'], command: 'run.add', help: 'add an item to the list (env, mounts, ports, ulimits, labels)', where: 'run-form', hint: 'add', rank: 5 },
+  { keys: ['d', 'delete'], command: 'run.remove', help: 'remove the list item', where: 'run-form', hint: 'remove', rank: 6 },
+  { keys: ['s'], command: 'run.start', help: 'start the container as the form shows it', where: 'run-form', changes: true, hint: 'start', rank: 1 },
+  { keys: ['c'], command: 'run.command', help: 'the whole docker/podman run command line, to read or copy (again: the form)', where: 'run-form', hint: 'command', rank: 7 },
+  { keys: ['esc', 'q'], command: 'run.close', help: 'close the form: nothing is started', where: 'run-form', hint: 'cancel', rank: 8 },
+  { keys: ['?'], command: 'help', help: 'this help', where: 'run-form' },
+  { keys: ['j', 'down'], command: 'run.gpu-move', arg: 1, help: 'move between the GPUs', where: 'run-gpus', group: 'gpu-move', hint: 'move', rank: 4 },
+  { keys: ['k', 'up'], command: 'run.gpu-move', arg: -1, help: 'move between the GPUs', where: 'run-gpus', group: 'gpu-move' },
+  { keys: ['space'], command: 'run.gpu-toggle', help: 'choose / leave out the GPU (a busy one asks first, naming who is on it)', where: 'run-gpus', hint: 'choose', rank: 1 },
+  { keys: ['a'], command: 'run.gpu-auto', help: 'auto: the idle GPUs with the most free memory', where: 'run-gpus', hint: 'auto', rank: 3 },
+  { keys: ['n'], command: 'run.gpu-none', help: 'no GPU', where: 'run-gpus', hint: 'none', rank: 5 },
+  { keys: ['enter'], command: 'run.gpu-accept', help: 'take these GPUs into the form', where: 'run-gpus', hint: 'done', rank: 2 },
+  { keys: ['esc', 'q'], command: 'run.gpu-back', help: 'back to the form, the GPUs as they were', where: 'run-gpus', hint: 'back', rank: 6 },
+  { keys: ['y'], command: 'run.answer', arg: 'yes', help: 'yes (the question says to what)', where: 'run-ask', hint: 'yes', rank: 1 },
+  { keys: ['n', 'esc'], command: 'run.answer', arg: 'no', help: 'no (the question says what then)', where: 'run-ask', hint: 'no', rank: 2 },
+
+  { keys: ['tab'], command: 'prompt.complete', help: 'complete the image from those already here', where: 'complete', hint: 'complete', rank: 2 },
   { keys: ['up'], command: 'move', arg: -1, help: 'move the selection while filtering', where: 'filter', group: 'filter-move' },
   { keys: ['down'], command: 'move', arg: 1, help: 'move the selection while filtering', where: 'filter', group: 'filter-move' },
   { keys: ['enter'], command: 'prompt.accept', help: 'keep what was typed (the filter stays; the command runs)', where: 'prompt', hint: 'keep', rank: 1 },
@@ -202,6 +240,12 @@ export const SCOPE_TITLES: readonly [Scope, string][] = [
   ['tab', 'Inspect, Env, Stats, Top (after Enter)'],
   ['filter', 'Typing a filter, a search or a : command'],
   ['prompt', 'Typing a filter, a search or a : command'],
+  ['complete', 'Typing a filter, a search or a : command'],
+  ['pull-engine', 'Pull'],
+  ['pull-progress', 'Pull'],
+  ['run-form', 'Run: the form'],
+  ['run-gpus', 'Run: the GPU picker'],
+  ['run-ask', 'Run: a question'],
   ['prune-choose', 'Prune'],
   ['prune-preview', 'Prune'],
   ['prune-result', 'Prune'],

@@ -7,7 +7,7 @@ import { bindingName, resolve } from '../keys/resolve.js';
 import { readOnlyRefusal } from '../../actions/readOnly.js';
 import type { Key } from '../keys/parse.js';
 import { say, type CommandHandler, type KeyContext } from './context.js';
-import { scopesFor, topMode } from './top.js';
+import { scopesFor, topMode, TYPING } from './top.js';
 import { LIST_COMMANDS } from './list.js';
 import { PANEL_COMMANDS } from './panel.js';
 import { LOGS_COMMANDS } from './logs.js';
@@ -16,6 +16,8 @@ import { PROMPT_COMMANDS, typeText } from './prompt.js';
 import { HELP_COMMANDS } from './help.js';
 import { answer, CONFIRM_COMMANDS } from './confirm.js';
 import { PRUNE_COMMANDS } from './prune.js';
+import { PULL_COMMANDS } from './pull.js';
+import { RUN_COMMANDS } from './run.js';
 
 export const COMMANDS: Readonly<Record<string, CommandHandler>> = {
   ...LIST_COMMANDS,
@@ -26,6 +28,8 @@ export const COMMANDS: Readonly<Record<string, CommandHandler>> = {
   ...HELP_COMMANDS,
   ...CONFIRM_COMMANDS,
   ...PRUNE_COMMANDS,
+  ...PULL_COMMANDS,
+  ...RUN_COMMANDS,
 };
 
 /** Runs one key. */
@@ -35,7 +39,7 @@ export function dispatchKey(ctx: KeyContext): void {
   const key: Key = ctx.key;
   const b = resolve(key.name, scopesFor(s, mode));
   if (!b) {
-    if ((mode === 'filter' || mode === 'search' || mode === 'command') && key.text) typeText(ctx, key.text);
+    if (TYPING.has(mode) && key.text) typeText(ctx, key.text);
     else if (mode === 'confirm') answer(ctx);
     return;
   }

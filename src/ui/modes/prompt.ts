@@ -1,8 +1,10 @@
-// A line being typed — a list filter (applied as you type), a log search (likewise), or a `:`
-// command (run on Enter) — and the `:` commands themselves.
+// A line being typed — a list filter (applied as you type), a log search (likewise), a `:`
+// command (run on Enter), the pull dialog's image or a run form field (taken on Enter) — and the
+// `:` commands themselves.
 import type { Prompt } from '../../store/state.js';
 import { editLine, type EditOp } from '../prompt.js';
 import { currentList } from './list.js';
+import { completeTag, presentTags } from '../../actions/imageRefs.js';
 import { say, type CommandHandler, type KeyContext } from './context.js';
 
 /** The prompt's text changed: a filter or a search takes effect at once. */
@@ -38,8 +40,16 @@ export function runCommand(ctx: KeyContext, line: string): void {
     return ctx.controller.exec?.(rest);
   }
   if (word === 'prune') return ctx.controller.resources?.openPrune();
+  if (word === 'pull') {
+    if (rest.length > 1) return say(ctx, ':pull takes one image, e.g. :pull nvcr.io/nvidia/pytorch:25.06-py3', 'error');
+    return ctx.controller.pull?.open(rest[0] ? { ref: rest[0] } : {});
+  }
+  if (word === 'run') {
+    if (rest.length > 1) return say(ctx, ':run takes one template name, e.g. :run gpu-dev (n opens the form too)', 'error');
+    return ctx.controller.run?.open(rest[0] ? { template: rest[0] } : {});
+  }
   if (word === 'q' || word === 'quit') return ctx.controller.quit();
-  say(ctx, `unknown command :${word} (commands: exec CMD…, prune, quit)`, 'error');
+  say(ctx, `unknown command :${word} (commands: exec CMD…, pull IMAGE, run TEMPLATE, prune, quit)`, 'error');
 }
 
 export const PROMPT_COMMANDS: Record<string, CommandHandler> = {
@@ -48,6 +58,9 @@ export const PROMPT_COMMANDS: Record<string, CommandHandler> = {
     const p = ctx.store.getState().ui.prompt;
     ctx.store.dispatch({ type: 'prompt' });
     if (p?.kind === 'command') runCommand(ctx, p.text);
+    else if (p?.kind === 'pull-ref') ctx.controller.pull?.start(p.text);
+    // A field that does not read stays open, as typed; the form says what is wrong.
+    else if (p?.kind === 'run-field' && ctx.controller.run?.commit(p.text)) ctx.store.dispatch({ type: 'prompt', prompt: p });
   },
   'prompt.cancel': (ctx) => {
     const p = ctx.store.getState().ui.prompt;
@@ -56,5 +69,14 @@ export const PROMPT_COMMANDS: Record<string, CommandHandler> = {
       const list = currentList(ctx.store.getState());
       if (list) ctx.store.dispatch({ type: 'filter/set', list, text: '' });
     } else if (p?.kind === 'search') ctx.store.dispatch({ type: 'logs/set', patch: { query: '', filter: 'none', hit: undefined } });
+    else if (p?.kind === 'pull-ref') ctx.controller.pull?.cancel();
+    else if (p?.kind === 'run-field') ctx.controller.run?.cancelEdit();
+  },
+  'prompt.complete': (ctx) => {
+    const s = ctx.store.getState();
+    const p = s.ui.prompt;
+    if (!p?.completeImages) return;
+    const text = completeTag(p.text, presentTags(s, p.kind === 'pull-ref' ? s.ui.pull?.engineId : ctx.controller.run?.view()?.engine.id));
+    if (text !== p.text) changed(ctx, { ...p, text, cursor: [...text].length });
   },
 };
