@@ -67,6 +67,32 @@ describe('bindings', () => {
     expect(topMode(withUi({ logs: { ...s.ui.logs, focus: true, tab: 'env' } }))).toBe('tab');
     expect(topMode(s)).toBe('list');
   });
+  it('puts the pull dialog and the run form above the panel and the list, under a line being typed in them', () => {
+    const s = listIn('containers');
+    const withUi = (ui: Partial<AppState['ui']>): AppState => ({ ...s, ui: { ...s.ui, ...ui } });
+    const pull = { stage: 'pulling' as const, engines: ['docker'], cursor: 0, ref: 'busybox', layers: [], status: '' };
+    const run = { stage: 'form' as const, version: 1 };
+    const focus = { logs: { ...s.ui.logs, focus: true } };
+    expect(topMode(withUi({ pull, run, ...focus }))).toBe('pull');
+    expect(topMode(withUi({ run, ...focus }))).toBe('run');
+    expect(topMode(withUi({ run, prompt: { kind: 'run-field', text: '', cursor: 0 } }))).toBe('run-field');
+    expect(topMode(withUi({ pull, prompt: { kind: 'pull-ref', text: '', cursor: 0 } }))).toBe('pull-ref');
+    expect(topMode(withUi({ run, help: true }))).toBe('help');
+    // Each stage has its own keys; Tab completes only where an image is typed.
+    expect(cmd('esc', withUi({ pull }))).toEqual({ command: 'pull.cancel' });
+    expect(cmd('j', withUi({ pull: { ...pull, stage: 'engine' } }))).toEqual({ command: 'pull.move', arg: 1 });
+    expect(cmd('s', withUi({ run }))).toEqual({ command: 'run.start' });
+    expect(cmd('space', withUi({ run: { stage: 'gpus', version: 1 } }))).toEqual({ command: 'run.gpu-toggle' });
+    expect(cmd('y', withUi({ run: { stage: 'ask', version: 1 } }))).toEqual({ command: 'run.answer', arg: 'yes' });
+    expect(cmd('s', withUi({ run: { stage: 'starting', version: 1 } }))).toBeUndefined();
+    expect(cmd('tab', withUi({ pull, prompt: { kind: 'pull-ref', text: '', cursor: 0 } }))).toEqual({ command: 'prompt.complete' });
+    expect(cmd('tab', withUi({ run, prompt: { kind: 'run-field', text: '', cursor: 0 } }))).toBeUndefined();
+    expect(cmd('tab', withUi({ run, prompt: { kind: 'run-field', text: '', cursor: 0, completeImages: true } }))).toEqual({ command: 'prompt.complete' });
+    // n in Containers and on an image, P on an image: refused when read-only.
+    expect(cmd('n', s)).toEqual({ command: 'run.open' });
+    expect(cmd('P', listIn('images'))).toEqual({ command: 'pull.open' });
+    expect(hintsFor(scopesFor(listIn('images')), 200, { readOnly: true })).not.toMatch(/P pull|n run/);
+  });
   it('has a handler for every command the table names, and a binding for every handler', () => {
     expect(unboundCommands()).toEqual({ missing: [], unused: [] });
   });
