@@ -7,28 +7,10 @@ import { createStore } from '../../src/store/store.js';
 import { initialState, reducer, type Action, type AppState } from '../../src/store/state.js';
 import { selectedRow } from '../../src/store/select.js';
 import { helpLines } from '../../src/ui/keys/resolve.js';
-import type { Container } from '../../src/engine/models.js';
-import type { GpuSample } from '../../src/gpu/parse.js';
+import { fourGpus, ID, NOW, running } from '../helpers/gpuState.js';
 
-const NOW = Date.now();
-const ID = (n: string) => n.padEnd(64, '0');
-
-function c(engineId: string, name: string, id: string): Container {
-  return { key: `${engineId}/${id}`, engineId, id, name, image: 'pytorch:24.10', state: 'running', status: 'Up 3 hours', created: Math.floor(NOW / 1000) - 3600, since: NOW - 3 * 3600_000, ports: [], command: '', labels: {} };
-}
-
-const gpus: GpuSample[] = [0, 1, 2, 3].map((i) => ({
-  index: i,
-  uuid: `GPU-${i}`,
-  name: 'NVIDIA RTX 6000 Ada Generation',
-  memoryTotalMiB: 49140,
-  memoryUsedMiB: [9628, 4562, 122, 88][i]!,
-  utilizationPct: i === 0 ? 97 : 0,
-  temperatureC: 30 + i,
-  powerW: 100,
-  powerLimitW: 300,
-  migEnabled: false,
-}));
+const c = running;
+const gpus = fourGpus();
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());

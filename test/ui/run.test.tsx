@@ -16,11 +16,8 @@ import { RunController, type RunDeps } from '../../src/actions/run.js';
 import { RunError } from '../../src/engine/create.js';
 import type { Engine } from '../../src/engine/engine.js';
 import type { RunSpec } from '../../src/engine/runSpec.js';
-import type { Container } from '../../src/engine/models.js';
-import type { GpuSample } from '../../src/gpu/parse.js';
+import { fourGpus, ID, NOW, running } from '../helpers/gpuState.js';
 
-const NOW = Date.now();
-const ID = (n: string) => n.padEnd(64, '0');
 const tmp = mkdtempSync(join(tmpdir(), 'gantry-ui-run-'));
 const tdir = join(tmp, 'config', 'gantry', 'templates');
 mkdirSync(tdir, { recursive: true });
@@ -41,19 +38,8 @@ labels: {team: vision}
 writeFileSync(join(tdir, 'shell.yaml'), `image: busybox:latest\ncommand: sh\ninteractive: true\ngpus: none\nmounts: ["~/missing/cache:/cache"]\n`);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function c(engineId: string, name: string, id: string): Container {
-  return { key: `${engineId}/${id}`, engineId, id, name, image: 'pytorch:24.10', state: 'running', status: 'Up 3 hours', created: Math.floor(NOW / 1000) - 3600, since: NOW - 3 * 3600_000, ports: [], command: '', labels: {} };
-}
-
-const gpus: GpuSample[] = [0, 1, 2, 3].map((i) => ({
-  index: i,
-  uuid: `GPU-${i}`,
-  name: 'NVIDIA RTX 6000 Ada Generation',
-  memoryTotalMiB: 49140,
-  memoryUsedMiB: [9628, 4562, 122, 88][i]!,
-  utilizationPct: [97, 40, 0, 0][i]!,
-  migEnabled: false,
-}));
+const c = running;
+const gpus = fourGpus([97, 40, 0, 0]);
 
 /** A stand-in engine: records creates and starts; `faults` are thrown by the next creates/starts, in order. */
 function standIn(id: 'docker' | 'podman', faults: { create?: Error[]; start?: Error[] } = {}) {
