@@ -305,7 +305,7 @@ export class RunController implements RunControls {
         return this.set({ error: err.message, cursor: at('name') });
       case 'mount-missing':
         return this.ask(
-          { title: 'Create the missing mount source?', lines: [`${err.message}.`, `gantry creates it as ${this.deps.templates.user}, the user it runs as (mode 755), not as the engine's root.`], yes: 'create and start', no: 'change the mounts' },
+          { title: 'Create the missing mount source?', lines: [`${err.message}.`, `y creates it as ${this.deps.templates.user}, the user gantry runs as (mode 755).`], yes: 'create and start', no: 'change the mounts' },
           () => {
             this.createMounts = true;
             this.start();

@@ -71,12 +71,9 @@ export class RunPicker {
     if (!p || !f || !g) return;
     const now = this.shown();
     if (now.includes(g.index)) return this.setPicker({ auto: false, selected: now.filter((i) => i !== g.index) });
+    // What is chosen then (auto's choice, if auto was on), and this one.
     const add = () => this.setPicker({ auto: false, selected: [...this.shown(), g.index] });
-    if (!g.idle && !f.acceptBusy.includes(g.index)) {
-      // The question keeps the picker as it was: what auto showed becomes the hand-made choice.
-      this.setPicker({ auto: false, selected: now });
-      return this.host.askBusy([g.index], add, () => undefined);
-    }
+    if (!g.idle && !f.acceptBusy.includes(g.index)) return this.host.askBusy([g.index], add, () => undefined);
     add();
   }
 

@@ -136,6 +136,10 @@ function hintText(state: AppState, b: Binding): string | undefined {
       return `${keyLabel(b.keys[0]!)} ${L.full ? 'split' : 'full'}`;
     case 'list.only':
       return `${keyLabel(b.keys[0]!)} ${L.listOnly ? 'show panel' : 'list only'}`;
+    case 'prompt.accept':
+      return state.ui.prompt?.kind === 'pull-ref' ? 'Enter pull' : undefined;
+    case 'prompt.cancel':
+      return state.ui.prompt?.kind === 'run-field' ? 'Esc leave as it was' : state.ui.prompt?.kind === 'pull-ref' ? 'Esc cancel' : undefined;
     default:
       return undefined;
   }

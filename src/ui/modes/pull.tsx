@@ -10,6 +10,7 @@ import { layerLine, pullTotalsText } from '../../present/pull.js';
 import { selectedResource } from '../../store/select.js';
 import type { AppState, PullUi } from '../../store/state.js';
 import { printable, truncate } from '../../text/width.js';
+import { wordWrap } from '../../text/words.js';
 import { PromptText } from '../prompt.js';
 import type { Theme } from '../theme.js';
 import type { CommandHandler } from './context.js';
@@ -72,8 +73,11 @@ export function PullDialog({ state, rows, width, theme }: { state: AppState; row
       : p.stage === 'ref'
         ? 'Enter pull  Tab complete  Esc cancel'
         : "Esc cancels: what was half-pulled is the engine's to clean up (finished layers stay)";
-  // Title, status, keys, error, and the prompt or the totals take 5 rows; layers get the rest.
-  const layerRows = rows - 5 - (p.error ? 2 : 0);
+  // The error in at most 4 lines (the status line has it too); title, status, keys and the
+  // prompt or the totals take 5 rows; layers get the rest.
+  const wrapped = p.error ? wordWrap(printable(p.error), width - 2) : [];
+  const errorLines = wrapped.length > 4 ? [...wrapped.slice(0, 3), truncate(wrapped.slice(3).join(' '), width - 2)] : wrapped;
+  const layerRows = rows - 5 - errorLines.length;
   return (
     <Box flexDirection="column" width={width} height={rows + 1} overflow="hidden" paddingLeft={1}>
       <Text bold color={theme.accent} wrap="truncate">
@@ -84,7 +88,7 @@ export function PullDialog({ state, rows, width, theme }: { state: AppState; row
             <Text key="h">With which engine?</Text>,
             ...p.engines.map((id, i) => (
               <Text key={id} inverse={i === p.cursor} wrap="truncate">
-                {`  ${id}  ${printable(state.engines.find((e) => e.id === id)?.label ?? '')}`}
+                {`${i === p.cursor ? '▸' : ' '} ${id}  ${printable(state.engines.find((e) => e.id === id)?.label ?? '')}`}
               </Text>
             )),
           ]
@@ -96,11 +100,11 @@ export function PullDialog({ state, rows, width, theme }: { state: AppState; row
         </Text>
       ) : null}
       {p.stage === 'ref' ? <Matches state={state} p={p} width={width} theme={theme} /> : null}
-      {p.error ? (
-        <Text color={theme.error} wrap="wrap">
-          {truncate(printable(p.error), (width - 2) * 2)}
+      {errorLines.map((l, i) => (
+        <Text key={`e${i}`} color={theme.error} wrap="truncate">
+          {l}
         </Text>
-      ) : null}
+      ))}
       {p.stage === 'pulling' ? (
         <Text wrap="truncate">{truncate(printable(p.status), width - 2)}</Text>
       ) : null}
