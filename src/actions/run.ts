@@ -53,6 +53,8 @@ export class RunController implements RunControls {
   private version = 0;
   /** Mount sources the user agreed to have created. */
   private createMounts = false;
+  /** What the open question's answers do, and the stage to go back to. */
+  private onAnswer: { yes: () => void; no: () => void; back: RunFormState['stage'] } | undefined;
   readonly picker: RunPicker;
 
   constructor(
@@ -220,8 +222,6 @@ export class RunController implements RunControls {
     this.onAnswer = { yes: onYes, no: onNo, back: this.f!.stage === 'ask' ? 'form' : this.f!.stage };
     this.set({ stage: 'ask', question });
   }
-
-  private onAnswer: { yes: () => void; no: () => void; back: RunFormState['stage'] } | undefined;
 
   answer(yes: boolean): void {
     const a = this.onAnswer;

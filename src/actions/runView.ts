@@ -158,12 +158,12 @@ export function runView(s: AppState, f: RunFormState, user: string): RunView {
   const gpu = resolveForView(f.draft.gpus, choices, unavailable);
   const rows = visibleRows(f).map((r) => rowView(f, r, gpu, name));
   let cursor = Math.min(f.cursor, rows.length - 1);
-  const e2 = f.editing;
-  if (e2?.item !== undefined && !rows.some((r) => r.row.field === e2.field && r.row.item === e2.item)) {
+  const adding = f.editing;
+  if (adding?.item !== undefined && !rows.some((r) => r.row.field === adding.field && r.row.item === adding.item)) {
     // A new item being typed: its row comes after the list's last.
     let at = rows.length;
-    for (let i = 0; i < rows.length; i++) if (rows[i]!.row.field === e2.field) at = i + 1;
-    rows.splice(at, 0, { row: e2, label: '', value: '', kind: 'item' });
+    for (let i = 0; i < rows.length; i++) if (rows[i]!.row.field === adding.field) at = i + 1;
+    rows.splice(at, 0, { row: adding, label: '', value: '', kind: 'item' });
     cursor = at;
   }
   const v: RunView = {

@@ -50,7 +50,7 @@ function Progress({ p, rows, width, theme }: { p: PullUi; rows: number; width: n
     <>
       {shown.map((l) => (
         <Text key={l.id} color={FINISHED.has(l.phase) ? theme.dim : undefined} wrap="truncate">
-          {truncate(`  ${layerLine(l, barWidth)}`, width - 2)}
+          {truncate(printable(`  ${layerLine(l, barWidth)}`), width - 2)}
         </Text>
       ))}
       {hidden ? <Text color={theme.dim}>{`  (${hidden} more layers, complete)`}</Text> : null}

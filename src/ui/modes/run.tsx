@@ -2,7 +2,7 @@
 // Enter to edit with the line editor; the GPU picker; a question when the start needs an answer;
 // and the equivalent `docker run` / `podman run` line, always in view. Its work is the
 // RunController's (src/actions/run.ts); this draws its view and sends it the keys.
-import React from 'react';
+import React, { useRef } from 'react';
 import { Box, Text } from 'ink';
 import type { RunRowView, RunView } from '../../actions/runView.js';
 import { fieldDef } from '../../actions/runForm.js';
@@ -91,7 +91,10 @@ export function RunForm({ state, view: v, rows, width, theme }: { state: AppStat
   const questionRows = v.question ? questionLines(v, width).length + 4 : 0;
   const editRows = v.editing ? 1 : 0;
   const bodyRows = Math.max(3, height - 1 - shownMessages.length - (cmdRoom ? cmdRoom + 1 : 0) - questionRows - editRows);
-  const top = listWindow(0, v.cursor, bodyRows, v.rows.length);
+  // The window moves only when the cursor leaves it.
+  const topRef = useRef(0);
+  const top = listWindow(topRef.current, v.cursor, bodyRows, v.rows.length);
+  topRef.current = top;
   const title = `Run a container — template ${v.template.name}${v.template.description ? `: ${v.template.description}` : ''}`;
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden" paddingLeft={1}>
