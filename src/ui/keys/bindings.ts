@@ -117,7 +117,7 @@ export const BINDINGS: readonly Binding[] = [
   { keys: ['b'], command: 'bulk', help: 'bulk actions on the marked containers (or all listed): stop, restart, start, remove', where: 'containers', changes: true },
   { keys: ['e'], command: 'toggle-stopped', help: 'show / hide stopped containers', where: 'containers', hint: 'stopped', rank: 35 },
   { keys: ['m'], command: 'panel.full', help: 'the panel full screen and back', where: 'containers' },
-  { keys: ['+'], command: 'list.only', help: 'the list alone, full width (the panel hidden), and back', where: 'containers', hint: 'list only', rank: 36 },
+  { keys: ['+'], command: 'list.only', help: 'the list alone, full width (the panel hidden), and back', where: 'containers', hint: 'list only', rank: 33 },
   { keys: ['['], command: 'panel.tab', arg: -1, help: 'panel tab: Logs, Inspect, Env, Stats, Top', where: 'containers', group: 'tab' },
   { keys: [']'], command: 'panel.tab', arg: 1, help: 'panel tab: Logs, Inspect, Env, Stats, Top', where: 'containers', group: 'tab' },
 
