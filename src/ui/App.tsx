@@ -74,7 +74,7 @@ export function App({ store, controller, color = true, size }: AppProps) {
   const down = state.engines.filter((e) => e.status === 'down' || e.listError).slice(0, 3);
   const layout = computeLayout(cols, rows, down.length, state.gpu.enabled ? 1 : 0);
   const panel = panelLayout(cols, layout.listRows + 1, visibleContainers(state).length, state.ui.logs.full, state.ui.logs.listOnly);
-  useKeys(store, controller, { cols, listRows: layout.listRows, panelRows: panel.panelRows, panelWidth: panel.panelWidth });
+  useKeys(store, controller, { cols, listRows: layout.listRows, panelRows: panel.panelRows, panelWidth: panel.panelWidth }, state);
 
   if (layout.tooSmall) {
     return (

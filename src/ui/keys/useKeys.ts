@@ -12,11 +12,16 @@ import { dispatchKey } from '../modes/index.js';
 import type { ScreenSizes } from '../modes/context.js';
 import { keysOf } from './parse.js';
 
-export function useKeys(store: Store<AppState, Action>, controller: Controller, sizes: ScreenSizes): void {
+export function useKeys(store: Store<AppState, Action>, controller: Controller, sizes: ScreenSizes, shown: AppState): void {
   const { setRawMode, internal_eventEmitter: events } = useStdin();
   const latest = useRef({ controller, sizes });
   latest.current = { controller, sizes };
   const previous = useRef('');
+  // What the screen shows: set once React has committed the frame drawn from `shown`.
+  const drawn = useRef<AppState>(shown);
+  useEffect(() => {
+    drawn.current = shown;
+  });
   useEffect(() => {
     setRawMode(true);
     return () => setRawMode(false);
@@ -25,7 +30,7 @@ export function useKeys(store: Store<AppState, Action>, controller: Controller, 
     const onInput = (event: string) => {
       // One redraw per key, however many actions it dispatches.
       for (const key of keysOf(event)) {
-        store.batch(() => dispatchKey({ store, ...latest.current, key, previous: previous.current }));
+        store.batch(() => dispatchKey({ store, ...latest.current, key, previous: previous.current, drawn: drawn.current }));
         previous.current = key.name;
       }
     };

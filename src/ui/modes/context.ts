@@ -22,6 +22,12 @@ export interface KeyContext {
   key: Key;
   /** The key before this one (for two-key sequences such as `!&`). */
   previous: string;
+  /**
+   * The state the screen last showed (set after each frame). A key that answers a question is taken
+   * only when that question was on screen: `d` `y` typed in one burst does not remove anything.
+   * Absent (tests that call dispatchKey directly): every answer is taken.
+   */
+  drawn?: AppState;
 }
 
 export type CommandHandler = (ctx: KeyContext, arg: number | string | undefined) => void;

@@ -6,6 +6,7 @@ import { BINDINGS } from '../keys/bindings.js';
 import { bindingName, resolve } from '../keys/resolve.js';
 import { readOnlyRefusal } from '../../actions/readOnly.js';
 import type { Key } from '../keys/parse.js';
+import type { AppState } from '../../store/state.js';
 import { say, type CommandHandler, type KeyContext } from './context.js';
 import { scopesFor, topMode, TYPING } from './top.js';
 import { LIST_COMMANDS } from './list.js';
@@ -32,6 +33,21 @@ export const COMMANDS: Readonly<Record<string, CommandHandler>> = {
   ...RUN_COMMANDS,
 };
 
+/** Commands that answer the question on screen (a confirmation's own choice keys answer it too). */
+const ANSWERS = new Set(['prune.execute', 'run.answer']);
+
+/** The question a state asks, by identity: it changes whenever what the question says may change. */
+function question(s: AppState): object | undefined {
+  return s.ui.confirm ?? (s.ui.prune?.stage === 'preview' ? s.ui.prune : undefined) ?? (s.ui.run?.stage === 'ask' ? s.ui.run : undefined);
+}
+
+/** False for an answer to a question the screen has not shown yet (typed ahead in one burst). */
+function answerSeen(ctx: KeyContext, s: AppState): boolean {
+  if (!ctx.drawn || question(s) === question(ctx.drawn)) return true;
+  say(ctx, `${ctx.key.text || ctx.key.name} ignored: it came before the question was on screen; read it, then answer`);
+  return false;
+}
+
 /** Runs one key. */
 export function dispatchKey(ctx: KeyContext): void {
   const s = ctx.store.getState();
@@ -40,9 +56,10 @@ export function dispatchKey(ctx: KeyContext): void {
   const b = resolve(key.name, scopesFor(s, mode));
   if (!b) {
     if (TYPING.has(mode) && key.text) typeText(ctx, key.text);
-    else if (mode === 'confirm') answer(ctx);
+    else if (mode === 'confirm' && s.ui.confirm?.choices.some((ch) => ch.key === key.text) && answerSeen(ctx, s)) answer(ctx);
     return;
   }
+  if (ANSWERS.has(b.command) && !answerSeen(ctx, s)) return;
   if (b.changes && s.readOnly) return say(ctx, readOnlyRefusal(bindingName(b)), 'error');
   const run = Object.hasOwn(COMMANDS, b.command) ? COMMANDS[b.command] : undefined;
   run?.(ctx, b.arg);
