@@ -13,6 +13,12 @@ import { localEngines, serversFor } from './servers.js';
 
 export async function runTui(args: Args): Promise<void> {
   const config = readConfig(args);
+  if (process.env.TERM === 'dumb') {
+    fail(
+      'gantry: TERM=dumb: this terminal cannot move the cursor or draw in place, which the TUI needs. Run gantry in a terminal that can (xterm, tmux, screen: TERM=xterm-256color), or use `gantry gpus` and the docker or podman CLI in scripts.',
+      2,
+    );
+  }
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     fail('gantry: needs an interactive terminal (stdin and stdout must be a TTY). For scripts, use the docker or podman CLI.', 2);
   }

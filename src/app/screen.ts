@@ -1,8 +1,9 @@
 // The real terminal while the TUI runs: the alternate screen, gantry's frame writer, and the Ink
 // tree mounted on it — unmounted while an interactive session (E, a) owns the terminal, then
 // mounted again from the store, as it was.
-import { guardTerminal, type TerminalGuard } from '../terminal.js';
-import { FrameStdout } from '../ui/screen.js';
+import { guardTerminal, isUtf8Locale, type TerminalGuard } from '../terminal.js';
+import { FrameStdout, type FrameTarget } from '../ui/screen.js';
+import { toAscii } from '../text/ascii.js';
 import type { Mount, Mounted } from '../ui/mount.js';
 import type { Controller } from '../ui/controller.js';
 import type { Store } from '../store/store.js';
@@ -18,7 +19,7 @@ export class Screen {
 
   constructor(private readonly color: boolean) {
     this.term = guardTerminal(process.stdout, process.stdin);
-    this.frames = new FrameStdout(process.stdout);
+    this.frames = new FrameStdout(isUtf8Locale() ? process.stdout : asciiTerminal(process.stdout));
   }
 
   /** Enters the alternate screen and draws the app. */
@@ -57,4 +58,19 @@ export class Screen {
     this.unmount();
     this.term.restore();
   }
+}
+
+/** The terminal seen through toAscii: a locale that is not UTF-8 (LC_ALL=C) gets only ASCII bytes. */
+function asciiTerminal(out: NodeJS.WriteStream): FrameTarget {
+  return {
+    write: (s: string) => out.write(toAscii(s)),
+    get columns() {
+      return out.columns;
+    },
+    get rows() {
+      return out.rows;
+    },
+    on: (event, l) => out.on(event, l),
+    off: (event, l) => out.off(event, l),
+  };
 }

@@ -55,7 +55,7 @@ export class PtySession {
     for (const [k, v] of Object.entries({ ...process.env, TERM: 'xterm-256color', ...opts.env })) {
       if (v !== undefined) env[k] = v;
     }
-    this.proc = pty.spawn(file, args, { name: 'xterm-256color', cols, rows, cwd: opts.cwd ?? ROOT, env });
+    this.proc = pty.spawn(file, args, { name: env.TERM ?? 'xterm-256color', cols, rows, cwd: opts.cwd ?? ROOT, env });
     this.proc.onData((d) => {
       this.output += d;
       this.writes = this.writes.then(() => new Promise<void>((r) => this.term.write(d, r)));
