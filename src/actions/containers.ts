@@ -1,5 +1,6 @@
 // What each container key does: which containers it applies to, whether it asks first, and the
 // words it leaves in the status line. The UI calls `requestContainerAction`; nothing here knows Ink.
+import { NotAnswering, whileAnswering, type Patience } from './answered.js';
 import type { Engine } from '../engine/engine.js';
 import { explainActionError } from '../engine/errors.js';
 import { displayName, type Container, type ContainerVerb } from '../engine/models.js';
@@ -113,6 +114,8 @@ export interface ActionContext {
   confirmStop?: boolean;
   /** Called after an action so the list catches up even before the event arrives. */
   refresh(engineId: string): void;
+  /** When a call's engine is pinged and given up on (tests make it short). */
+  patience?: Patience;
 }
 
 function findContainer(s: AppState, key: string): Container | undefined {
@@ -151,11 +154,12 @@ export async function runContainerCommand(ctx: ActionContext, key: string, comma
   store.dispatch({ type: 'pending', key, label: spec.doing });
   store.dispatch({ type: 'message', level: 'info', text: `${spec.doing} ${name}…` });
   try {
-    if (command === 'force-remove') await engine.containerAction(c.id, 'remove', { force: true });
-    else await engine.containerAction(c.id, command);
+    const verb = command === 'force-remove' ? 'remove' : command;
+    await whileAnswering(engine, `${command.replace('force-', 'force ')} ${name}`, (abortSignal) => engine.containerAction(c.id, verb, { force: command === 'force-remove', abortSignal }), ctx.patience);
     store.dispatch({ type: 'message', level: 'ok', text: `${spec.done} ${name}` });
   } catch (e) {
-    store.dispatch({ type: 'message', level: 'error', text: `could not ${command.replace('force-', 'force ')} ${name}: ${explainActionError(e)}` });
+    const text = e instanceof NotAnswering ? e.message : `could not ${command.replace('force-', 'force ')} ${name}: ${explainActionError(e)}`;
+    store.dispatch({ type: 'message', level: 'error', text });
   } finally {
     store.dispatch({ type: 'pending', key });
     ctx.refresh(c.engineId);

@@ -1,6 +1,7 @@
 // Images, volumes, networks and disk usage: loads what the visible pane shows, and asks before
 // removing (one question for every marked row, containers included) — then removes exactly what
 // the question listed. The prune dialog is in prune.ts; each kind's words in kinds.ts.
+import { whileAnswering } from './answered.js';
 import type { Engine } from '../engine/engine.js';
 import { explainActionError } from '../engine/errors.js';
 import { displayName, type Container, type ResourceRowOf } from '../engine/models.js';
@@ -221,7 +222,8 @@ export class ResourcesController {
           continue;
         }
         try {
-          const res = await e.removeResource(pane, r, { force });
+          // A hung engine is given up on (the request stays with it); the others' rows go on.
+          const res = await whileAnswering(e, `remove ${name}`, () => e.removeResource(pane, r, { force }), this.ctx.patience);
           done.push(res.removedContainers.length ? `${name} (and containers ${res.removedContainers.join(', ')})` : name);
         } catch (err) {
           failed.push(err instanceof Error ? err.message : String(err));

@@ -149,10 +149,12 @@ export class Engine {
     return (await this.docker.getContainer(id).inspect()) as unknown as ContainerJson;
   }
 
-  async containerAction(id: string, verb: ContainerVerb, opts: { force?: boolean } = {}): Promise<void> {
+  /** A verb on a container; `abortSignal` gives the call up (the engine may still act on it). */
+  async containerAction(id: string, verb: ContainerVerb, opts: { force?: boolean; abortSignal?: AbortSignal } = {}): Promise<void> {
     const c = this.docker.getContainer(id);
-    if (verb === 'remove') await c.remove({ force: opts.force === true });
-    else await (c[verb] as () => Promise<unknown>).call(c);
+    const signal = opts.abortSignal ? { abortSignal: opts.abortSignal } : {};
+    if (verb === 'remove') await c.remove({ force: opts.force === true, ...signal });
+    else await (c[verb] as (o: object) => Promise<unknown>).call(c, signal);
   }
 
   /**

@@ -1,0 +1,81 @@
+// A key's action sent to a hung engine (its daemon stopped with SIGSTOP, on both real engines): the
+// action is given up in words once the engine does not answer a ping either, nothing stays
+// "pausing…", and a slow action on a live engine is not given up.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { discoverEngines } from '../../src/engine/discovery.js';
+import type { Engine } from '../../src/engine/engine.js';
+import { runContainerCommand } from '../../src/actions/containers.js';
+import { whileAnswering } from '../../src/actions/answered.js';
+import { createStore } from '../../src/store/store.js';
+import { initialState, reducer, type Action, type AppState } from '../../src/store/state.js';
+import { RUN_LABEL, enginesOrSkip, inspectState, removeTestContainers, runContainer, uniqueName, waitUntil, type TestEngine } from '../helpers/engines.js';
+
+const engines = enginesOrSkip('hung-engine integration tests (test/integration/hung-engine.test.ts)');
+const PATIENCE = { checkMs: 500, pingMs: 1000 };
+
+/** The pid of the engine's daemon, from the pid file scripts/engines.sh writes beside its socket. */
+function daemonPid(te: TestEngine): number {
+  return Number(readFileSync(join(dirname(te.socket), `${te.kind}.pid`), 'utf8').trim());
+}
+
+describe.skipIf(!engines).each(engines ?? [])('$kind hung', (te) => {
+  let engine: Engine;
+  beforeAll(async () => {
+    const found = await discoverEngines({ env: {}, home: '/tmp', hosts: [te.url], podmanService: false });
+    engine = found.engines[0]!;
+  });
+  afterAll(async () => {
+    await removeTestContainers(te);
+  });
+
+  it('gives up pause in words when the engine answers neither the call nor a ping, and clears the pending mark', async () => {
+    const name = uniqueName('hung');
+    const c = await runContainer(te, { name });
+    const store = createStore<AppState, Action>(reducer, initialState());
+    store.dispatch({ type: 'engines/set', engines: [{ id: te.kind, kind: te.kind, label: te.socket, endpoint: te.url, status: 'up' }] });
+    store.dispatch({ type: 'containers/set', engineId: te.kind, containers: await engine.listContainers() });
+    const key = `${te.kind}/${c.id}`;
+    const ctx = { store, engines: new Map([[te.kind, engine]]), refresh: () => undefined, patience: PATIENCE };
+    const pid = daemonPid(te);
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await runContainerCommand(ctx, key, 'pause');
+      expect(store.getState().ui.message?.level).toBe('error');
+      expect(store.getState().ui.message?.text).toMatch(new RegExp(`^${te.kind} is not answering: no reply to pause ${te.kind}/${name} for \\d+ s, nor to a ping`));
+      expect(store.getState().ui.pending[key]).toBeUndefined();
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    // Awake again, the engine acts on the next key.
+    await waitUntil(async () => (await engine.ping(2000).then(() => true, () => false)), 20_000, 'engine to answer again');
+    // The pause it was sent before it hung may have happened after all: the list says which.
+    store.dispatch({ type: 'containers/set', engineId: te.kind, containers: await engine.listContainers() });
+    const state = await inspectState(te, c.id);
+    if (state === 'paused') await runContainerCommand(ctx, key, 'unpause');
+    await runContainerCommand(ctx, key, 'stop');
+    expect(store.getState().ui.message).toMatchObject({ level: 'ok' });
+    expect(await inspectState(te, c.id)).toBe('exited');
+  });
+
+  it('waits out a slow call on an engine that answers pings (a stop within the grace period)', async () => {
+    // sh as pid 1 ignores SIGTERM: the stop takes the engine's grace period, longer than checkMs.
+    // StopTimeout given: Podman's compatible API creates containers with none (stopped at once).
+    const c = await te.docker.createContainer({
+      name: uniqueName('slow-stop'),
+      Image: te.image,
+      Cmd: ['sh', '-c', 'trap "" TERM; sleep 100000'],
+      StopTimeout: 5,
+      Labels: { [RUN_LABEL]: String(process.pid) },
+      HostConfig: { NetworkMode: 'none' },
+    });
+    await c.start();
+    let pings = 0;
+    const counted = { id: engine.id, ping: (ms: number) => (pings++, engine.ping(ms)) };
+    await whileAnswering(counted, 'stop', (abortSignal) => engine.containerAction(c.id, 'stop', { abortSignal }), PATIENCE);
+    // It was pinged while it stopped the container, answered, and the stop went through.
+    expect(pings).toBeGreaterThan(0);
+    expect(await inspectState(te, c.id)).toBe('exited');
+  });
+});
