@@ -14,10 +14,11 @@ export interface Mounted {
 
 export type Mount = typeof mount;
 
-export function mount(store: Store<AppState, Action>, controller: Controller, frames: FrameStdout, color: boolean): Mounted {
+export function mount(store: Store<AppState, Action>, controller: Controller, frames: FrameStdout, color: boolean, stdin?: NodeJS.ReadStream): Mounted {
   const instance = render(React.createElement(App, { store, color, controller }), {
     // debug: Ink hands each whole frame to FrameStdout, which writes only the rows that changed.
     stdout: frames as unknown as NodeJS.WriteStream,
+    ...(stdin ? { stdin } : {}),
     debug: true,
     exitOnCtrlC: false,
     patchConsole: false,
