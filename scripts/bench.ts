@@ -9,6 +9,7 @@ import Docker from 'dockerode';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { PtySession, GANTRY, ROOT } from '../test/helpers/pty.js';
+import { frameCosts, frameTable, type FrameCosts } from './bench-frames.js';
 
 const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 30);
 const GPU_S = Number(process.env.BENCH_GPU_S ?? 20);
@@ -18,8 +19,8 @@ const LAZYDOCKER = process.env.LAZYDOCKER ?? `${ROOT}../shared/bin/lazydocker`;
 const TICK = 100; // USER_HZ on Linux
 const FLOOD_S = Number(process.env.BENCH_FLOOD_S ?? 300);
 const MANY = Number(process.env.BENCH_MANY ?? 1000);
-/** Which parts to run: basic (paint, idle, keys, GPU), flood, many; default all. */
-const PARTS = new Set((process.env.BENCH_PARTS ?? 'basic,flood,many').split(','));
+/** Which parts to run: frames (in-process frame costs), basic (paint, idle, keys, GPU), flood, many; default all. */
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'frames,basic,flood,many').split(','));
 
 function sh(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
@@ -177,6 +178,16 @@ async function manyKeys(s: PtySession, painted: (scr: string) => boolean): Promi
 }
 
 async function main() {
+  let frames: FrameCosts | undefined;
+  if (PARTS.has('frames')) {
+    process.stderr.write('bench: frame costs in-process at 160×45… ');
+    frames = await frameCosts(160, 45);
+    process.stderr.write('done\n');
+  }
+  if (![...PARTS].some((p) => p !== 'frames')) {
+    if (frames) console.log(frameTable(frames).join('\n'));
+    return;
+  }
   const envOut = sh('bash', [`${ROOT}scripts/engines.sh`, 'start']);
   const dsock = /GANTRY_TEST_DOCKER_SOCK=(\S+)/.exec(envOut)![1]!;
   const docker = new Docker({ socketPath: dsock });
@@ -308,6 +319,7 @@ async function main() {
     '',
     `GPU polling at 1 s (nvidia-smi stand-in, loop mode), gantry's own CPU over ${GPU_S} s: ${withGpu.toFixed(2)} % with, ${withoutGpu.toFixed(2)} % without (--no-gpu): ${(withGpu - withoutGpu).toFixed(2)} points (target about 0.1 %)`,
   );
+  if (frames) lines.push('', ...frameTable(frames));
   const fg = floods.gantry;
   const fl = floods.lazydocker;
   const f2 = (v: number | undefined, unit: string) => (v === undefined || Number.isNaN(v) ? '-' : `${fmt(v)} ${unit}`);
@@ -336,7 +348,7 @@ async function main() {
   console.log(lines.join('\n'));
   writeFileSync(
     `${ROOT}bench-results.json`,
-    JSON.stringify({ date: new Date().toISOString(), idleSeconds: IDLE_S, results, gpuPolling: { seconds: GPU_S, withPct: withGpu, withoutPct: withoutGpu }, flood: { seconds: FLOOD_S, ...floods }, many: { count: MANY, ...many } }, null, 2),
+    JSON.stringify({ date: new Date().toISOString(), idleSeconds: IDLE_S, frames, results, gpuPolling: { seconds: GPU_S, withPct: withGpu, withoutPct: withoutGpu }, flood: { seconds: FLOOD_S, ...floods }, many: { count: MANY, ...many } }, null, 2),
   );
   console.log(`\n(JSON: ${ROOT}bench-results.json; gantry is ${GANTRY})`);
 }

@@ -1,12 +1,15 @@
-// Runs scripts/<name>.ts (bench, screenshots, servers-scale): builds gantry, bundles the script (it shares the
+// Runs scripts/<name>.ts (bench, bench-frames, screenshots, servers-scale): builds gantry, bundles the script (it shares the
 // test helpers) and imports the result. Usage: node scripts/run-ts.mjs bench
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { inkOutputPlugin } from './ink-output.mjs';
 
 execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const name = process.argv[2];
-if (!['bench', 'screenshots', 'servers-scale'].includes(name)) {
-  process.stderr.write('usage: node scripts/run-ts.mjs bench|screenshots|servers-scale\n');
+if (!['bench', 'bench-frames', 'screenshots', 'servers-scale'].includes(name)) {
+  process.stderr.write('usage: node scripts/run-ts.mjs bench|bench-frames|screenshots|servers-scale\n');
   process.exit(2);
 }
 await build({
@@ -16,7 +19,26 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  packages: 'external',
+  // Every package stays outside the bundle but Ink, which gets gantry's output stage as in
+  // dist/ (the frame costs measure what gantry runs).
+  external: Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((p) => p !== 'ink'),
+  plugins: [
+    inkOutputPlugin,
+    {
+      // Ink's React devtools bridge (only with DEV=true) is not installed.
+      name: 'no-devtools',
+      setup(b) {
+        b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'devtools', namespace: 'stub' }));
+        b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export default { initialize() {}, connectToDevTools() {} };' }));
+      },
+    },
+  ],
+  define: { 'process.env.NODE_ENV': '"production"' },
+  banner: { js: "import { createRequire as __gantryCreateRequire } from 'node:module'; const require = __gantryCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+// The bench draws frames in-process: colours on, as in a terminal, even when stdout is a pipe.
+process.env.FORCE_COLOR ??= '3';
+// React's production build, as in the bundle (which defines NODE_ENV): the development build is several times slower.
+process.env.NODE_ENV ??= 'production';
 await import(new URL(`../.gantry-test/${name}.mjs`, import.meta.url).href);

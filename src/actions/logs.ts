@@ -28,6 +28,11 @@ export interface LogsOptions {
   settleMs?: number;
   /** ms between redraws while lines stream in. */
   tickMs?: number;
+  /**
+   * Draws the panel's lines again without a render of the whole screen (the frame writer's
+   * region); without it, a new line is a store update.
+   */
+  redraw?: () => void;
 }
 
 export function logsDir(dir: string): string {
@@ -70,6 +75,8 @@ export class LogsController {
   private tickTimer: NodeJS.Timeout | undefined;
   private resumeTimer: NodeJS.Timeout | undefined;
   private shownVersion = -1;
+  /** The session the screen last drew: another one needs a render, not just its lines. */
+  private shownSession: LogSession | undefined;
   private query = '';
   private since = 0;
   private tty = false;
@@ -339,7 +346,9 @@ export class LogsController {
       const v = this.session?.version ?? -1;
       if (!this.visible(s) || v === this.shownVersion) return;
       this.shownVersion = v;
-      this.store.dispatch({ type: 'logs/tick' });
+      if (this.opts.redraw && this.session === this.shownSession) this.opts.redraw();
+      else this.store.dispatch({ type: 'logs/tick' });
+      this.shownSession = this.session;
     }, flood ? Math.max(ms, 250) : ms);
     this.tickTimer.unref?.();
   }

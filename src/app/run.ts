@@ -70,7 +70,7 @@ export async function runTui(args: Args): Promise<void> {
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
 
-  wired = wire(store, { args, config, discovery, color, stage: screen, quit: () => shutdown(0), servers });
+  wired = wire(store, { args, config, discovery, color, stage: screen, quit: () => shutdown(0), servers, redraw: () => screen.frames.redrawRegions() });
   screen.show(mount, store, wired.controller);
   trace('first render');
   screen.frames.onFlush = () => {

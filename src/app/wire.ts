@@ -40,6 +40,8 @@ export interface WireOptions {
   quit(): void;
   /** Remote servers (undefined: none configured or asked for). */
   servers?: Servers | undefined;
+  /** Draws the log panel's lines again without a render (the frame writer's region). */
+  redraw?: () => void;
 }
 
 /** The store with the engines and the message about places that refused us. */
@@ -125,6 +127,7 @@ export function wire(store: Store<AppState, Action>, o: WireOptions): Wired {
     maxLines: config.logLines,
     maxLineBytes: config.logLineMax,
     dir: config.logDir ? logsDir(config.logDir.replace(/^~(?=\/|$)/, homedir())) : '',
+    ...(o.redraw ? { redraw: o.redraw } : {}),
   });
   const shell = args.shell ?? config.shell;
   const inside = new InsideController(store, engines, o.stage, { ...(shell ? { shell } : {}), readOnly });

@@ -3,8 +3,8 @@
 import { LogBuffer, type LogBufferOptions, type LogLine } from '../engine/logs/buffer.js';
 import type { FollowedLine } from '../engine/logs/follow.js';
 import { matches, type FilterMode } from '../engine/logs/search.js';
-import { stripSgr, wrapStarts } from '../text/ansi.js';
-import { textWidth } from '../text/width.js';
+import { widerThan } from '../text/clusters.js';
+import { plainText, wrapRows } from './lineView.js';
 
 /** An ascending list of seqs that drops from the front cheaply. */
 export class SeqList {
@@ -117,7 +117,7 @@ export class LogSession {
 
   private index(line: LogLine): void {
     if (!this.re || line.stream === 'meta') return;
-    if (matches(this.re, stripSgr(line.text))) this.hits.push(line.seq);
+    if (matches(this.re, plainText(line))) this.hits.push(line.seq);
     else this.misses.push(line.seq);
   }
 
@@ -156,6 +156,8 @@ export interface WindowRequest {
   hscroll: number;
   /** Room taken by the timestamp column, when shown. */
   tsWidth: number;
+  /** Wrapping long lines stops at this performance.now() time; the rest is done next time. */
+  wrapUntil?: number;
 }
 
 export interface WindowRow {
@@ -167,6 +169,8 @@ export interface WindowRow {
   first: boolean;
   cutLeft: boolean;
   cutRight: boolean;
+  /** The code units of the plain text this row shows, when known (wrapped rows). */
+  span?: { si: number; ei?: number };
 }
 
 export interface LogWindow {
@@ -176,16 +180,24 @@ export interface LogWindow {
   /** Visible lines below the window (new lines while paused). */
   below: number;
   total: number;
+  /** A long line is not wrapped to its end yet: draw again to show the rest. */
+  incomplete?: boolean;
 }
 
-function lineRows(line: LogLine, req: WindowRequest): WindowRow[] {
+/** The rows one line takes. Costs the columns shown, or the part of the line wrapped so far. */
+function lineRows(line: LogLine, req: WindowRequest, state: { incomplete: boolean }): WindowRow[] {
   const w = Math.max(1, req.width - req.tsWidth);
-  const plain = stripSgr(line.text);
+  const plain = plainText(line);
   if (!req.wrap) {
-    const full = textWidth(plain);
-    return [{ line, startCol: req.hscroll, width: w, first: true, cutLeft: req.hscroll > 0 && full > 0, cutRight: full > req.hscroll + w }];
+    const cutLeft = req.hscroll > 0 && widerThan(plain, 0);
+    return [{ line, startCol: req.hscroll, width: w, first: true, cutLeft, cutRight: widerThan(plain, req.hscroll + w) }];
   }
-  return wrapStarts(plain, w).map((startCol, i) => ({ line, startCol, width: w, first: i === 0, cutLeft: false, cutRight: false }));
+  const wr = wrapRows(line, w, req.wrapUntil ?? Infinity);
+  if (!wr.done) state.incomplete = true;
+  return wr.cols.map((startCol, i) => {
+    const ei = wr.idx[i + 1] ?? (wr.done ? plain.length : undefined);
+    return { line, startCol, width: w, first: i === 0, cutLeft: false, cutRight: false, span: ei === undefined ? { si: wr.idx[i]! } : { si: wr.idx[i]!, ei } };
+  });
 }
 
 /** Which rows a panel `rows` high shows: the bottom line is the newest (following) or the anchor. */
@@ -196,10 +208,11 @@ export function logWindow(session: LogSession, req: WindowRequest): LogWindow {
   let bottom = total - 1;
   if (!req.follow && req.anchor !== undefined) bottom = Math.max(0, vis.floorIndex(req.anchor));
   const rows: WindowRow[] = [];
+  const state = { incomplete: false };
   for (let i = bottom; i >= 0 && rows.length < req.rows; i--) {
     const line = session.buffer.bySeq(vis.seqAt(i)!);
     if (!line) continue;
-    const r = lineRows(line, req);
+    const r = lineRows(line, req, state);
     // A line taller than the room left shows its last rows.
     rows.unshift(...r.slice(Math.max(0, r.length - (req.rows - rows.length))));
   }
@@ -207,11 +220,13 @@ export function logWindow(session: LogSession, req: WindowRequest): LogWindow {
   for (let i = bottom + 1; i < total && rows.length < req.rows; i++) {
     const line = session.buffer.bySeq(vis.seqAt(i)!);
     if (!line) continue;
-    const r = lineRows(line, req);
+    const r = lineRows(line, req, state);
     rows.push(...r.slice(0, req.rows - rows.length));
     bottom = i;
   }
-  return { rows, bottomSeq: vis.seqAt(bottom), below: total - 1 - bottom, total };
+  const win: LogWindow = { rows, bottomSeq: vis.seqAt(bottom), below: total - 1 - bottom, total };
+  if (state.incomplete) win.incomplete = true;
+  return win;
 }
 
 /** The anchor after scrolling `delta` visible lines (negative: up) from where the window is. */

@@ -1,7 +1,7 @@
 // Columns of log text: cutting, scrolling sideways and wrapping by display width (wide and
-// combining characters count right), with or without SGR colour sequences inside.
-import stringWidth from 'string-width';
-import { ASCII, segmenter, textWidth } from './width.js';
+// combining characters count right), with or without SGR colour sequences inside. Each costs the
+// columns it is asked for, not the length of the line: a 64 KiB line costs what a short one does.
+import { Clusters, prefix } from './clusters.js';
 
 /** One SGR (colour/style) sequence: ESC [ params m. */
 // eslint-disable-next-line no-control-regex
@@ -19,87 +19,171 @@ export function stripSgr(s: string): string {
  * The code-unit range [si, ei) of plain text that shows columns [startCol, startCol + width).
  * A wide character straddling either edge is left out, never split.
  */
-export function colRange(plain: string, startCol: number, width: number): { si: number; ei: number } {
-  if (ASCII.test(plain)) {
-    const si = Math.min(plain.length, Math.max(0, startCol));
-    return { si, ei: Math.min(plain.length, si + Math.max(0, width)) };
-  }
-  let col = 0;
-  let idx = 0;
+export function colRange(plain: string, startCol: number, width: number, from?: { idx: number; col: number }): { si: number; ei: number } {
+  const end = startCol + Math.max(0, width);
+  // From a known cluster boundary (a wrapped row's start) rather than from the line's start.
+  const c = new Clusters(plain, from?.idx ?? 0);
+  let col = from?.col ?? 0;
   let si = -1;
-  let ei = plain.length;
-  for (const { segment } of segmenter.segment(plain)) {
-    const w = stringWidth(segment);
-    if (si < 0 && col >= startCol) si = idx;
-    if (si >= 0 && col + w > startCol + width) {
-      ei = idx;
-      break;
+  for (;;) {
+    if (si < 0 && col >= startCol) si = c.end;
+    const room = (si < 0 ? startCol : end) - col;
+    if (room > 0) {
+      const k = c.asciiRun(room);
+      if (k > 0) {
+        c.skip(k);
+        col += k;
+        continue;
+      }
     }
-    col += w;
-    idx += segment.length;
+    if (!c.next()) break;
+    if (si >= 0 && col + c.width > end) return { si, ei: c.start };
+    col += c.width;
   }
   if (si < 0) si = plain.length;
-  return { si, ei: Math.max(si, ei) };
+  return { si, ei: plain.length };
+}
+
+/**
+ * Where each wrapped row of plain text starts, for rows `width` wide: columns and code-unit
+ * indexes. Built a slice at a time (`step`) so that no single piece of work is long; `done` once
+ * the whole text (or `max` rows) is laid out.
+ */
+export class WrapRows {
+  readonly cols: number[] = [0];
+  readonly idx: number[] = [0];
+  done = false;
+  private readonly c: Clusters;
+  private col = 0;
+  private rowStart = 0;
+
+  constructor(
+    plain: string,
+    readonly width: number,
+    private readonly max = 2000,
+  ) {
+    this.c = new Clusters(plain);
+    if (plain.length === 0) this.done = true;
+  }
+
+  /** Lays out more rows, until done or past `until` (a performance.now() time); returns `done`. */
+  step(until = Infinity): boolean {
+    const w = Math.max(1, this.width);
+    const c = this.c;
+    let n = 0;
+    while (!this.done) {
+      if ((++n & 127) === 0 && performance.now() > until) break;
+      const k = c.asciiRun(this.rowStart + w - this.col);
+      if (k > 0) {
+        c.skip(k);
+        this.col += k;
+        continue;
+      }
+      if (!c.next()) {
+        this.done = true;
+        break;
+      }
+      if (this.col + c.width - this.rowStart > w) {
+        this.rowStart = this.col;
+        this.cols.push(this.col);
+        this.idx.push(c.start);
+        if (this.cols.length >= this.max) this.done = true;
+      }
+      this.col += c.width;
+    }
+    return this.done;
+  }
 }
 
 /** Column offsets where each wrapped row of plain text starts, for rows `width` wide (at most `max`). */
 export function wrapStarts(plain: string, width: number, max = 2000): number[] {
-  const w = Math.max(1, width);
-  if (ASCII.test(plain)) {
-    const n = Math.min(max, Math.max(1, Math.ceil(plain.length / w)));
-    return Array.from({ length: n }, (_, i) => i * w);
+  const rows = new WrapRows(plain, width, max);
+  rows.step();
+  return rows.cols;
+}
+
+/** Text with SGR sequences taken out and remembered by position, for slicing without rescanning. */
+export interface SgrText {
+  plain: string;
+  /** Positions in `plain` where each sequence was, ascending. */
+  at: number[];
+  seqs: string[];
+}
+
+export function sgrText(text: string): SgrText {
+  if (!hasEsc(text)) return { plain: text, at: [], seqs: [] };
+  const at: number[] = [];
+  const seqs: string[] = [];
+  let plain = '';
+  let last = 0;
+  SGR.lastIndex = 0;
+  for (let m = SGR.exec(text); m; m = SGR.exec(text)) {
+    plain += text.slice(last, m.index);
+    at.push(plain.length);
+    seqs.push(m[0]);
+    last = m.index + m[0].length;
   }
-  const starts = [0];
-  let col = 0;
-  let rowStart = 0;
-  for (const { segment } of segmenter.segment(plain)) {
-    const sw = stringWidth(segment);
-    if (col + sw - rowStart > w) {
-      rowStart = col;
-      starts.push(col);
-      if (starts.length >= max) break;
-    }
-    col += sw;
+  plain += text.slice(last);
+  return { plain, at, seqs };
+}
+
+/** An SGR whose first parameter is a reset: what came before it no longer matters. */
+const RESETS = /^\x1b\[(?:0*(?:[;:]|m))/;
+
+/**
+ * The plain range [si, ei) with its colours: the sequences in force at si (from the last reset
+ * before it), those inside, and a reset at the end when any was written.
+ */
+export function sliceSgrText(t: SgrText, si: number, ei: number): string {
+  if (t.at.length === 0) return t.plain.slice(si, ei);
+  // The sequences at or before si: from the last reset on.
+  let lo = 0;
+  let hi = t.at.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (t.at[mid]! <= si) lo = mid + 1;
+    else hi = mid;
   }
-  return starts;
+  let first = lo;
+  while (first > 0 && !RESETS.test(t.seqs[first - 1]!)) first--;
+  if (first > 0) first--;
+  // A line that never resets (hostile or broken) carries at most its last 32 sequences along.
+  first = Math.max(first, lo - 32);
+  let out = '';
+  for (let k = first; k < lo; k++) out += t.seqs[k];
+  let at = si;
+  let k = lo;
+  for (; k < t.at.length && t.at[k]! < ei; k++) {
+    out += t.plain.slice(at, t.at[k]) + t.seqs[k];
+    at = t.at[k]!;
+  }
+  out += t.plain.slice(at, ei);
+  return k > first ? `${out}\x1b[0m` : out;
 }
 
 /**
- * Columns [startCol, startCol + width) of text that may hold SGR sequences: every SGR before the
- * window is kept (so colours carry on), and a reset ends the piece when any colour was seen.
+ * Columns [startCol, startCol + width) of text that may hold SGR sequences: the colours in force
+ * before the window are kept (so colours carry on), and a reset ends the piece when any was seen.
  */
 export function sliceSgr(text: string, startCol: number, width: number): string {
-  if (!hasEsc(text)) {
-    const { si, ei } = colRange(text, startCol, width);
-    return text.slice(si, ei);
-  }
-  let out = '';
-  let col = 0;
-  let seen = false;
-  const end = startCol + width;
-  let i = 0;
-  while (i < text.length) {
-    if (text.charCodeAt(i) === 0x1b) {
-      SGR.lastIndex = i;
-      const m = SGR.exec(text);
-      if (m && m.index === i) {
-        out += m[0];
-        seen = true;
-        i += m[0].length;
-        continue;
-      }
-    }
-    // The run of text up to the next escape.
-    let j = text.indexOf('\x1b', i + 1);
-    if (j < 0) j = text.length;
-    const run = text.slice(i, j);
-    const rw = textWidth(run);
-    if (col + rw > startCol && col < end) {
-      const r = colRange(run, Math.max(0, startCol - col), end - Math.max(col, startCol));
-      out += run.slice(r.si, r.ei);
-    }
-    col += rw;
-    i = j;
-  }
-  return seen ? `${out}\x1b[0m` : out;
+  const t = sgrText(text);
+  const { si, ei } = colRange(t.plain, startCol, width);
+  return sliceSgrText(t, si, ei);
+}
+
+/**
+ * Exactly `width` columns of a row that may hold SGR sequences, for drawing at a fixed place:
+ * cut there (a wide character that would cross the edge becomes a space), padded with spaces in
+ * the default colours, and never anything but SGR and printable text (no cursor moves, no line
+ * breaks), so nothing lands outside the row.
+ */
+export function fitRow(row: string, width: number): string {
+  if (width <= 0) return '';
+  const t = sgrText(row);
+  // eslint-disable-next-line no-control-regex
+  const plain = /[\x00-\x1f\x7f-\x9f]/.test(t.plain) ? t.plain.replace(/[\x00-\x1f\x7f-\x9f]/g, '?') : t.plain;
+  const cut = prefix(plain, width);
+  const body = sliceSgrText({ ...t, plain }, 0, cut.end);
+  const reset = t.at.length > 0 && !body.endsWith('\x1b[0m') ? '\x1b[0m' : '';
+  return body + reset + ' '.repeat(width - cut.width);
 }

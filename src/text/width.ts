@@ -1,31 +1,30 @@
 // Display width of text and width-exact cutting: wide and combining characters count right, a
-// grapheme is never split. The one marker for a cut log line lives here too.
-import stringWidth from 'string-width';
+// grapheme is never split, and nothing costs more than the columns asked for (clusters.ts steps
+// through text without Intl.Segmenter on long strings). The one marker for a cut log line too.
+import { ASCII, plainWidth, prefix, widerThan } from './clusters.js';
 import { showControls } from './controls.js';
 
-/** Printable ASCII only: one column per character, no need to ask string-width. */
-export const ASCII = /^[\x20-\x7e]*$/;
-export const segmenter = new Intl.Segmenter();
+export { ASCII };
 
-/** Columns the text takes on screen (SGR sequences take none). */
+// Escape sequences take no columns: CSI (colour and others), OSC (titles, links), and C1 CSI.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]/g;
+
+const withoutAnsi = (s: string) => (s.includes('\x1b') || s.includes('\x9b') ? s.replace(ANSI, '') : s);
+
+/** Columns the text takes on screen (escape sequences take none). */
 export function textWidth(s: string): number {
-  return ASCII.test(s) ? s.length : stringWidth(s);
+  return ASCII.test(s) ? s.length : plainWidth(withoutAnsi(s));
 }
 
 /** Cuts `s` to at most `width` columns, ending with `…` when cut. Never splits a grapheme. */
 export function truncate(s: string, width: number): string {
   if (width <= 0) return '';
-  if (ASCII.test(s)) return s.length <= width ? s : width === 1 ? '…' : `${s.slice(0, width - 1)}…`;
-  if (stringWidth(s) <= width) return s;
-  let out = '';
-  let w = 0;
-  for (const { segment } of segmenter.segment(s)) {
-    const sw = stringWidth(segment);
-    if (w + sw > width - 1) break;
-    out += segment;
-    w += sw;
-  }
-  return `${out}…`;
+  if (s.length <= width && ASCII.test(s)) return s;
+  if (!widerThan(s, width)) return s;
+  if (width === 1) return '…';
+  // The longest start of whole clusters that leaves a column for the ellipsis.
+  return `${s.slice(0, prefix(s, width - 1).end)}…`;
 }
 
 /** Exactly `width` columns: cut with `…` or padded with spaces (right-aligned when asked). */

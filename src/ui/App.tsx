@@ -17,6 +17,7 @@ import { PruneDialog } from './modes/prune.js';
 import { PullDialog } from './modes/pull.js';
 import { RunCommand, RunForm } from './modes/run.js';
 import { PANE_DEFS, type PaneProps } from './panes/registry.js';
+import { RESIZED } from './screen.js';
 
 export type { Controller };
 
@@ -30,17 +31,17 @@ export interface AppProps {
 
 function useTerminalSize(fixed?: { cols: number; rows: number }): { cols: number; rows: number } {
   const { stdout } = useStdout();
-  const read = () => ({ cols: stdout.columns || 100, rows: stdout.rows || 30 });
-  const [size, setSize] = useState(read);
+  const [, redraw] = useState(0);
   useEffect(() => {
     if (fixed) return;
-    const onResize = () => setSize(read());
-    stdout.on('resize', onResize);
+    const onResize = () => redraw((n) => n + 1);
+    stdout.on(RESIZED, onResize);
     return () => {
-      stdout.off('resize', onResize);
+      stdout.off(RESIZED, onResize);
     };
   }, [stdout, fixed]);
-  return fixed ?? size;
+  // Read at each render, never kept: whatever is drawn after a resize is drawn for the new size.
+  return fixed ?? { cols: stdout.columns || 100, rows: stdout.rows || 30 };
 }
 
 function useNow(periodMs: number): number {

@@ -1,16 +1,17 @@
 // The log panel: the selected container's log, following or paused, with search highlights, the
 // & filters, timestamps, wrap and sideways scrolling. It draws exactly `rows` rows.
-import React from 'react';
+import React, { useContext } from 'react';
 import { Text } from 'ink';
 import type { LogLine } from '../engine/logs/buffer.js';
 import { compileQuery, matchRanges } from '../engine/logs/search.js';
 import { logWindow, type LogSession, type WindowRow } from '../store/logs.js';
 import { SINCE, type LogsUi, type Prompt } from '../store/state.js';
-import { colRange, hasEsc, sliceSgr, stripSgr } from '../text/ansi.js';
+import { colRange, sliceSgrText } from '../text/ansi.js';
+import { lineView, matchesIn } from '../store/lineView.js';
 import { printable, truncate } from '../text/width.js';
-import type { Theme } from './theme.js';
+import { paint, type Theme } from './theme.js';
 import { TabTitle } from './panel.js';
-import { PromptText } from './prompt.js';
+import { Region, RegionHost } from './region.js';
 
 export const TS_WIDTH = 19;
 
@@ -78,11 +79,15 @@ export function rowText(row: WindowRow, ui: LogsUi, re: RegExp | undefined, curr
   const start = row.startCol + left;
   const w = Math.max(0, row.width - left - right);
   if (row.cutLeft) out += sgr(dim, '…');
-  const plain = stripSgr(line.text);
-  const ranges = re && line.stream !== 'meta' ? matchRanges(re, plain) : [];
-  if (line.stream === 'meta') out += sgr(dim, truncate(plain, row.width));
-  else if (ranges.length > 0) {
-    const { si, ei } = colRange(plain, start, w);
+  const text = lineView(line).text;
+  const plain = text.plain;
+  if (line.stream === 'meta') return out + sgr(dim, truncate(plain, row.width));
+  // The code units this row shows: known for a wrapped row, else found from its columns (which
+  // costs the columns up to its right edge, never the rest of the line).
+  const span = row.span;
+  const { si, ei } = span?.ei !== undefined ? { si: span.si, ei: span.ei } : colRange(plain, start, w, span ? { idx: span.si, col: row.startCol } : undefined);
+  const ranges = re ? matchesIn(line, re) : [];
+  if (ranges.length > 0) {
     const mark = current ? (color ? '1;30;43' : '1;7') : '7';
     let at = si;
     for (const [a, b] of ranges) {
@@ -94,30 +99,38 @@ export function rowText(row: WindowRow, ui: LogsUi, re: RegExp | undefined, curr
       at = e0;
     }
     if (at < ei) out += plain.slice(at, ei);
-  } else if (ui.color && color && hasEsc(line.text)) out += sliceSgr(line.text, start, w);
-  else {
-    const { si, ei } = colRange(plain, start, w);
-    out += sgr(line.stream === 'stderr' && color ? '91' : undefined, plain.slice(si, ei));
-  }
+  } else if (ui.color && color && text.at.length > 0) out += sliceSgrText(text, si, ei);
+  else out += sgr(line.stream === 'stderr' && color ? '91' : undefined, plain.slice(si, ei));
   if (row.cutRight) out += sgr(dim, '…');
   return out;
 }
 
-export function LogPanel({ session, ui, search: typing, rows, width, theme }: LogPanelProps) {
-  const title = <TabTitle ui={ui} {...(session ? { title: session.title } : {})} theme={theme} />;
-  if (!session) {
-    return (
-      <>
-        {title}
-        <Text color={theme.dim}> no container selected</Text>
-      </>
-    );
-  }
+export interface LogRowsInput {
+  session: LogSession;
+  ui: LogsUi;
+  /** The search being typed, if it is. */
+  typing: Prompt | undefined;
+  theme: Theme;
+}
+
+/** The typed text with its cursor (as PromptText draws it), as a string. */
+function promptText(p: Prompt): string {
+  const chars = [...printable(p.text)];
+  const at = Math.min(p.cursor, chars.length);
+  if (at >= chars.length) return `${chars.join('')}█`;
+  return chars.slice(0, at).join('') + paint(chars[at]!, { inverse: true }) + chars.slice(at + 1).join('');
+}
+
+/**
+ * Everything of the log panel below its tab row, as text rows with their own colours: the lines
+ * (following or paused, filtered, searched, wrapped), the status row and, while a search is
+ * typed, its row. `more()` is called when a long line is not wrapped to its end yet.
+ */
+export function logPanelRows({ session, ui, typing, theme }: LogRowsInput, width: number, height: number, more?: () => void): string[] {
   const editing = typing !== undefined;
   const search = searchStatus(session, ui);
-  // Title, then the lines, then the status row (and the search row while typing).
-  const bodyRows = Math.max(1, rows - 2 - (editing ? 1 : 0));
-  const re = ui.query ? compileQuery(ui.query).re : undefined;
+  const bodyRows = Math.max(1, height - 1 - (editing ? 1 : 0));
+  const re = ui.query ? (session.query ?? compileQuery(ui.query).re) : undefined;
   const win = logWindow(session, {
     follow: ui.follow,
     ...(ui.anchor !== undefined ? { anchor: ui.anchor } : {}),
@@ -127,7 +140,10 @@ export function LogPanel({ session, ui, search: typing, rows, width, theme }: Lo
     rows: bodyRows,
     hscroll: ui.wrap ? 0 : ui.hscroll,
     tsWidth: ui.timestamps ? TS_WIDTH : 0,
+    // Wrapping a long line goes on at the next frame rather than holding this one up.
+    ...(more ? { wrapUntil: performance.now() + 4 } : {}),
   });
+  if (win.incomplete) more?.();
   const empty =
     win.rows.length === 0
       ? session.state === 'loading'
@@ -138,34 +154,36 @@ export function LogPanel({ session, ui, search: typing, rows, width, theme }: Lo
             ? 'no log lines yet: waiting for output (0 shows the last lines, 6 the whole log)'
             : `no log lines (${session.stateText})`
       : undefined;
-  const status = panelStatus(session, ui, win.below);
+  const out: string[] = [];
+  if (empty) out.push(paint(truncate(` ${empty}`, width), { color: theme.dim }));
+  for (const r of win.rows) out.push(rowText(r, ui, re, r.line.seq === ui.hit, theme.color));
+  while (out.length < bodyRows) out.push('');
   const statusColor = !ui.follow ? theme.warn : session.state === 'ended' || session.state === 'error' ? theme.dim : theme.ok;
-  const out: React.ReactNode[] = [];
-  if (empty) out.push(<Text key="empty" color={theme.dim}>{` ${empty}`}</Text>);
-  win.rows.forEach((r, i) =>
-    out.push(
-      <Text key={`r${i}`} wrap="truncate">
-        {rowText(r, ui, re, r.line.seq === ui.hit, theme.color)}
-      </Text>,
-    ),
-  );
-  for (let i = out.length; i < bodyRows; i++) out.push(<Text key={`p${i}`}> </Text>);
+  const status = paint(` ${panelStatus(session, ui, win.below)}`, { color: statusColor });
+  out.push(search && !editing ? status + paint(`   ${search.text}`, { color: search.error ? theme.error : theme.accent }) : status);
+  if (editing) {
+    const count = search ? (search.error ? `   ${search.text}` : `   ${session.hits.length} matches`) : '';
+    out.push(paint(' /', { color: theme.accent }) + promptText(typing) + paint(count, { color: search?.error ? theme.error : theme.dim }) + paint('   (Enter keep · Esc clear)', { color: theme.dim }));
+  }
+  return out;
+}
+
+export function LogPanel({ session, ui, search: typing, rows, width, theme }: LogPanelProps) {
+  const host = useContext(RegionHost);
+  const title = <TabTitle ui={ui} {...(session ? { title: session.title } : {})} theme={theme} />;
+  if (!session) {
+    return (
+      <>
+        {title}
+        <Text color={theme.dim}> no container selected</Text>
+      </>
+    );
+  }
+  const input: LogRowsInput = { session, ui, typing, theme };
   return (
     <>
       {title}
-      {out}
-      <Text wrap="truncate">
-        <Text color={statusColor}>{` ${status}`}</Text>
-        {search && !editing ? <Text color={search.error ? theme.error : theme.accent}>{`   ${search.text}`}</Text> : null}
-      </Text>
-      {editing ? (
-        <Text wrap="truncate">
-          <Text color={theme.accent}>{' /'}</Text>
-          <PromptText prompt={typing!} />
-          <Text color={search?.error ? theme.error : theme.dim}>{search ? (search.error ? `   ${search.text}` : `   ${session.hits.length} matches`) : ''}</Text>
-          <Text color={theme.dim}>{'   (Enter keep · Esc clear)'}</Text>
-        </Text>
-      ) : null}
+      <Region id="logs" width={width} height={Math.max(1, rows - 1)} rows={(w, h) => logPanelRows(input, w, h, host ? () => host.redrawRegions() : undefined)} />
     </>
   );
 }

@@ -31,8 +31,10 @@ export function MainPanel({ state, session, panelData, width, rows, side, now, t
   const title = c ? displayName(c) : undefined;
   const data = panelData ?? { stats: [] };
   const searching = state.ui.prompt?.kind === 'search' ? state.ui.prompt : undefined;
+  // Keyed by the layout: Ink 6.8 never takes a border off a box (borderLeft={false} leaves the one
+  // it had), so the panel moving from beside the list to under it would stay a column to the right.
   return (
-    <Box flexDirection="column" width={width} height={rows} overflow="hidden" borderStyle="single" borderTop={false} borderBottom={false} borderRight={false} borderLeft={side} borderColor={theme.dim}>
+    <Box key={side ? 'side' : 'under'} flexDirection="column" width={width} height={rows} overflow="hidden" borderStyle="single" borderTop={false} borderBottom={false} borderRight={false} borderLeft={side} borderColor={theme.dim}>
       {ui.tab === 'logs' ? (
         <LogPanel session={session} ui={ui} search={searching} rows={rows} width={inner} theme={theme} />
       ) : ui.tab === 'stats' ? (

@@ -3,6 +3,7 @@
 import React from 'react';
 import { render } from 'ink';
 import { App } from './App.js';
+import { RegionHost } from './region.js';
 import type { Controller } from './controller.js';
 import type { Store } from '../store/store.js';
 import type { Action, AppState } from '../store/state.js';
@@ -14,10 +15,13 @@ export interface Mounted {
 
 export type Mount = typeof mount;
 
-export function mount(store: Store<AppState, Action>, controller: Controller, frames: FrameStdout, color: boolean): Mounted {
-  const instance = render(React.createElement(App, { store, color, controller }), {
+export function mount(store: Store<AppState, Action>, controller: Controller, frames: FrameStdout, color: boolean, stdin?: NodeJS.ReadStream): Mounted {
+  // The frame writer fills the regions (the log's lines) itself.
+  const tree = React.createElement(RegionHost.Provider, { value: frames }, React.createElement(App, { store, color, controller }));
+  const instance = render(tree, {
     // debug: Ink hands each whole frame to FrameStdout, which writes only the rows that changed.
     stdout: frames as unknown as NodeJS.WriteStream,
+    ...(stdin ? { stdin } : {}),
     debug: true,
     exitOnCtrlC: false,
     patchConsole: false,

@@ -48,3 +48,15 @@ export function makeTheme(color: boolean): Theme {
     warn: c('yellow'),
   };
 }
+
+const SGR_COLOURS: Record<string, string> = { black: '30', red: '31', green: '32', yellow: '33', blue: '34', magenta: '35', cyan: '36', white: '37', gray: '90', grey: '90' };
+
+/** Text in one of the theme's colours (and styles) as SGR codes, as Ink's <Text> would draw it. */
+export function paint(text: string, style: { color?: string | undefined; bold?: boolean; inverse?: boolean } = {}): string {
+  const codes: string[] = [];
+  if (style.bold) codes.push('1');
+  if (style.inverse) codes.push('7');
+  const c = style.color ? SGR_COLOURS[style.color] : undefined;
+  if (c) codes.push(c);
+  return codes.length && text ? `\x1b[${codes.join(';')}m${text}\x1b[0m` : text;
+}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LogBuffer } from '../../src/engine/logs/buffer.js';
 import { LineSplitter } from '../../src/engine/logs/lines.js';
 import { Demuxer } from '../../src/engine/logs/demux.js';
+import { LogDecoder } from '../../src/engine/logs/follow.js';
 import { compileQuery, matches, matchRanges, step, type FilterMode } from '../../src/engine/logs/search.js';
 import { LogSession } from '../../src/store/logs.js';
 
@@ -96,6 +97,39 @@ describe('Demuxer', () => {
         ['stdout', 'out three\n'],
       ]);
     }
+  });
+
+  it('passes a big frame on in pieces as its bytes arrive, never gathering it, and small frames after it whole', () => {
+    const big = `2026-12-02T09:13:28Z ${'y'.repeat(300_000)}\n`;
+    const all = Buffer.concat([frame(1, big), frame(2, 'err after\n'), frame(1, 'out after\n')]);
+    for (const size of [1000, 65_536, 70_001]) {
+      const d = new Demuxer();
+      const frames = [];
+      for (let i = 0; i < all.length; i += size) frames.push(...d.write(all.subarray(i, i + size)));
+      const pieces = frames.filter((f) => f.data.toString().includes('y'));
+      expect(pieces.length).toBeGreaterThan(1);
+      expect(pieces.map((f) => f.continued === true)).toEqual(pieces.map((_, i) => i > 0));
+      expect(Buffer.concat(pieces.map((f) => f.data)).toString()).toBe(big);
+      // No piece is bigger than what arrived with it.
+      for (const f of pieces) expect(f.data.length).toBeLessThanOrEqual(size);
+      expect(frames.slice(-2).map((f) => [f.stream, f.data.toString(), f.continued])).toEqual([
+        ['stderr', 'err after\n', undefined],
+        ['stdout', 'out after\n', undefined],
+      ]);
+    }
+  });
+
+  it('keeps text that looks like a timestamp at the start of a later piece of a big frame', () => {
+    const text = `2026-12-02T09:13:28Z ${'a'.repeat(70_000)}2026-12-02T09:13:29Z kept\n`;
+    const all = frame(1, text);
+    const dec = new LogDecoder(false, false, 200_000);
+    const lines = [];
+    // Cut just before the second timestamp, so that a piece starts with it.
+    const at = all.indexOf('2026-12-02T09:13:29Z');
+    lines.push(...dec.write(all.subarray(0, at)), ...dec.write(all.subarray(at)));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.ts).toBe('2026-12-02T09:13:28Z');
+    expect(lines[0]!.text).toBe(`${'a'.repeat(70_000)}2026-12-02T09:13:29Z kept`);
   });
 });
 

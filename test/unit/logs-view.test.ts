@@ -1,10 +1,12 @@
 // The log panel's model: the search index kept up to date as lines arrive and leave, the window
 // of lines a panel shows (following, paused, filtered, wrapped), and column arithmetic.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { centreOn, LogSession, logWindow, scrollAnchor, type WindowRequest } from '../../src/store/logs.js';
 import { compileQuery } from '../../src/engine/logs/search.js';
 import { savedLine, tsKey } from '../../src/engine/logs/follow.js';
 import { logFileName } from '../../src/actions/logs.js';
+import { rowText } from '../../src/ui/logs.js';
+import { initialLogsUi } from '../../src/store/state.js';
 
 const lines = (n: number, f = (i: number) => `line ${i}`) => Array.from({ length: n }, (_, i) => ({ stream: 'stdout' as const, text: f(i) }));
 const req = (over: Partial<WindowRequest> = {}): WindowRequest => ({ follow: true, mode: 'none', wrap: false, width: 20, rows: 5, hscroll: 0, tsWidth: 0, ...over });
@@ -103,6 +105,57 @@ describe('logWindow', () => {
     s.append(lines(100));
     expect(centreOn(s, 'none', 40, 10)).toBe(45);
     expect(centreOn(s, 'none', 98, 10)).toBe(99);
+  });
+});
+
+describe('a line of 70,000 characters', () => {
+  afterEach(() => vi.restoreAllMocks());
+  // Each is cut at 65,536 characters with the marker, whose '…' made string-width segment it whole.
+  const kinds = { ascii: 'x', cjk: '日本', emoji: '👨‍👩‍👧 ', combining: 'e\u0301\u0302 ' };
+  const long = (unit: string) => unit.repeat(Math.ceil(70_000 / unit.length)).slice(0, 70_000);
+  const watch = () => {
+    const seen = { longest: 0 };
+    const real = Intl.Segmenter.prototype.segment;
+    vi.spyOn(Intl.Segmenter.prototype, 'segment').mockImplementation(function (this: Intl.Segmenter, t: string) {
+      seen.longest = Math.max(seen.longest, t.length);
+      return real.call(this, t);
+    });
+    return seen;
+  };
+
+  it.each(Object.entries(kinds))('%s: a window and its rows cost what a short line does (never segmented whole), following, scrolled sideways, wrapped, searched', (_kind, unit) => {
+    const s = new LogSession('d/x', 'd/x');
+    s.append([{ stream: 'stdout', text: 'before' }, { stream: 'stdout', text: long(unit) }, { stream: 'stderr', text: `\x1b[31m${long(unit)}\x1b[0m` }]);
+    s.setQuery(compileQuery('x|本|e').re);
+    const seen = watch();
+    const ui = { ...initialLogsUi(true), query: 'x|本|e' };
+    for (const r of [req({ width: 80, rows: 10 }), req({ width: 80, rows: 10, hscroll: 60_000 }), req({ width: 80, rows: 10, wrap: true })]) {
+      const w = logWindow(s, r);
+      expect(w.rows.length).toBe(r.wrap ? 10 : 3);
+      for (const row of w.rows) {
+        const text = rowText(row, ui, s.query, false, true);
+        expect(text.replace(/\x1b\[[\d;]*m/g, '').length).toBeGreaterThan(0);
+      }
+    }
+    expect(seen.longest).toBeLessThanOrEqual(256);
+    // The marker is on screen at the end of the wrapped line.
+    const wrapped = logWindow(s, req({ width: 80, rows: 3, wrap: true, mode: 'none' }));
+    const shown = wrapped.rows.map((r) => rowText(r, ui, undefined, false, false).slice(1)).join('');
+    expect(shown).toMatch(/ … \[cut \d+ characters\]$/);
+  });
+
+  it('is wrapped a slice at a time when the frame has no time left, and the window says so until done', () => {
+    const s = new LogSession('d/x', 'd/x');
+    s.append([{ stream: 'stdout', text: long('क्षत्रिय ') }]);
+    let passes = 0;
+    let w = logWindow(s, req({ width: 80, rows: 5, wrap: true, wrapUntil: performance.now() - 1 }));
+    while (w.incomplete) {
+      passes++;
+      w = logWindow(s, req({ width: 80, rows: 5, wrap: true, wrapUntil: performance.now() - 1 }));
+    }
+    expect(passes).toBeGreaterThan(3);
+    const rows = w.rows.map((r) => rowText(r, initialLogsUi(false), undefined, false, false).slice(1)).join('');
+    expect(rows).toMatch(/ … \[cut \d+ characters\]$/);
   });
 });
 

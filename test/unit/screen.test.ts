@@ -1,6 +1,11 @@
+// The frame writer (src/ui/screen.ts): rows rewritten only where they changed, a resize drawn
+// whole for the new size, and regions — rectangles it fills itself, read back through a terminal.
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { FrameStdout } from '../../src/ui/screen.js';
+import xterm from '@xterm/headless';
+import { FrameStdout, RESIZED, type Rect, type Region } from '../../src/ui/screen.js';
+
+const { Terminal } = xterm;
 
 class FakeTty extends EventEmitter {
   columns = 40;
@@ -64,7 +69,7 @@ describe('FrameStdout', () => {
     const tty = new FakeTty();
     const f = new FrameStdout(tty);
     let resized = 0;
-    f.on('resize', () => resized++);
+    f.on(RESIZED, () => resized++);
     f.write('a\nb');
     await flushNow();
     tty.columns = 100;
@@ -90,5 +95,137 @@ describe('FrameStdout', () => {
     expect(tty.out).toHaveLength(2);
     expect(tty.out[1]).toContain('\x1b[2J');
     expect(tty.out[1]).toContain('\x1b[1;1Hc');
+  });
+});
+
+/** What a terminal shows after the writer's output: rows of characters and the colour of a cell. */
+async function showOn(out: string[], cols = 40, rows = 6) {
+  const term = new Terminal({ cols, rows, allowProposedApi: true });
+  await new Promise<void>((r) => term.write(out.join(''), r));
+  const buf = term.buffer.active;
+  return {
+    rows: Array.from({ length: rows }, (_, i) => buf.getLine(i)!.translateToString(false)),
+    fg: (x: number, y: number) => buf.getLine(y)!.getCell(x)!.getFgColor(),
+    dispose: () => term.dispose(),
+  };
+}
+
+const region = (rect: Rect, rows: () => readonly string[]): Region => ({ rect: () => rect, rows: () => rows() });
+
+describe('FrameStdout regions', () => {
+  const INK = ['header', 'left part │', 'left part │', 'left part │', 'left part │', 'footer'].join('\n');
+  const rect: Rect = { x: 11, y: 1, width: 10, height: 3 };
+
+  it('places the rows in the rectangle, cut to its width with wide characters and colours kept right, and writes nothing outside it', async () => {
+    const tty = new FakeTty();
+    const f = new FrameStdout(tty);
+    f.setRegion('logs', region(rect, () => ['\x1b[31mred text that is far too long\x1b[0m', 'abcde日本語', 'x\ny\x1b[2Jz']));
+    f.write(INK);
+    await flushNow();
+    const s = await showOn(tty.out);
+    expect(s.rows[0]).toBe('header'.padEnd(40));
+    expect(s.rows[1]).toBe('left part │red text t'.padEnd(40));
+    // 日本語 does not fit whole: its last character becomes a space, never half of it.
+    expect(s.rows[2]).toBe('left part │abcde日本 '.padEnd(38));
+    // Line breaks and escapes other than colour are shown inert, not obeyed.
+    expect(s.rows[3]).toBe('left part │x?y?[2Jz  '.padEnd(40));
+    expect(s.rows[4]).toBe('left part │'.padEnd(40));
+    expect(s.rows[5]).toBe('footer'.padEnd(40));
+    // Red inside, the default colour after the cut (no colour left on).
+    expect(s.fg(11, 1)).toBe(1);
+    expect(s.fg(25, 1)).toBe(-1);
+    expect(s.fg(11, 2)).toBe(-1);
+    // Every region write is addressed inside the rectangle.
+    const moves = [...tty.out.join('').matchAll(/\x1b\[(\d+);(\d+)H/g)].map((m) => [Number(m[1]), Number(m[2])] as const);
+    for (const [row, col] of moves) if (col !== 1) expect([row >= 2 && row <= 4, col]).toEqual([true, 12]);
+    s.dispose();
+  });
+
+  it('rewrites only the region rows that changed, without an Ink frame', async () => {
+    const tty = new FakeTty();
+    const f = new FrameStdout(tty);
+    let rows = ['one', 'two', 'three'];
+    f.setRegion('logs', region(rect, () => rows));
+    f.write(INK);
+    await flushNow();
+    rows = ['one', 'TWO', 'three'];
+    f.redrawRegions();
+    await flushNow();
+    expect(tty.out).toHaveLength(2);
+    expect(tty.out[1]).toContain('\x1b[3;12HTWO');
+    expect(tty.out[1]).not.toMatch(/\x1b\[(2|4);12H/);
+    expect(tty.out[1]).not.toMatch(/\x1b\[\d+;1H/);
+    f.redrawRegions();
+    await flushNow();
+    expect(tty.out).toHaveLength(2);
+  });
+
+  it('draws a region row again where Ink rewrote the row under it', async () => {
+    const tty = new FakeTty();
+    const f = new FrameStdout(tty);
+    f.setRegion('logs', region(rect, () => ['one', 'two', 'three']));
+    f.write(INK);
+    await flushNow();
+    f.write(INK.replace('left part │\nleft part │\nleft part │\nleft part │', 'left part │\nLEFT PART │\nleft part │\nleft part │'));
+    await flushNow();
+    expect(tty.out[1]).toMatch(/\x1b\[3;1HLEFT PART │[^]*\x1b\[3;12Htwo/);
+    expect(tty.out[1]).not.toContain('\x1b[2;12H');
+    const s = await showOn(tty.out);
+    expect(s.rows[2]).toBe('LEFT PART │two'.padEnd(40));
+    s.dispose();
+  });
+
+  it("gives rows back to Ink when the region shrinks or goes away", async () => {
+    const tty = new FakeTty();
+    const f = new FrameStdout(tty);
+    let r = rect;
+    f.setRegion('logs', { rect: () => r, rows: () => ['one', 'two', 'three'] });
+    f.write(INK);
+    await flushNow();
+    r = { ...rect, height: 2 };
+    f.write(INK);
+    await flushNow();
+    let s = await showOn(tty.out);
+    expect(s.rows.slice(1, 4)).toEqual(['left part │one', 'left part │two', 'left part │'].map((x) => x.padEnd(40)));
+    s.dispose();
+    f.setRegion('logs', undefined);
+    f.write(INK);
+    await flushNow();
+    s = await showOn(tty.out);
+    expect(s.rows.slice(1, 4)).toEqual(['left part │', 'left part │', 'left part │'].map((x) => x.padEnd(40)));
+    s.dispose();
+  });
+
+  it('draws the region whole again after a resize and after an interactive session', async () => {
+    const tty = new FakeTty();
+    const f = new FrameStdout(tty);
+    f.setRegion('logs', region(rect, () => ['one', 'two', 'three']));
+    f.write(INK);
+    await flushNow();
+    tty.emit('resize');
+    f.write(INK);
+    await flushNow();
+    expect(tty.out[1]).toContain('\x1b[2J');
+    for (const row of [2, 3, 4]) expect(tty.out[1]).toContain(`\x1b[${row};12H`);
+    f.pause();
+    f.resume();
+    expect(tty.out[2]).toContain('\x1b[2J');
+    for (const row of [2, 3, 4]) expect(tty.out[2]).toContain(`\x1b[${row};12H`);
+  });
+
+  it('never writes a frame made before a resize: the next one is drawn whole for the new size', async () => {
+    const tty = new FakeTty();
+    const f = new FrameStdout(tty);
+    f.write('a\nb');
+    await flushNow();
+    f.write('old size frame');
+    tty.columns = 30;
+    tty.emit('resize');
+    await flushNow();
+    // Neither the frame made before the resize nor the one on screen is drawn again for the new size.
+    expect(tty.out).toHaveLength(1);
+    f.write('new\nsize');
+    await flushNow();
+    expect(tty.out[tty.out.length - 1]).toMatch(/\x1b\[2J[^]*new/);
   });
 });

@@ -77,8 +77,9 @@ export class LogDecoder {
       for (const f of this.demux.write(chunk)) {
         let text = this.sources[f.stream].dec.write(f.data);
         // Podman sends each piece of a long line as a frame with its own timestamp: a frame that
-        // continues a line does not start a new one, so its timestamp goes.
-        if (this.sources[f.stream].split.midLine) {
+        // continues a line does not start a new one, so its timestamp goes. (A later piece of one
+        // big frame is not a frame: it has no timestamp of its own.)
+        if (!f.continued && this.sources[f.stream].split.midLine) {
           const m = TS.exec(text);
           if (m) text = text.slice(m[0].length);
         }

@@ -1,0 +1,25 @@
+// An esbuild plugin that gives Ink (pinned to 6.8.0 in package.json) gantry's output stage and
+// bounded text caches in place of its own modules: src/ui/ink/output.ts draws only the rows that
+// changed (a frame at 160×45 cost ~20 ms in Ink's, whatever changed), measure-text.ts and
+// wrap-text.ts forget old texts (Ink's caches never do). test/ui/ink-output.test.tsx proves the
+// output identical to Ink's own, frame by frame. Used by scripts/build.mjs and scripts/run-ts.mjs.
+import { fileURLToPath } from 'node:url';
+
+const REPLACED = {
+  'output.js': 'src/ui/ink/output.ts',
+  'measure-text.js': 'src/ui/ink/measure-text.ts',
+  'wrap-text.js': 'src/ui/ink/wrap-text.ts',
+};
+
+export const INK_VERSION = '6.8.0';
+
+export const inkOutputPlugin = {
+  name: 'ink-output',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(output|measure-text|wrap-text)\.js$/ }, (a) => {
+      // Only Ink's own imports of its modules; our replacements import Ink's Output by path.
+      if (!/[\\/]node_modules[\\/]ink[\\/]build[\\/][^\\/]+\.js$/.test(a.importer)) return undefined;
+      return { path: fileURLToPath(new URL(`../${REPLACED[a.path.slice(2)]}`, import.meta.url)) };
+    });
+  },
+};
