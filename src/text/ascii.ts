@@ -1,8 +1,7 @@
 // The screen in plain ASCII, for a terminal whose locale is not UTF-8 (LC_ALL=C): gantry's own
 // marks, bars and borders get ASCII look-alikes, and any other character becomes '?' as wide as it
 // was, so every row keeps its columns.
-import stringWidth from 'string-width';
-import { segmenter } from './width.js';
+import { Clusters } from './clusters.js';
 
 const ALL_ASCII = /^[\x00-\x7f]*$/;
 
@@ -29,7 +28,9 @@ function boxLookalike(cp: number): string {
 export function toAscii(s: string): string {
   if (ALL_ASCII.test(s)) return s;
   let out = '';
-  for (const { segment } of segmenter.segment(s)) {
+  const c = new Clusters(s);
+  while (c.next()) {
+    const segment = s.slice(c.start, c.end);
     if (ALL_ASCII.test(segment)) {
       out += segment;
       continue;
@@ -38,7 +39,7 @@ export function toAscii(s: string): string {
     const cp = segment.codePointAt(0)!;
     if (look !== undefined) out += look;
     else if (segment.length === 1 && cp >= 0x2500 && cp <= 0x257f) out += boxLookalike(cp);
-    else out += '?'.repeat(stringWidth(segment));
+    else out += '?'.repeat(c.width);
   }
   return out;
 }
