@@ -3,6 +3,7 @@ import { displayName, type Container } from '../engine/models.js';
 import { usageByContainer, type AttributedProcess, type ContainerGpuUse } from '../gpu/attribute.js';
 import { gpuGrant, grantIndices } from '../gpu/reservations.js';
 import type { GpuSample } from '../gpu/parse.js';
+import { serverSummaries, type ServerSummary } from './servers.js';
 import type { AppState } from './types.js';
 
 let usageMemo: { procs: AttributedProcess[]; out: Map<string, ContainerGpuUse> } | undefined;
@@ -40,33 +41,64 @@ export function containerGpu(s: Pick<AppState, 'gpu' | 'grants'>, c: Container, 
   return out;
 }
 
-export type GpuRow = { kind: 'gpu'; gpu: GpuSample } | { kind: 'proc'; proc: AttributedProcess; container?: Container };
+/**
+ * A row of the GPUs pane. With servers configured each server has a line of its own and its GPUs
+ * and processes carry its name; without, `server` is absent (this machine, as always).
+ */
+export type GpuRow =
+  | { kind: 'server'; server: string; summary: ServerSummary }
+  | { kind: 'gpu'; gpu: GpuSample; server?: string }
+  | { kind: 'proc'; proc: AttributedProcess; container?: Container; server?: string; remote?: true };
 
-let rowsMemo: { procs: AttributedProcess[]; gpus: GpuSample[]; containers: AppState['containers']; filter: string; out: GpuRow[] } | undefined;
+let rowsMemo: { gpu: AppState['gpu']; list: AppState['servers']['list']; narrow: string | undefined; containers: AppState['containers']; filter: string; out: GpuRow[] } | undefined;
 
 /** What a process row is found by with `/`: its container, its command, its user, its pid. */
 function procText(p: AttributedProcess, c: Container | undefined): string {
   return `${c ? displayName(c) : ''} ${p.processName} ${p.hostUser ?? ''} ${p.pid}`.toLowerCase();
 }
 
-/** The GPUs pane: each GPU, then its processes (those the filter keeps), biggest first. */
-export function gpuRows(s: AppState): GpuRow[] {
-  const filter = s.ui.filters.gpus.trim().toLowerCase();
-  if (rowsMemo && rowsMemo.procs === s.gpu.processes && rowsMemo.gpus === s.gpu.gpus && rowsMemo.containers === s.containers && rowsMemo.filter === filter) return rowsMemo.out;
-  const byId = new Map<string, Container>();
-  for (const list of Object.values(s.containers)) for (const c of list) byId.set(c.id, c);
-  const out: GpuRow[] = [];
-  for (const g of s.gpu.gpus) {
-    out.push({ kind: 'gpu', gpu: g });
-    const procs = s.gpu.processes.filter((p) => p.gpuIndex === g.index).sort((a, b) => (b.usedMemoryMiB ?? 0) - (a.usedMemoryMiB ?? 0));
+/** One machine's GPUs, each followed by its processes (those the filter keeps), biggest first. */
+function machineRows(out: GpuRow[], gpus: readonly GpuSample[], processes: readonly AttributedProcess[], byId: Map<string, Container>, filter: string, on?: { server: string; remote: boolean }): void {
+  for (const g of gpus) {
+    out.push(on ? { kind: 'gpu', gpu: g, server: on.server } : { kind: 'gpu', gpu: g });
+    const procs = processes.filter((p) => p.gpuIndex === g.index).sort((a, b) => (b.usedMemoryMiB ?? 0) - (a.usedMemoryMiB ?? 0));
     for (const p of procs) {
       const row: GpuRow = { kind: 'proc', proc: p };
       const c = p.containerId ? byId.get(p.containerId) : undefined;
       if (filter && !procText(p, c).includes(filter)) continue;
       if (c) row.container = c;
+      if (on) row.server = on.server;
+      if (on?.remote) row.remote = true;
       out.push(row);
     }
   }
-  rowsMemo = { procs: s.gpu.processes, gpus: s.gpu.gpus, containers: s.containers, filter, out };
+}
+
+/** Containers by id, of the given engines only (two servers may run containers with one id). */
+function containersById(s: AppState, engineIds?: readonly string[]): Map<string, Container> {
+  const byId = new Map<string, Container>();
+  const lists = engineIds ? engineIds.map((id) => s.containers[id] ?? []) : Object.values(s.containers);
+  for (const list of lists) for (const c of list) byId.set(c.id, c);
+  return byId;
+}
+
+/**
+ * The GPUs pane: each GPU, then its processes. With servers configured: each server shown (the
+ * narrowed-to one, else all, most free GPU memory first), its line, then its GPUs.
+ */
+export function gpuRows(s: AppState): GpuRow[] {
+  const filter = s.ui.filters.gpus.trim().toLowerCase();
+  const m = rowsMemo;
+  if (m && m.gpu === s.gpu && m.list === s.servers.list && m.narrow === s.ui.server && m.containers === s.containers && m.filter === filter) return m.out;
+  const out: GpuRow[] = [];
+  if (s.servers.list.length === 0) machineRows(out, s.gpu.gpus, s.gpu.processes, containersById(s), filter);
+  for (const sum of serverSummaries(s)) {
+    if (s.ui.server !== undefined && sum.name !== s.ui.server) continue;
+    out.push({ kind: 'server', server: sum.name, summary: sum });
+    const entry = s.servers.list.find((e) => e.name === sum.name);
+    const g = sum.local ? (s.gpu.enabled ? s.gpu : undefined) : entry?.gpu;
+    if (g) machineRows(out, g.gpus, g.processes, containersById(s, sum.engineIds), filter, { server: sum.name, remote: !sum.local });
+  }
+  rowsMemo = { gpu: s.gpu, list: s.servers.list, narrow: s.ui.server, containers: s.containers, filter, out };
   return out;
 }
