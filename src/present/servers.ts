@@ -2,7 +2,6 @@
 // idle ones marked), its containers and what it could reclaim, and the note that says why.
 import type { GpuCell, ServerSummary } from '../store/servers.js';
 import { decimalBytes } from './bytes.js';
-import { shortDuration } from './container.js';
 
 /** GiB with one decimal under 10, none above (a strip of eight GPUs has to stay short). */
 function gb(mib: number | undefined): string {
@@ -26,11 +25,11 @@ export function gpuStrip(cells: readonly GpuCell[], long: boolean): string {
   return `${each.join(long ? ' ' : '')}  ${idle}/${cells.length} idle`;
 }
 
+/** Its state; an unreachable one says when gantry tries again (a clock time: it does not go stale between redraws). */
 export function serverStateText(s: Pick<ServerSummary, 'state' | 'nextTryAt'>, now: number): string {
   if (s.state !== 'unreachable') return s.state === 'connecting' ? 'connecting…' : 'connected';
-  if (s.nextTryAt === undefined) return 'unreachable';
-  const wait = s.nextTryAt - now;
-  return wait > 1000 ? `unreachable, retry in ${shortDuration(wait)}` : 'unreachable, retrying';
+  if (s.nextTryAt === undefined || s.nextTryAt <= now) return 'unreachable, retrying';
+  return `unreachable, next try ${new Date(s.nextTryAt).toTimeString().slice(0, 8)}`;
 }
 
 /** Why a server is not (fully) there: the reason it is unreachable, else its notes and its GPUs' note. */
@@ -50,7 +49,7 @@ export function reclaimText(s: Pick<ServerSummary, 'reclaimableBytes'>): string 
 
 /** A server's line above its GPUs in the GPUs pane. */
 export function gpuServerLine(s: ServerSummary, now: number): string {
-  const head = `── ${s.name}${s.local ? ' (this machine)' : ''}`;
+  const head = ` ── ${s.name}${s.local ? ' (this machine)' : ''}`;
   if (s.state !== 'connected') {
     const note = serverNote(s);
     return `${head} · ${serverStateText(s, now)}${note ? ` — ${note}` : ''}`;

@@ -20,7 +20,7 @@ export function serverColumns(rows: readonly ServerSummary[], width: number, now
   const stateColor = (r: ServerSummary) => (r.state === 'connected' ? theme.up : r.state === 'connecting' ? theme.connecting : theme.down);
   return [
     { title: 'SERVER', text: (r) => (r.local ? `${r.name} (here)` : r.name), min: 8, max: 32, shrink: 2 },
-    { title: 'STATE', text: (r) => serverStateText(r, now), min: 9, max: 28, shrink: 3, color: stateColor },
+    { title: 'STATE', text: (r) => serverStateText(r, now), min: 9, max: 30, shrink: 3, color: stateColor },
     { title: long ? 'GPUS used/total GiB (○ idle)' : 'GPUS (○ idle)', text: (r) => gpuStrip(r.gpus, long), min: 6, max: 90, shrink: 4 },
     { title: 'CONTAINERS', text: containersText, align: 'right', min: 10, max: 10 },
     { title: 'RECLAIMABLE', text: reclaimText, align: 'right', min: 11, max: 11 },
