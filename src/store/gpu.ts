@@ -6,11 +6,12 @@ import type { GpuSample } from '../gpu/parse.js';
 import { serverSummaries, type ServerSummary } from './servers.js';
 import type { AppState } from './types.js';
 
-let usageMemo: { procs: AttributedProcess[]; out: Map<string, ContainerGpuUse> } | undefined;
+const usageMemo = new WeakMap<readonly AttributedProcess[], Map<string, ContainerGpuUse>>();
 
-function usage(s: Pick<AppState, 'gpu'>): Map<string, ContainerGpuUse> {
-  if (usageMemo?.procs !== s.gpu.processes) usageMemo = { procs: s.gpu.processes, out: usageByContainer(s.gpu.processes) };
-  return usageMemo.out;
+function usage(procs: readonly AttributedProcess[]): Map<string, ContainerGpuUse> {
+  let out = usageMemo.get(procs);
+  if (!out) usageMemo.set(procs, (out = usageByContainer(procs)));
+  return out;
 }
 
 export interface ContainerGpu {
@@ -22,23 +23,40 @@ export interface ContainerGpu {
   idleMs?: number;
 }
 
-export function containerGpu(s: Pick<AppState, 'gpu' | 'grants'>, c: Container, now = Date.now()): ContainerGpu | undefined {
-  if (!s.gpu.enabled) return undefined;
-  const used = usage(s).get(c.id);
+type GpuOf = Pick<AppState['gpu'], 'gpus' | 'processes'> & { zeroSince: Record<number, number> };
+
+/** The GPUs a container's engine sees: its remote server's, else this machine's (undefined: none watched). */
+function gpusOf(s: Pick<AppState, 'gpu'> & Partial<Pick<AppState, 'servers'>>, engineId: string): GpuOf | undefined {
+  const server = s.servers?.list.find((e) => !e.local && e.engineIds.includes(engineId));
+  // A remote server's samples say nothing of how long a GPU has been at 0 %.
+  if (server) return server.gpu ? { gpus: server.gpu.gpus, processes: server.gpu.processes, zeroSince: {} } : undefined;
+  return s.gpu.enabled ? s.gpu : undefined;
+}
+
+/** What a container was given and holds, on the GPUs of its own server. */
+export function containerGpu(s: Pick<AppState, 'gpu' | 'grants'> & Partial<Pick<AppState, 'servers'>>, c: Container, now = Date.now()): ContainerGpu | undefined {
+  const g = gpusOf(s, c.engineId);
+  if (!g) return undefined;
+  const used = usage(g.processes).get(c.id);
   const grant = s.grants[c.key];
   const given = grant ? gpuGrant(grant) : undefined;
   const indices = new Set<number>(used?.indices ?? []);
-  if (given) for (const i of grantIndices(given, s.gpu.gpus)) indices.add(i);
+  if (given) for (const i of grantIndices(given, g.gpus)) indices.add(i);
   if (indices.size === 0 && !used) return undefined;
   const out: ContainerGpu = { indices: [...indices].sort((a, b) => a - b) };
   if (used) {
     out.memoryMiB = used.memoryMiB;
     if (used.memoryMiB > 0 && used.indices.length > 0) {
-      const since = Math.max(...used.indices.map((i) => s.gpu.zeroSince[i] ?? Infinity));
+      const since = Math.max(...used.indices.map((i) => g.zeroSince[i] ?? Infinity));
       if (Number.isFinite(since) && now - since >= s.gpu.idleMs) out.idleMs = now - since;
     }
   }
   return out;
+}
+
+/** Any GPU is known, here or on a server: the container list has GPU columns. */
+export function anyGpus(s: AppState): boolean {
+  return (s.gpu.enabled && s.gpu.gpus.length > 0) || s.servers.list.some((e) => (e.gpu?.gpus.length ?? 0) > 0);
 }
 
 /**

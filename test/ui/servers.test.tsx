@@ -123,6 +123,20 @@ describe('the Servers pane', () => {
     expect(f).toMatch(/box: GPU0 \S+ 29\.3G\/48G/);
   });
 
+  it("a container's GPU and VRAM columns read its own server's GPUs", async () => {
+    const { lastFrame, store } = setup();
+    await tick();
+    const f = lastFrame()!;
+    expect(f).toMatch(/node-a\/docker\s+a-train\s+pytorch:24\S*\s+0\s+38\.1G/);
+    expect(f).toMatch(/box\/docker\s+here-train\s+pytorch:24\S*\s+0\s+28\.3G/);
+    expect(f).toMatch(/node-b\/docker\s+b-train\s+pytorch:24\S*\s+-\s+-/);
+    // The same container id on this machine's engine as on node-a's (one machine under two names): each reads its own GPUs.
+    store.dispatch({ type: 'containers/set', engineId: 'docker', containers: [running('docker', 'here-train', ID('b'))] });
+    await tick();
+    expect(lastFrame()).toMatch(/box\/docker\s+here-train\s+pytorch:24\S*\s+-\s+-/);
+    expect(lastFrame()).toMatch(/node-a\/docker\s+a-train\s+pytorch:24\S*\s+0\s+38\.1G/);
+  });
+
   it('the GPUs pane shows each server under its own line, a process of a remote server not killed from here', async () => {
     const { lastFrame, stdin, store } = setup();
     await tick();

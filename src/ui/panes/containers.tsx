@@ -5,7 +5,7 @@ import { Box } from 'ink';
 import type { Container } from '../../engine/models.js';
 import type { AppState } from '../../store/state.js';
 import { containerCounts, dimEngines, engineLabel, selectedContainer, visibleContainers } from '../../store/select.js';
-import { containerGpu } from '../../store/gpu.js';
+import { anyGpus, containerGpu } from '../../store/gpu.js';
 import type { LogSession } from '../../store/logs.js';
 import type { PanelData } from '../../actions/panel.js';
 import { portsText, shortDuration, stateText } from '../../present/container.js';
@@ -32,7 +32,7 @@ export function containerColumns(state: AppState, now: number, theme: Theme): Co
     { title: 'NAME', text: (c) => c.name, min: 8, max: 48, grow: 3 },
     { title: 'IMAGE', text: (c) => c.image, min: 6, max: 40, grow: 2, shrink: 3 },
   ];
-  if (state.gpu.enabled && state.gpu.gpus.length > 0) {
+  if (anyGpus(state)) {
     cols.push(
       { title: 'GPU', text: (c) => gpuCell(state, c, now)?.text ?? '-', min: 3, max: 7 },
       { title: 'VRAM', text: (c) => gpuCell(state, c, now)?.vram ?? '-', min: 5, max: 10 },
