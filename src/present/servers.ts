@@ -29,7 +29,7 @@ export function gpuStrip(cells: readonly GpuCell[], long: boolean): string {
 export function serverStateText(s: Pick<ServerSummary, 'state' | 'nextTryAt'>, now: number): string {
   if (s.state !== 'unreachable') return s.state === 'connecting' ? 'connecting…' : 'connected';
   if (s.nextTryAt === undefined || s.nextTryAt <= now) return 'unreachable, retrying';
-  return `unreachable, next try ${new Date(s.nextTryAt).toTimeString().slice(0, 8)}`;
+  return `unreachable, retry ${new Date(s.nextTryAt).toTimeString().slice(0, 8)}`;
 }
 
 /** Why a server is not (fully) there: the reason it is unreachable, else its notes and its GPUs' note. */

@@ -75,7 +75,7 @@ describe('the Servers pane', () => {
     expect(lineOf(f, ' node-a ')).toMatch(/node-a\s+connected\s+●39\/48 ○0\.1\/48 ○0\.1\/48 ●29\/48 {2}2\/4 idle\s+1\/2\s+2\.5 GB/);
     expect(lineOf(f, 'box (here)')).toMatch(/connected\s+●29\/48 ●20\/48 {2}0\/2 idle\s+1\/1\s+\?/);
     const b = lineOf(f, ' node-b ');
-    expect(b).toMatch(/node-b\s+unreachable, next try \d\d:\d\d:\d\d\s+-\s+1\/1\s+\?\s+node-b: ssh: \^\[\[2Jconnect to host 10\.0\.0\.2 port 22/);
+    expect(b).toMatch(/node-b\s+unreachable, retry \d\d:\d\d:\d\d\s+-\s+1\/1\s+\?\s+node-b: ssh: \^\[\[2Jconnect to host 10\.0\.0\.2 port 22/);
     expect(f).not.toContain('\x1b[2J');
     expect(f).toMatch(/enter show only this/i);
   });
