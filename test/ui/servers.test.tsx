@@ -188,12 +188,17 @@ describe('the Servers pane', () => {
     expect(store.getState().ui.pane).toBe('containers');
   });
 
-  it('fits the tab row into 80 columns while narrowed, and help names the keys', async () => {
+  it('fits the tab row and the Servers pane into 80 columns, and help names the keys', async () => {
     const { lastFrame, stdin } = setup({ cols: 80 });
     await tick();
     await press(stdin, '7', '\r');
     const tabs = lastFrame()!.split('\n')[1]!;
     expect(tabs).toMatch(/^ node-a only \(\* all\) +1 Ctr 2\/2 +2 Img +3 Vol +4 Net +5 GPU +6 Sys +7 Srv 2\/3/);
+    // At 80 columns the GPU strip and the start of the reason stay; the retry time gives way first.
+    await press(stdin, '7');
+    const f = lastFrame()!;
+    expect(lineOf(f, 'node-a  ')).toMatch(/●○○● {2}2\/4 idle/);
+    expect(lineOf(f, ' node-b ')).toMatch(/unreachable… .*node-b: ssh: \^\[\[2Jcon/);
     const help = helpLines().map((l) => l.text).join('\n');
     expect(help).toMatch(/Enter +show this server only: every pane narrows to its engines and GPUs/);
     expect(help).toMatch(/\* +every server again, after Enter on the Servers pane showed one/);

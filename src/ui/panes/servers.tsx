@@ -19,12 +19,13 @@ export function serverColumns(rows: readonly ServerSummary[], width: number, now
   const long = longest <= Math.max(20, width - OTHERS);
   const stateColor = (r: ServerSummary) => (r.state === 'connected' ? theme.up : r.state === 'connecting' ? theme.connecting : theme.down);
   return [
-    { title: 'SERVER', text: (r) => (r.local ? `${r.name} (here)` : r.name), min: 8, max: 32, shrink: 2 },
-    { title: 'STATE', text: (r) => serverStateText(r, now), min: 9, max: 30, shrink: 3, color: stateColor },
-    { title: long ? 'GPUS used/total GiB (○ idle)' : 'GPUS (○ idle)', text: (r) => gpuStrip(r.gpus, long), min: 6, max: 90, shrink: 4 },
+    // A narrow terminal takes room from the note (down to 22), then the retry time, the name, the GPUs last.
+    { title: 'SERVER', text: (r) => (r.local ? `${r.name} (here)` : r.name), min: 8, max: 32, shrink: 3 },
+    { title: 'STATE', text: (r) => serverStateText(r, now), min: 12, max: 30, shrink: 4, color: stateColor },
+    { title: long ? 'GPUS used/total GiB (○ idle)' : 'GPUS (○ idle)', text: (r) => gpuStrip(r.gpus, long), min: 6, max: 90, shrink: 1 },
     { title: 'CONTAINERS', text: containersText, align: 'right', min: 10, max: 10 },
-    { title: 'RECLAIMABLE', text: reclaimText, align: 'right', min: 11, max: 11 },
-    { title: 'NOTE', text: serverNote, min: 4, max: 200, grow: 1, shrink: 5, color: (r) => (r.state === 'unreachable' ? theme.error : theme.warn) },
+    { title: 'RECLAIM', text: reclaimText, align: 'right', min: 7, max: 9 },
+    { title: 'NOTE', text: serverNote, min: 22, max: 200, grow: 1, shrink: 5, color: (r) => (r.state === 'unreachable' ? theme.error : theme.warn) },
   ];
 }
 
