@@ -1,6 +1,7 @@
 // The prune dialog's work: open it, preview exactly what would go on each chosen engine (every
 // item and its bytes), then remove exactly that list — never the engines' own prune endpoints,
 // which would also take whatever appeared after the preview — and say what happened.
+import { shownEngines } from '../store/select.js';
 import type { Engine } from '../engine/engine.js';
 import { explainActionError } from '../engine/errors.js';
 import { narrowPreview, type PruneCategory, type PruneItem, type PrunePreview } from '../engine/resources/prune.js';
@@ -25,7 +26,8 @@ export class PruneController {
   openPrune(): void {
     if (refusedReadOnly(this.store, 'pruning')) return;
     const s = this.store.getState();
-    const engines = s.engines.filter((e) => e.status !== 'down').map((e) => e.id);
+    // Narrowed to one server (the Servers pane): its engines only.
+    const engines = shownEngines(s).filter((e) => e.status !== 'down').map((e) => e.id);
     // Opened from a filtered list: the preview keeps to what that filter matches.
     const list = (LISTS as readonly string[]).includes(s.ui.pane) ? (s.ui.pane as ListId) : undefined;
     const text = list ? s.ui.filters[list].trim() : '';

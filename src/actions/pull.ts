@@ -2,6 +2,7 @@
 // take the reference, and own the one PullTask — its progress into the dialog a few times a
 // second, Esc (or quitting) cancels it, and the result goes to the status line with the new image
 // selected in the Images pane. A failure keeps the dialog and the reference, said in words.
+import { shownEngines } from '../store/select.js';
 import type { AuthEnv } from '../engine/auth.js';
 import type { Engine } from '../engine/engine.js';
 import type { PullOutcome, PullTask } from '../engine/pull.js';
@@ -69,7 +70,8 @@ export class PullController implements PullControls {
     if (refusedReadOnly(this.store, 'pull')) return;
     if (this.task) return this.say(`a pull of ${this.task.ref} is under way`);
     const s = this.store.getState();
-    const engines = s.engines.filter((e) => e.status !== 'down' && this.engines.has(e.id)).map((e) => e.id);
+    // Narrowed to one server (the Servers pane): its engines only.
+    const engines = shownEngines(s).filter((e) => e.status !== 'down' && this.engines.has(e.id)).map((e) => e.id);
     if (engines.length === 0) return this.say('no engine is connected: nothing to pull with', 'error');
     const given = o.engineId && engines.includes(o.engineId) ? o.engineId : undefined;
     const cursor = Math.max(0, engines.indexOf(given ?? ''));

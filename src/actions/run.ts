@@ -2,6 +2,7 @@
 // GPU picker, the start — with its faults said in the form, the draft kept — and then the new
 // container: an interactive one gets the terminal (like a) and the new row is selected when it
 // ends or is detached; a detached one is selected and its log follows.
+import { shownEngines } from '../store/select.js';
 import type { Engine } from '../engine/engine.js';
 import { RunError, type Created } from '../engine/create.js';
 import type { SessionEnd } from '../engine/exec.js';
@@ -88,7 +89,8 @@ export class RunController implements RunControls {
   open(o: { template?: string; image?: string; engineId?: string } = {}): void {
     if (refusedReadOnly(this.store, 'run')) return;
     const s = this.store.getState();
-    const engines = s.engines.filter((e) => e.status !== 'down' && this.engines.has(e.id)).map((e) => ({ id: e.id, kind: e.kind }));
+    // Narrowed to one server (the Servers pane): its engines only.
+    const engines = shownEngines(s).filter((e) => e.status !== 'down' && this.engines.has(e.id)).map((e) => ({ id: e.id, kind: e.kind }));
     if (engines.length === 0) return this.say('no engine is connected: nothing to run on', 'error');
     const listed = listTemplates(this.deps.templates);
     let templates: Template[] = listed.templates.length ? listed.templates : [builtinTemplate(this.deps.templates)];

@@ -3,7 +3,8 @@
 import type { Container, EngineInfo } from '../engine/models.js';
 import type { ImageRow } from '../engine/models.js';
 import { gpuRows, type GpuRow } from './gpu.js';
-import type { AppState, ListId, ResourcePane, ResourceRow, ResourceRowOf } from './types.js';
+import { serverSummaries, type ServerSummary } from './servers.js';
+import { PANES, type AppState, type ListId, type PaneId, type ResourcePane, type ResourceRow, type ResourceRowOf } from './types.js';
 
 const ACTIVE: ReadonlySet<string> = new Set(['running', 'restarting', 'paused', 'removing']);
 
@@ -20,18 +21,64 @@ function compareContainers(a: Container, b: Container): number {
   return a.engineId.localeCompare(b.engineId) || a.id.localeCompare(b.id);
 }
 
+let shownMemo: { engines: EngineInfo[]; list: AppState['servers']['list']; server: string | undefined; out: EngineInfo[] } | undefined;
+
+/** The engines every pane shows: all of them, or the narrowed-to server's (Enter on the Servers pane). */
+export function shownEngines(s: AppState): EngineInfo[] {
+  const server = s.ui.server;
+  if (server === undefined) return s.engines;
+  if (shownMemo && shownMemo.engines === s.engines && shownMemo.list === s.servers.list && shownMemo.server === server) return shownMemo.out;
+  const ids = new Set(s.servers.list.find((e) => e.name === server)?.engineIds ?? []);
+  const out = s.engines.filter((e) => ids.has(e.id));
+  shownMemo = { engines: s.engines, list: s.servers.list, server, out };
+  return out;
+}
+
+/** The panes on the tab row (and Tab's round): Servers only when servers are configured. */
+export function shownPanes(s: AppState): readonly PaneId[] {
+  return s.servers.list.length > 0 ? PANES : PANES.filter((p) => p !== 'servers');
+}
+
+/**
+ * What a row's ENGINE column says: the engine id, which for a remote server's engine already names
+ * it (node-a/docker); with servers configured this machine's engines are named after it too.
+ */
+export function engineLabel(s: AppState, engineId: string): string {
+  const local = s.servers.list.find((e) => e.local);
+  return local && local.engineIds.includes(engineId) ? `${local.name}/${engineId}` : engineId;
+}
+
+/** Engines whose rows are dimmed: down, or on a server that is not connected. */
+export function dimEngines(s: AppState): Set<string> {
+  const out = new Set(s.engines.filter((e) => e.status === 'down').map((e) => e.id));
+  for (const e of s.servers.list) if (e.state !== 'connected') for (const id of e.engineIds) out.add(id);
+  return out;
+}
+
+let serverMemo: { all: ServerSummary[]; filter: string; out: ServerSummary[] } | undefined;
+
+/** The Servers pane's rows: the summaries (most free GPU memory first) the filter keeps. */
+export function serverRows(s: AppState): ServerSummary[] {
+  const all = serverSummaries(s);
+  const filter = s.ui.filters.servers.trim().toLowerCase();
+  if (serverMemo && serverMemo.all === all && serverMemo.filter === filter) return serverMemo.out;
+  const out = filter ? all.filter((x) => `${x.name} ${x.state} ${x.reason ?? ''}`.toLowerCase().includes(filter)) : all;
+  serverMemo = { all, filter, out };
+  return out;
+}
+
 let memo: { containers: AppState['containers']; filter: string; showStopped: boolean; engines: EngineInfo[]; out: Container[] } | undefined;
 
 /** The containers the list shows, in order: filtered, stopped ones hidden if asked, sorted. */
 export function visibleContainers(s: AppState): Container[] {
   const filter = s.ui.filters.containers;
   const { showStopped } = s.ui;
-  if (memo && memo.containers === s.containers && memo.filter === filter && memo.showStopped === showStopped && memo.engines === s.engines) {
+  if (memo && memo.containers === s.containers && memo.filter === filter && memo.showStopped === showStopped && memo.engines === shownEngines(s)) {
     return memo.out;
   }
   const q = filter.trim().toLowerCase();
   const out: Container[] = [];
-  for (const e of s.engines) {
+  for (const e of shownEngines(s)) {
     for (const c of s.containers[e.id] ?? []) {
       if (!showStopped && !isActive(c)) continue;
       if (q && !c.name.toLowerCase().includes(q) && !c.image.toLowerCase().includes(q)) continue;
@@ -39,7 +86,7 @@ export function visibleContainers(s: AppState): Container[] {
     }
   }
   out.sort(compareContainers);
-  memo = { containers: s.containers, filter, showStopped, engines: s.engines, out };
+  memo = { containers: s.containers, filter, showStopped, engines: shownEngines(s), out };
   return out;
 }
 
@@ -58,11 +105,12 @@ const rowMemo = new WeakMap<object, Map<string, ResourceRow[]>>();
 export function resourceRows<P extends ResourcePane>(s: AppState, pane: P): ResourceRowOf[P][] {
   const src = s.resources[pane];
   const filter = s.ui.filters[pane].trim().toLowerCase();
-  const memoKey = `${s.ui.imageSort}|${s.engines.map((e) => e.id).join(',')}|${filter}`;
+  const engines = shownEngines(s);
+  const memoKey = `${s.ui.imageSort}|${engines.map((e) => e.id).join(',')}|${filter}`;
   const hit = rowMemo.get(src)?.get(memoKey);
   if (hit) return hit as ResourceRowOf[P][];
   const out: ResourceRow[] = [];
-  for (const e of s.engines) {
+  for (const e of engines) {
     for (const r of (src[e.id] ?? []) as ResourceRow[]) if (!filter || resourceText(pane, r).toLowerCase().includes(filter)) out.push(r);
   }
   if (pane === 'images') {
@@ -81,24 +129,31 @@ export function resourceRows<P extends ResourcePane>(s: AppState, pane: P): Reso
   return out as ResourceRowOf[P][];
 }
 
-export type ListRow = Container | ResourceRow | GpuRow;
+export type ListRow = Container | ResourceRow | GpuRow | ServerSummary;
 
 /** The rows of a list pane, as shown. */
 export function listRows(s: AppState, list: ListId): readonly ListRow[] {
   if (list === 'containers') return visibleContainers(s);
   if (list === 'gpus') return gpuRows(s);
+  if (list === 'servers') return serverRows(s);
   return resourceRows(s, list);
 }
 
 /** A row's identity, for the cursor and marks. */
 export function rowKey(row: ListRow): string {
-  if ('kind' in row && (row.kind === 'gpu' || row.kind === 'proc')) return row.kind === 'gpu' ? `gpu:${row.gpu.index}` : `proc:${row.proc.pid}/${row.proc.gpuUuid}`;
+  if ('freeMiB' in row) return `server:${row.name}`;
+  if ('kind' in row && (row.kind === 'gpu' || row.kind === 'proc' || row.kind === 'server')) {
+    // A server's GPUs and processes are told apart by its name (none: this machine, no servers configured).
+    const on = row.server === undefined ? '' : `${row.server}:`;
+    if (row.kind === 'server') return `gpuserver:${row.server}`;
+    return row.kind === 'gpu' ? `gpu:${on}${row.gpu.index}` : `proc:${on}${row.proc.pid}/${row.proc.gpuUuid}`;
+  }
   return (row as Container | ResourceRow).key;
 }
 
-/** Rows the cursor stops on: every row, but a GPU's own line in the GPUs pane (its processes are). */
+/** Rows the cursor stops on: every row, but a GPU's own line and a server's line in the GPUs pane (its processes are). */
 export function selectable(row: ListRow): boolean {
-  return !('kind' in row && row.kind === 'gpu');
+  return !('kind' in row && (row.kind === 'gpu' || row.kind === 'server'));
 }
 
 /** The selected row of a list, by its cursor (a stale index is clamped). */
@@ -125,7 +180,7 @@ export function selectedResource<P extends ResourcePane>(s: AppState, pane: P): 
 export function containerCounts(s: AppState): { shown: number; total: number; running: number } {
   let total = 0;
   let running = 0;
-  for (const e of s.engines) {
+  for (const e of shownEngines(s)) {
     for (const c of s.containers[e.id] ?? []) {
       total++;
       if (c.state === 'running') running++;

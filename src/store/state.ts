@@ -149,12 +149,21 @@ function resources(s: AppState, a: Extract<Action, { type: 'res/set' | 'res/erro
   return reselect({ ...s, resources: { ...r, [a.pane]: { ...r[a.pane], [a.engineId]: a.rows }, loaded: { ...r.loaded, [a.pane]: true }, errors } }, a.pane);
 }
 
+/** Every pane to one server's engines, or to all again: each list keeps its selection where it can. */
+function narrow(s: AppState, server: string | undefined): AppState {
+  if (s.ui.server === server) return s;
+  let next = setUi(s, { server });
+  for (const l of LISTS) next = reselect(next, l);
+  return next;
+}
+
 const IMAGE_SORTS: readonly ImageSort[] = ['size', 'age', 'name'];
 
 export function reducer(s: AppState, a: Action): AppState {
   if (isServersAction(a)) {
     const servers = serversReducer(s.servers, a);
-    return servers === s.servers ? s : { ...s, servers };
+    // A server's GPUs and state move the Servers pane's order and the GPUs pane's rows.
+    return servers === s.servers ? s : reselect(reselect({ ...s, servers }, 'servers'), 'gpus');
   }
   switch (a.type) {
     case 'engines/set':
@@ -213,6 +222,8 @@ export function reducer(s: AppState, a: Action): AppState {
       return setUi(s, { run: a.run });
     case 'select':
       return selectShown(s, a.list, a.key);
+    case 'narrow':
+      return narrow(s, a.server);
     case 'logs/set':
       return setUi(s, { logs: { ...s.ui.logs, ...a.patch } });
     case 'logs/tick':

@@ -23,12 +23,13 @@ export interface GpuState {
   idleMs: number;
 }
 
-export type PaneId = 'containers' | 'images' | 'volumes' | 'networks' | 'gpus' | 'system';
-export const PANES: readonly PaneId[] = ['containers', 'images', 'volumes', 'networks', 'gpus', 'system'];
+export type PaneId = 'containers' | 'images' | 'volumes' | 'networks' | 'gpus' | 'system' | 'servers';
+/** In number-key order; Servers is on the tab row only when servers are configured (select.ts shownPanes). */
+export const PANES: readonly PaneId[] = ['containers', 'images', 'volumes', 'networks', 'gpus', 'system', 'servers'];
 
 /** The panes that are lists: each has one cursor and one filter. */
-export type ListId = 'containers' | 'images' | 'volumes' | 'networks' | 'gpus';
-export const LISTS: readonly ListId[] = ['containers', 'images', 'volumes', 'networks', 'gpus'];
+export type ListId = 'containers' | 'images' | 'volumes' | 'networks' | 'gpus' | 'servers';
+export const LISTS: readonly ListId[] = ['containers', 'images', 'volumes', 'networks', 'gpus', 'servers'];
 
 /** The engine verbs on a container, and a forced removal. */
 export type ContainerCommand = ContainerVerb | 'force-remove';
@@ -206,6 +207,8 @@ export interface UiState {
   prune?: PruneUi;
   pull?: PullUi;
   run?: RunUi;
+  /** Every pane shows this server's engines only (Enter on the Servers pane; `*` shows all again). */
+  server?: string;
 }
 
 export interface AppState {
@@ -256,4 +259,6 @@ export type Action =
   /** Selects a row of a list by key, clearing that list's filter when it hides the row. */
   | { type: 'select'; list: ListId; key: string }
   | { type: 'logs/tick' }
+  /** Every pane to one server's engines (a name), or to every server again (none). */
+  | { type: 'narrow'; server?: string }
   | ServersAction;

@@ -7,7 +7,7 @@ import type { Store } from '../store/store.js';
 import { makeTheme, type Theme } from './theme.js';
 import type { Controller } from './controller.js';
 import { computeLayout, MIN_COLS, MIN_ROWS, panelLayout } from './layout.js';
-import { visibleContainers } from '../store/select.js';
+import { shownEngines, visibleContainers } from '../store/select.js';
 import { Banner, Header, Hints, StatusLine, Tabs, TooSmall } from './chrome.js';
 import { GpuStrip } from './gpu.js';
 import { useKeys } from './keys/useKeys.js';
@@ -86,7 +86,7 @@ export function App({ store, controller, color = true, size }: AppProps) {
   }
   return (
     <Box flexDirection="column" height={layout.height} width={cols} overflow="hidden">
-      <Header engines={state.engines} width={cols} theme={theme} />
+      <Header engines={shownEngines(state)} width={cols} theme={theme} />
       <Tabs state={state} width={cols} theme={theme} />
       {down.map((e) => (
         <Banner key={e.id} engine={e} width={cols} theme={theme} />

@@ -4,10 +4,10 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import type { EngineInfo } from '../engine/models.js';
-import { PANES, SINCE, type AppState } from '../store/state.js';
+import { PANES, SINCE, type AppState, type PaneId } from '../store/state.js';
 import { PANE_DEFS } from './panes/registry.js';
-import { containerCounts } from '../store/select.js';
-import { cell, printable, truncate } from '../text/width.js';
+import { containerCounts, shownPanes } from '../store/select.js';
+import { cell, printable, textWidth, truncate } from '../text/width.js';
 import type { Theme } from './theme.js';
 import type { Binding } from './keys/bindings.js';
 import { hintsFor, keyLabel } from './keys/resolve.js';
@@ -46,19 +46,45 @@ export function Header({ engines, width, theme }: { engines: EngineInfo[]; width
   );
 }
 
+/** A tab's text in each form, from the fullest to the most compact. */
+const TAB_FORMS: ((n: number, p: PaneId, extra: string) => string)[] = [
+  (n, p, extra) => `[${n}] ${PANE_DEFS[p].title}${extra}`,
+  (n, p, extra) => `${n} ${PANE_DEFS[p].title}${extra}`,
+  (n, p, extra) => `${n} ${PANE_DEFS[p].short}${extra}`,
+];
+
+/**
+ * The pane tabs, in the fullest form that fits; when Enter on the Servers pane narrowed every
+ * pane to one server, its name comes first (cut last), so no pane hides that it shows one server.
+ */
 export function Tabs({ state, width, theme }: { state: AppState; width: number; theme: Theme }) {
   const counts = containerCounts(state);
+  const panes = shownPanes(state);
+  const servers = state.servers.list;
+  const extra = (p: PaneId) =>
+    p === 'containers' ? ` ${counts.shown}/${counts.total}` : p === 'servers' ? ` ${servers.filter((e) => e.state === 'connected').length}/${servers.length}` : '';
+  const lead = state.ui.server === undefined ? '' : ` ${state.ui.server} only (* all)`;
+  const room = width - textWidth(printable(lead));
+  let form = TAB_FORMS[0]!;
+  for (const f of TAB_FORMS) {
+    form = f;
+    if (panes.reduce((n, p) => n + 1 + f(PANES.indexOf(p) + 1, p, extra(p)).length, 0) <= room) break;
+  }
   return (
     <Box height={1} width={width} overflow="hidden">
       <Text wrap="truncate">
-        {PANES.map((p, i) => {
+        {lead ? (
+          <Text bold color={theme.color ? 'black' : undefined} backgroundColor={theme.color ? 'cyan' : undefined} inverse={!theme.color}>
+            {printable(lead) + ' '}
+          </Text>
+        ) : null}
+        {panes.map((p) => {
           const active = state.ui.pane === p;
-          const extra = p === 'containers' ? ` ${counts.shown}/${counts.total}` : '';
           return (
             <Text key={p}>
               {' '}
               <Text inverse={active} bold={active} color={active ? undefined : theme.dim}>
-                {`[${i + 1}] ${PANE_DEFS[p].title}${extra}`}
+                {form(PANES.indexOf(p) + 1, p, extra(p))}
               </Text>
             </Text>
           );
@@ -123,7 +149,9 @@ function hintText(state: AppState, b: Binding): string | undefined {
   const L = state.ui.logs;
   switch (b.command) {
     case 'pane':
-      return `1-${PANES.length} panes`;
+      return `1-${shownPanes(state).length} panes`;
+    case 'servers.all':
+      return state.ui.server === undefined ? '' : `* all servers`;
     case 'logs.since':
       return `0-${SINCE.length - 1} since`;
     case 'toggle-stopped':

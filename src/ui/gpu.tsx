@@ -11,16 +11,22 @@ export function gib(mib: number | undefined, digits = 1): string {
   return mib === undefined ? '-' : `${(mib / 1024).toFixed(digits)}G`;
 }
 
+type GpuSource = Pick<AppState['gpu'], 'status' | 'gpus'>;
+
 /** The one-line status of GPUs when there is nothing to draw, or undefined when there is. */
 export function gpuNotice(s: AppState): string | undefined {
-  const st = s.gpu.status;
+  return sourceNotice(s.gpu);
+}
+
+function sourceNotice(g: GpuSource): string | undefined {
+  const st = g.status;
   switch (st.state) {
     case 'off':
       return undefined;
     case 'starting':
-      return s.gpu.gpus.length ? undefined : 'GPUs: starting nvidia-smi…';
+      return g.gpus.length ? undefined : 'GPUs: starting nvidia-smi…';
     case 'ok':
-      return s.gpu.gpus.length ? undefined : 'GPUs: nvidia-smi reports no GPU';
+      return g.gpus.length ? undefined : 'GPUs: nvidia-smi reports no GPU';
     case 'no-processes-visible':
       return undefined;
     default:
@@ -49,21 +55,37 @@ export function stripText(gpus: readonly GpuSample[], width: number, lead = ''):
   return truncate(text, width);
 }
 
+/**
+ * Whose GPUs the strip shows: this machine's, or — after Enter on the Servers pane — the chosen
+ * server's; with servers configured it is named first.
+ */
+function stripSource(s: AppState): { name?: string; gpu: GpuSource } {
+  const list = s.servers.list;
+  if (list.length === 0) return { gpu: s.gpu };
+  const entry = list.find((e) => e.name === s.ui.server) ?? list.find((e) => e.local);
+  if (!entry) return { gpu: s.gpu };
+  if (entry.local) return { name: entry.name, gpu: s.gpu };
+  if (entry.state === 'unreachable') return { name: entry.name, gpu: { status: { state: 'failed', message: 'unreachable, GPUs not read' } as GpuSource['status'], gpus: [] } };
+  return { name: entry.name, gpu: entry.gpu ?? { status: { state: 'starting' }, gpus: [] } };
+}
+
 export function GpuStrip({ state, width, theme }: { state: AppState; width: number; theme: Theme }) {
-  const notice = gpuNotice(state);
+  const { name, gpu } = stripSource(state);
+  const who = name === undefined ? '' : ` ${name}:`;
+  const notice = sourceNotice(gpu);
   if (notice) {
-    const color = state.gpu.status.state === 'failed' || state.gpu.status.state === 'missing' ? theme.warn : theme.dim;
+    const color = gpu.status.state === 'failed' || gpu.status.state === 'missing' ? theme.warn : theme.dim;
     return (
       <Text color={color} wrap="truncate">
-        {truncate(' ' + printable(notice), width)}
+        {truncate(printable(who + ' ' + notice), width)}
       </Text>
     );
   }
   // Said first, so a narrow terminal does not cut it off.
-  const hidden = state.gpu.status.state === 'no-processes-visible' ? ' (processes hidden: inside a container?)' : '';
+  const hidden = gpu.status.state === 'no-processes-visible' ? ' (processes hidden: inside a container?)' : '';
   return (
     <Text color={theme.accent} wrap="truncate">
-      {stripText(state.gpu.gpus, width, hidden)}
+      {stripText(gpu.gpus, width, printable(who) + hidden)}
     </Text>
   );
 }

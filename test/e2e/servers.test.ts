@@ -4,6 +4,7 @@
 // the servers' engines beside this machine's.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eSetup } from '../helpers/e2e.js';
@@ -43,6 +44,9 @@ describe.skipIf(!engines || !sshd)('servers in bin/gantry', () => {
   afterAll(async () => {
     await removeTestContainers(dockerTe!);
   });
+
+  /** The ENGINE cell of each row of the test container on the Containers pane. */
+  const engineOf = (t: string) => t.split('\n').flatMap((l) => (/^ (\S+) +(\S+) /.exec(l)?.[2] === name ? [l.trim().split(' ')[0]!] : []));
 
   const run = (args: string[]) => {
     const r = spawnSync(process.execPath, [GANTRY, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
@@ -96,10 +100,36 @@ describe.skipIf(!engines || !sshd)('servers in bin/gantry', () => {
     await s.press('/');
     s.type(name);
     await s.press(KEY.ENTER);
-    // Until the Servers pane adds a SERVER column, the ENGINE column says where a row is from.
-    const engineOf = (t: string) => t.split('\n').flatMap((l) => /^ (\S+) +(\S+) /.exec(l)?.[2] === name ? [l.trim().split(' ')[0]] : []);
+    // The ENGINE column says where a row is from: this machine's engines are named after it too.
     const screen = await s.waitFor((t) => engineOf(t).length === 3, 30_000);
-    expect(engineOf(screen).sort()).toEqual(['docker', 'node-a/docker', 'node-b/docker']);
+    expect(engineOf(screen).sort()).toEqual([`${hostname()}/docker`, 'node-a/docker', 'node-b/docker'].sort());
     expect(screen).not.toContain('node-badkey/');
+  }, 150_000);
+
+  it('the Servers pane: every server with its state and GPUs, the most free GPU memory first; Enter narrows every pane to one, * shows all again', async () => {
+    const s = gantry(['--host', dockerTe!.url, '--nvidia-smi', FAKE], { cols: 160, rows: 32 });
+    await s.press('7');
+    // node-a and node-b: the 4-GPU stand-in (GPUs 0 and 1 in use, GPU 2 held by the container once
+    // its process is attributed, which may be a sample after the GPUs); this machine: one idle H100.
+    const row = (t: string, server: string) => t.split('\n').find((l) => l.startsWith(` ${server} `)) ?? '';
+    const servers = (t: string) => t.split('\n').flatMap((l) => /^ (node-\S+|\S+ \(here\)) /.exec(l)?.[1] ?? []).map((n) => n.replace(' (here)', ''));
+    let screen = await s.waitFor((t) => /connected/.test(row(t, 'node-a')) && /connected/.test(row(t, 'node-b')) && /unreachable/.test(row(t, 'node-badkey')) && /1\/4 idle/.test(row(t, 'node-a')) && /1\/4 idle/.test(row(t, 'node-b')), 90_000);
+    expect(servers(screen)).toEqual(['node-a', 'node-b', hostname(), 'node-badkey']);
+    expect(row(screen, 'node-a')).toMatch(/connected +●\S+\/48 ●\S+\/48 ●\S+\/48 ○\S+\/48 {2}1\/4 idle/);
+    expect(row(screen, 'node-badkey')).toMatch(/unreachable, retry.*node-badkey: the server refused the login/);
+    expect(screen).toMatch(/\[7\] Servers 3\/4/);
+    // Enter on node-a: its containers only, and the tab row says so.
+    await s.press(KEY.ENTER);
+    screen = await s.waitFor((t) => /node-a only \(\* all\)/.test(t) && engineOf(t).length === 1, 30_000);
+    expect(engineOf(screen)).toEqual(['node-a/docker']);
+    expect(screen).toMatch(/node-a: GPU0/);
+    await s.press('5');
+    screen = await s.waitFor(/── node-a · 4 GPUs, 1 idle/, 30_000);
+    expect(screen).toMatch(new RegExp(`${pid} +node-a/docker/${name} +30\\.0G +python3 serve\\.py`));
+    expect(screen).not.toMatch(/── node-b|── .*\(this machine\)/);
+    // * : every server's rows again.
+    await s.press('1', '*');
+    screen = await s.waitFor((t) => !/only \(\* all\)/.test(t) && engineOf(t).length === 3, 30_000);
+    expect(engineOf(screen).sort()).toEqual([`${hostname()}/docker`, 'node-a/docker', 'node-b/docker'].sort());
   }, 150_000);
 });

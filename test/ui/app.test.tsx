@@ -2,6 +2,7 @@
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { press, tick } from '../helpers/ink.js';
 import { App, type Controller } from '../../src/ui/App.js';
 import { createStore } from '../../src/store/store.js';
 import { initialState, reducer, type AppState, type Action } from '../../src/store/state.js';
@@ -46,17 +47,7 @@ function makeStore(readOnly = false, gpu = false) {
   return store;
 }
 
-const tick = async () => {
-  await new Promise((r) => setImmediate(r));
-  await new Promise((r) => setTimeout(r, 0));
-};
 
-async function press(stdin: { write(s: string): void }, ...keys: string[]) {
-  for (const k of keys) {
-    stdin.write(k);
-    await tick();
-  }
-}
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());

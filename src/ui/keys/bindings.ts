@@ -15,6 +15,7 @@ export type Scope =
   | 'resources'
   | 'images'
   | 'gpus'
+  | 'servers'
   | 'panel'
   | 'logs'
   | 'tab'
@@ -93,6 +94,7 @@ export const BINDINGS: readonly Binding[] = [
   { keys: ['D'], command: 'prune', help: 'prune: choose what, see every item and its bytes, then confirm', where: 'global', changes: true, hint: 'prune', rank: 60 },
   { keys: [':'], command: 'command-line', help: 'a command: exec CMD… (in the selected container), pull IMAGE, run TEMPLATE, prune, quit', where: 'global' },
   { keys: ['q'], command: 'quit', help: 'quit', where: 'global', hint: 'quit', rank: 6 },
+  { keys: ['*'], command: 'servers.all', help: 'every server again, after Enter on the Servers pane showed one', where: 'global', hint: 'all servers', rank: 8 },
 
   { keys: ['j', 'down'], command: 'move', arg: 1, help: 'move the selection down / up', where: 'list', group: 'move' },
   { keys: ['k', 'up'], command: 'move', arg: -1, help: 'move the selection down / up', where: 'list', group: 'move' },
@@ -126,6 +128,7 @@ export const BINDINGS: readonly Binding[] = [
   { keys: ['P'], command: 'pull.open', help: 'pull an image: the engine, the reference (Tab completes), every layer as it comes in', where: 'images', changes: true, hint: 'pull', rank: 3 },
   { keys: ['n'], command: 'run.open', help: 'run a container of the selected image, from a template (a form, then the GPU)', where: 'images', changes: true, hint: 'run', rank: 4 },
   { keys: ['enter'], command: 'gpu.go', help: 'on a process: go to its container', where: 'gpus', hint: 'go to the container', rank: 1 },
+  { keys: ['enter'], command: 'servers.narrow', help: 'show this server only: every pane narrows to its engines and GPUs (* shows all again)', where: 'servers', hint: 'show only this', rank: 1 },
   { keys: ['K'], command: 'gpu.kill', help: 'on a process: kill it (asks first, naming its container or host user and its memory)', where: 'gpus', changes: true, hint: 'kill', rank: 3 },
 
   { keys: ['esc', 'q'], command: 'panel.leave', help: 'keys back to the list', where: 'panel', hint: 'back', rank: 8 },
@@ -235,6 +238,7 @@ export const SCOPE_TITLES: readonly [Scope, string][] = [
   ['resources', 'Images, Volumes, Networks'],
   ['images', 'Images, Volumes, Networks'],
   ['gpus', 'GPUs'],
+  ['servers', 'Servers (with servers: configured)'],
   ['panel', 'The panel (after Enter)'],
   ['logs', 'Logs (after Enter)'],
   ['tab', 'Inspect, Env, Stats, Top (after Enter)'],

@@ -124,9 +124,12 @@ export function hintsFor(scopes: readonly Scope[], width: number, opts: { readOn
       if (b.where !== s || !b.hint || (opts.readOnly && b.changes)) continue;
       const key = b.keys[0]!;
       if (seen.has(b.hint) || seen.has(`k:${key}`)) continue;
+      const text = opts.text?.(b) ?? `${keyLabel(key)} ${b.hint}`;
+      // A hint that says nothing now (`*` while every server is shown) takes no room.
+      if (text === '') continue;
       seen.add(b.hint);
       seen.add(`k:${key}`);
-      cands.push({ b, text: opts.text?.(b) ?? `${keyLabel(key)} ${b.hint}`, order: order++ });
+      cands.push({ b, text, order: order++ });
     }
   }
   const byRank = [...cands].sort((a, b) => (a.b.rank ?? 50) - (b.b.rank ?? 50) || a.order - b.order);

@@ -19,6 +19,9 @@ export interface Column<R> {
   color?(row: R): string | undefined;
 }
 
+/** The ENGINE column's widest: room for a server's engine (gpu-node-12/podman); it shrinks when the terminal is narrow. */
+export const ENGINE_MAX = 28;
+
 const widthMemo = new WeakMap<readonly unknown[], Map<string, number[]>>();
 
 /** Natural widths, measured once per rows array and column set. */

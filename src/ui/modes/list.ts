@@ -1,7 +1,8 @@
 // The list panes' keys: moving, filtering, marking, switching panes, and the actions on the
 // selected row (containers, images, volumes, networks, a GPU process).
-import { LISTS, PANES, type AppState, type ListId, type ResourcePane } from '../../store/state.js';
-import { listRows, rowKey, selectedContainer, selectedRow } from '../../store/select.js';
+import { LISTS, type AppState, type ListId, type PaneId, type ResourcePane } from '../../store/state.js';
+import { listRows, rowKey, selectedContainer, selectedRow, shownPanes } from '../../store/select.js';
+import type { ServerSummary } from '../../store/servers.js';
 import type { GpuRow } from '../../store/gpu.js';
 import type { ContainerKeyCommand } from '../../actions/containers.js';
 import { displayName } from '../../engine/models.js';
@@ -17,15 +18,35 @@ function move(ctx: KeyContext, m: { delta?: number; to?: 'top' | 'bottom' }): vo
   if (list) ctx.store.dispatch({ type: 'move', list, ...m });
 }
 
+const NO_SERVERS_TEXT = 'no servers configured: add servers: to the config or start with --server (README: Servers)';
+
 const isResource = (l: ListId | undefined): l is ResourcePane => l === 'images' || l === 'volumes' || l === 'networks';
 
 export const LIST_COMMANDS: Record<string, CommandHandler> = {
   quit: (ctx) => ctx.controller.quit(),
   help: (ctx) => ctx.store.dispatch({ type: 'help', open: true }),
-  pane: (ctx, pane) => ctx.store.dispatch({ type: 'pane', pane: pane as AppState['ui']['pane'] }),
+  pane: (ctx, pane) => {
+    if (!shownPanes(ctx.store.getState()).includes(pane as PaneId)) return say(ctx, NO_SERVERS_TEXT);
+    ctx.store.dispatch({ type: 'pane', pane: pane as PaneId });
+  },
   'pane-next': (ctx, delta) => {
-    const i = PANES.indexOf(ctx.store.getState().ui.pane);
-    ctx.store.dispatch({ type: 'pane', pane: PANES[(i + Number(delta) + PANES.length) % PANES.length]! });
+    const panes = shownPanes(ctx.store.getState());
+    const i = panes.indexOf(ctx.store.getState().ui.pane);
+    ctx.store.dispatch({ type: 'pane', pane: panes[(i + Number(delta) + panes.length) % panes.length]! });
+  },
+  'servers.narrow': (ctx) => {
+    const row = selectedRow(ctx.store.getState(), 'servers') as ServerSummary | undefined;
+    if (!row) return;
+    ctx.store.dispatch({ type: 'narrow', server: row.name });
+    ctx.store.dispatch({ type: 'pane', pane: 'containers' });
+    const why = row.state === 'connected' ? '' : ` (${row.state}: its rows come when it answers)`;
+    say(ctx, `showing ${row.name} only in every pane${why} — * shows every server`);
+  },
+  'servers.all': (ctx) => {
+    const s = ctx.store.getState();
+    if (s.ui.server === undefined) return say(ctx, s.servers.list.length ? 'every server is shown already' : NO_SERVERS_TEXT);
+    ctx.store.dispatch({ type: 'narrow' });
+    say(ctx, `showing every server (${s.servers.list.length})`);
   },
   move: (ctx, delta) => move(ctx, { delta: Number(delta) }),
   'move-to': (ctx, to) => move(ctx, { to: to as 'top' | 'bottom' }),
@@ -75,7 +96,15 @@ export const LIST_COMMANDS: Record<string, CommandHandler> = {
     const list = currentList(ctx.store.getState());
     if (isResource(list)) ctx.controller.resources?.remove(list);
   },
-  'gpu.kill': (ctx) => ctx.controller.killGpuProcess?.(selectedRow(ctx.store.getState(), 'gpus') as GpuRow | undefined),
+  'gpu.kill': (ctx) => {
+    const row = selectedRow(ctx.store.getState(), 'gpus') as GpuRow | undefined;
+    // Its pid is the server's, not this machine's: killing it here would hit another process.
+    if (row?.kind === 'proc' && row.remote) {
+      const go = row.container ? ' — Enter goes to its container, s stops it' : '';
+      return say(ctx, `pid ${row.proc.pid} runs on ${row.server}: gantry kills GPU processes of this machine only${go}`, 'error');
+    }
+    ctx.controller.killGpuProcess?.(row);
+  },
   'gpu.go': (ctx) => {
     const s = ctx.store.getState();
     const row = selectedRow(s, 'gpus') as GpuRow | undefined;

@@ -4,8 +4,8 @@ import React from 'react';
 import { Box } from 'ink';
 import type { Container } from '../../engine/models.js';
 import type { AppState } from '../../store/state.js';
-import { containerCounts, selectedContainer, visibleContainers } from '../../store/select.js';
-import { containerGpu } from '../../store/gpu.js';
+import { containerCounts, dimEngines, engineLabel, selectedContainer, visibleContainers } from '../../store/select.js';
+import { anyGpus, containerGpu } from '../../store/gpu.js';
 import type { LogSession } from '../../store/logs.js';
 import type { PanelData } from '../../actions/panel.js';
 import { portsText, shortDuration, stateText } from '../../present/container.js';
@@ -13,7 +13,7 @@ import type { Theme } from '../theme.js';
 import { gib } from '../gpu.js';
 import { panelLayout } from '../layout.js';
 import { ListPane } from '../list/ListPane.js';
-import type { Column } from '../list/columns.js';
+import { ENGINE_MAX, type Column } from '../list/columns.js';
 import { MainPanel } from '../mainPanel.js';
 
 function gpuCell(state: AppState, c: Container, now: number): { text: string; vram: string } | undefined {
@@ -26,13 +26,13 @@ function gpuCell(state: AppState, c: Container, now: number): { text: string; vr
 /** The container table's columns; GPU ones only where there are GPUs. */
 export function containerColumns(state: AppState, now: number, theme: Theme): Column<Container>[] {
   const pending = state.ui.pending;
-  const down = new Set(state.engines.filter((e) => e.status === 'down').map((e) => e.id));
+  const down = dimEngines(state);
   const cols: Column<Container>[] = [
-    { title: 'ENGINE', text: (c) => c.engineId, min: 6, max: 20, shrink: 1 },
+    { title: 'ENGINE', text: (c) => engineLabel(state, c.engineId), min: 6, max: ENGINE_MAX, shrink: 1 },
     { title: 'NAME', text: (c) => c.name, min: 8, max: 48, grow: 3 },
     { title: 'IMAGE', text: (c) => c.image, min: 6, max: 40, grow: 2, shrink: 3 },
   ];
-  if (state.gpu.enabled && state.gpu.gpus.length > 0) {
+  if (anyGpus(state)) {
     cols.push(
       { title: 'GPU', text: (c) => gpuCell(state, c, now)?.text ?? '-', min: 3, max: 7 },
       { title: 'VRAM', text: (c) => gpuCell(state, c, now)?.vram ?? '-', min: 5, max: 10 },
@@ -72,6 +72,8 @@ function sameList(a: ListProps, b: ListProps): boolean {
     a.theme === b.theme &&
     x.containers === y.containers &&
     x.engines === y.engines &&
+    x.servers === y.servers &&
+    x.ui.server === y.ui.server &&
     x.loaded === y.loaded &&
     x.grants === y.grants &&
     x.gpu === y.gpu &&
@@ -95,7 +97,7 @@ function emptyText(state: AppState): string | undefined {
 const ContainerList = React.memo(function ContainerList({ state, rows, width, now, theme }: ListProps) {
   const list = visibleContainers(state);
   const sel = selectedContainer(state);
-  const down = new Set(state.engines.filter((e) => e.status === 'down').map((e) => e.id));
+  const down = dimEngines(state);
   return (
     <ListPane
       rows={list}

@@ -3,12 +3,13 @@
 // cursor stops on processes only.
 import React from 'react';
 import type { AppState } from '../../store/state.js';
-import { selectedRow } from '../../store/select.js';
+import { dimEngines, rowKey, selectedRow } from '../../store/select.js';
 import { gpuRows, type GpuRow } from '../../store/gpu.js';
 import type { GpuSample } from '../../gpu/parse.js';
 import { cell, printable } from '../../text/width.js';
 import { shortDuration } from '../../present/container.js';
 import { holderText } from '../../present/gpu.js';
+import { gpuServerLine } from '../../present/servers.js';
 import type { Theme } from '../theme.js';
 import { gib, gpuNotice } from '../gpu.js';
 import { bar } from '../../present/bars.js';
@@ -33,7 +34,8 @@ function gpuColumns(state: AppState, now: number): Column<GpuRow>[] {
   const proc = (f: (r: ProcRow) => string) => (r: GpuRow) => (r.kind === 'proc' ? f(r) : '');
   const idle = (r: ProcRow) => {
     const p = r.proc;
-    if (p.gpuIndex === undefined || (p.usedMemoryMiB ?? 0) <= 0) return '';
+    // How long a GPU has been at 0 % is known of this machine's GPUs only.
+    if (r.remote || p.gpuIndex === undefined || (p.usedMemoryMiB ?? 0) <= 0) return '';
     const since = state.gpu.zeroSince[p.gpuIndex];
     return since !== undefined && now - since >= state.gpu.idleMs ? `  idle ${shortDuration(now - since)}` : '';
   };
@@ -47,8 +49,12 @@ function gpuColumns(state: AppState, now: number): Column<GpuRow>[] {
 
 export function GpuPane({ state, rows, width, now, theme }: { state: AppState; rows: number; width: number; now: number; theme: Theme }) {
   const list = gpuRows(state);
-  const notice = gpuNotice(state) ?? (state.gpu.status.state === 'no-processes-visible' ? `GPUs: ${(state.gpu.status as { message: string }).message}` : undefined);
+  // With servers configured, each server's own line says what is wrong with its GPUs.
+  const servers = state.servers.list.length > 0;
+  const notice = servers ? undefined : (gpuNotice(state) ?? (state.gpu.status.state === 'no-processes-visible' ? `GPUs: ${(state.gpu.status as { message: string }).message}` : undefined));
   const notices = notice ? [{ text: notice, color: theme.warn }] : [];
+  const down = new Set(state.servers.list.filter((e) => e.state === 'unreachable').map((e) => e.name));
+  const dim = dimEngines(state);
   if (list.length > 0 && !list.some((r) => r.kind === 'proc') && state.gpu.status.state === 'ok') {
     notices.push({ text: state.ui.filters.gpus ? `no GPU process matches "${state.ui.filters.gpus}"` : 'no compute processes on any GPU', color: theme.dim });
   }
@@ -61,10 +67,16 @@ export function GpuPane({ state, rows, width, now, theme }: { state: AppState; r
       width={width}
       height={rows + 1}
       theme={theme}
-      rowKey={(r) => (r.kind === 'gpu' ? `g${r.gpu.index}` : `p${r.proc.pid}/${r.proc.gpuUuid}`)}
-      line={(r) => (r.kind === 'gpu' ? gpuLine(r.gpu) : undefined)}
-      style={(r) => (r.kind === 'gpu' ? { bold: true } : r.container ? undefined : { color: theme.dim })}
-      measureKey={String(state.gpu.at)}
+      rowKey={rowKey}
+      line={(r) => (r.kind === 'server' ? gpuServerLine(r.summary, now) : r.kind === 'gpu' ? gpuLine(r.gpu) : undefined)}
+      style={(r) => {
+        // A server that went away keeps its last GPUs on screen, dimmed under the line that says why.
+        if (r.server !== undefined && down.has(r.server)) return { dim: true, bold: r.kind !== 'proc' };
+        if (r.kind === 'server') return { bold: true, color: theme.accent };
+        if (r.kind === 'gpu') return { bold: true };
+        return r.container && !dim.has(r.container.engineId) ? undefined : { color: theme.dim };
+      }}
+      measureKey={`${state.gpu.at}|${now}`}
       notices={notices}
     />
   );

@@ -12,6 +12,7 @@ import { ContainersPane } from './containers.js';
 import { ResourceList } from './resources.js';
 import { SystemPane } from './system.js';
 import { GpuPane } from './gpus.js';
+import { ServersPane } from './servers.js';
 
 export interface PaneProps {
   state: AppState;
@@ -25,6 +26,8 @@ export interface PaneProps {
 
 export interface PaneDef {
   title: string;
+  /** Its name on a tab row too narrow for the titles. */
+  short: string;
   /** Where its keys are looked up, first match wins (see modes/top.ts). */
   scopes: Scope[];
   View(p: PaneProps): React.ReactElement;
@@ -35,14 +38,16 @@ const RESOURCE_SCOPES: Scope[] = ['always', 'resources', 'marks', 'list', 'globa
 export const PANE_DEFS: { readonly [P in PaneId]: PaneDef } = {
   containers: {
     title: 'Containers',
+    short: 'Ctr',
     scopes: ['always', 'containers', 'marks', 'list', 'global'],
     View: (p) => <ContainersPane state={p.state} session={p.controller.logSession?.()} panelData={p.controller.panelData?.()} width={p.width} rows={p.rows + 1} now={p.now} theme={p.theme} />,
   },
-  images: { title: 'Images', scopes: ['always', 'images', ...RESOURCE_SCOPES.slice(1)], View: (p) => <ResourceList {...p} pane="images" /> },
-  volumes: { title: 'Volumes', scopes: RESOURCE_SCOPES, View: (p) => <ResourceList {...p} pane="volumes" /> },
-  networks: { title: 'Networks', scopes: RESOURCE_SCOPES, View: (p) => <ResourceList {...p} pane="networks" /> },
+  images: { title: 'Images', short: 'Img', scopes: ['always', 'images', ...RESOURCE_SCOPES.slice(1)], View: (p) => <ResourceList {...p} pane="images" /> },
+  volumes: { title: 'Volumes', short: 'Vol', scopes: RESOURCE_SCOPES, View: (p) => <ResourceList {...p} pane="volumes" /> },
+  networks: { title: 'Networks', short: 'Net', scopes: RESOURCE_SCOPES, View: (p) => <ResourceList {...p} pane="networks" /> },
   gpus: {
     title: 'GPUs',
+    short: 'GPU',
     scopes: ['always', 'gpus', 'list', 'global'],
     View: (p) =>
       p.state.gpu.enabled ? (
@@ -54,5 +59,6 @@ export const PANE_DEFS: { readonly [P in PaneId]: PaneDef } = {
         </Box>
       ),
   },
-  system: { title: 'System', scopes: ['always', 'global'], View: (p) => <SystemPane {...p} /> },
+  system: { title: 'System', short: 'Sys', scopes: ['always', 'global'], View: (p) => <SystemPane {...p} /> },
+  servers: { title: 'Servers', short: 'Srv', scopes: ['always', 'servers', 'list', 'global'], View: (p) => <ServersPane {...p} /> },
 };

@@ -6,6 +6,7 @@ import type { DiskUsage, UsageFigures } from '../../engine/resources/disk.js';
 import { bar } from '../../present/bars.js';
 import { decimalBytes as formatBytes } from '../../present/bytes.js';
 import type { AppState } from '../../store/state.js';
+import { engineLabel, shownEngines } from '../../store/select.js';
 import { cell, printable } from '../../text/width.js';
 import type { Theme } from '../theme.js';
 
@@ -17,9 +18,12 @@ function usageLine(label: string, u: UsageFigures | undefined, max: number, barW
 export function SystemPane({ state, rows, width, theme }: { state: AppState; rows: number; width: number; theme: Theme }) {
   const lines: { text: string; bold?: boolean; color?: string | undefined }[] = [];
   const barWidth = Math.max(8, Math.min(40, width - 60));
-  for (const e of state.engines) {
+  const unreachable = new Map(state.servers.list.filter((x) => x.state === 'unreachable').flatMap((x) => x.engineIds.map((id) => [id, x.reason ?? `${x.name} is unreachable`])));
+  for (const e of shownEngines(state)) {
     const df = state.resources.df[e.id];
-    lines.push({ text: ` ${e.id} — ${e.label}`, bold: true, color: theme.accent });
+    lines.push({ text: ` ${engineLabel(state, e.id)} — ${e.label}`, bold: true, color: theme.accent });
+    const away = unreachable.get(e.id);
+    if (away) lines.push({ text: `  ${away} (figures from before, if any)`, color: theme.error });
     if (!df) {
       lines.push({ text: e.status === 'down' ? '  the engine is down' : '  reading disk usage…', color: theme.dim });
     } else if ('error' in df) {
