@@ -111,7 +111,7 @@ describe('gantry gpus with hostile names', () => {
     expect(r.code).toBe(0);
     inert(r);
     expect(r.stdout).toContain('GPU 0  ^[]52;c;Y3VybA==^GNVIDIA^[[1;1H H100  16.4/79.6 GiB  100%');
-    expect(r.stdout).toMatch(/ {2}99999999 {2}host \(pid not in \/proc\) +0\.1 GiB {2}\^\[\]0;pwned\^G\^\[\[2J<U\+009B>2J<U\+202E>evil<U\+2066>\n/);
+    expect(r.stdout).toMatch(/ {2}99999999 {2}host: pid not in \/proc +0\.1 GiB {2}\^\[\]0;pwned\^G\^\[\[2J<U\+009B>2J<U\+202E>evil<U\+2066>\n/);
   });
 
   it('the JSON keeps the exact data, written so that no control reaches a terminal raw', async () => {

@@ -39,7 +39,7 @@ describe.skipIf(!engines)('GPUs on screen and in `gantry gpus`', () => {
   });
 
   it('shows the strip, the GPU and VRAM columns, the GPUs pane, and Enter goes to the container', async () => {
-    const s = PtySession.gantry([...hosts(), '--nvidia-smi', FAKE], { cols: 130, rows: 32, env });
+    const s = PtySession.gantry([...hosts(), '--nvidia-smi', FAKE], { cols: 150, rows: 32, env });
     sessions.push(s);
     let screen = await s.waitFor((t) => t.includes('GPU0 ') && t.includes(names.d) && /9\.3G/.test(t));
     expect(screen).toMatch(/GPU0 ██░░░░░░ 9\.4G\/48G {3}0% 29C {2}GPU1 █░░░░░░░ 4\.5G\/48G {3}0% 53C/);
@@ -51,7 +51,7 @@ describe.skipIf(!engines)('GPUs on screen and in `gantry gpus`', () => {
     expect(screen).toMatch(/GPU 1 {2}NVIDIA RTX 6000 Ada Generation/);
     expect(screen).toMatch(new RegExp(`${pids.d} {2}docker/${names.d}\\s+9\\.3G {2}python3 train\\.py`));
     expect(screen).toMatch(new RegExp(`${pids.p} {2}podman/${names.p}\\s+20\\.0G {2}python3 ppo\\.py`));
-    // Rows: GPU 0, GPU 1, its process, GPU 2, its process: the podman one is the 5th.
+    // j moves from process to process (the GPUs' own lines are no stops); the podman one is the last.
     await s.press('j', 'j', 'j', 'j', KEY.ENTER);
     screen = await s.waitFor(`pid ${pids.p}: podman/${names.p}`);
     expect(screen).toContain('[1] Containers');
