@@ -39,7 +39,7 @@ describe.skipIf(!engines)('disk use and clean-up', () => {
     await s.press('D');
     await s.waitFor(/\[x\] stopped containers/);
     await s.press(KEY.ENTER);
-    const preview = await s.waitFor(/Will remove \d+ items?, freeing/);
+    const preview = await s.waitFor(/Will remove \d+ of \d+ items?, freeing/);
     for (const n of names) expect(preview).toContain(n);
     const aliveName = (await alive.inspect()).Name.replace(/^\//, '');
     expect(preview).not.toContain(aliveName);
