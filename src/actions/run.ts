@@ -233,9 +233,15 @@ export class RunController implements RunControls {
     (yes ? a.yes : a.no)();
   }
 
+  /** The engine the form starts on (its GPUs are the ones offered). */
+  private engineId(): string | undefined {
+    const f = this.f;
+    return f ? f.engines[f.engine]?.id : undefined;
+  }
+
   /** Asks about a GPU that is busy now, naming who is on it. */
   askBusy(indices: number[], then: () => void, title = 'Start on a busy GPU?', onNo = () => this.picker.open(), noWords = 'choose again'): void {
-    const ranked = gpuChoices(this.store.getState()).choices;
+    const ranked = gpuChoices(this.store.getState(), this.engineId()).choices;
     const lines = indices.map((i) => {
       const g = ranked.find((x) => x.index === i);
       return `GPU ${i} is busy: ${g ? g.holders.map(holderText).join(', ') : 'someone is on it'}.`;
@@ -260,7 +266,7 @@ export class RunController implements RunControls {
     if (!f || f.stage === 'starting' || refusedReadOnly(this.store, 'run')) return;
     const e = this.engines.get(f.engines[f.engine]?.id ?? '');
     if (!e) return this.set({ error: `${f.engines[f.engine]?.id ?? 'the engine'} is not connected` });
-    const { choices, unavailable } = gpuChoices(this.store.getState());
+    const { choices, unavailable } = gpuChoices(this.store.getState(), this.engineId());
     let gpus;
     try {
       gpus = resolveGpus(f.draft.gpus, unavailable ? undefined : choices);
@@ -274,7 +280,7 @@ export class RunController implements RunControls {
     this.set({ stage: 'starting', error: undefined, notice: `starting ${spec.name} on ${e.id}…` });
     try {
       const created = await startRun(engineTarget(e), spec, {
-        gpus: async () => (gpuChoices(this.store.getState()).unavailable ? undefined : gpuChoices(this.store.getState()).choices),
+        gpus: async () => (gpuChoices(this.store.getState(), this.engineId()).unavailable ? undefined : gpuChoices(this.store.getState(), this.engineId()).choices),
         acceptBusy: this.f?.acceptBusy ?? [],
         createMounts: this.createMounts,
       });
@@ -315,7 +321,7 @@ export class RunController implements RunControls {
           () => this.set({ cursor: at('mounts') }),
         );
       case 'gpu-busy': {
-        const ranked = gpuChoices(this.store.getState()).choices;
+        const ranked = gpuChoices(this.store.getState(), this.engineId()).choices;
         const ids = this.view()?.gpuIds ?? [];
         const busy = ranked.filter((g) => !g.idle && ids.includes(String(g.index))).map((g) => g.index);
         if (busy.length && this.f.draft.gpus.mode !== 'auto') return this.askBusy(busy, () => this.start(), 'A GPU became busy');

@@ -20,7 +20,8 @@ export class RunPicker {
   ) {}
 
   private choices() {
-    return gpuChoices(this.store.getState()).choices;
+    const f = this.host.form();
+    return gpuChoices(this.store.getState(), f ? f.engines[f.engine]?.id : undefined).choices;
   }
 
   private picker() {

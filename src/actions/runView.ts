@@ -85,14 +85,30 @@ export interface RunView {
 }
 
 /** The GPUs ranked from the store, or why there are none to rank. */
-export function gpuChoices(s: AppState): { choices: GpuChoice[]; unavailable?: string } {
+export function gpuChoices(s: AppState, engineId?: string): { choices: GpuChoice[]; unavailable?: string } {
+  // A remote server's engine starts containers on that server's GPUs, never on this machine's.
+  const server = engineId === undefined ? undefined : s.servers.list.find((e) => e.engineIds.includes(engineId));
+  if (server && !server.local) {
+    const g = server.gpu;
+    if (!g || g.gpus.length === 0) {
+      const why = g && 'message' in g.status && g.status.message ? g.status.message : 'nvidia-smi there has not answered yet';
+      return { choices: [], unavailable: `${server.name}: ${why}` };
+    }
+    return { choices: rankGpus({ gpu: { ...s.gpu, gpus: g.gpus, processes: g.processes }, containers: containersOf(s, server.engineIds), grants: s.grants }) };
+  }
   if (!s.gpu.enabled) return { choices: [], unavailable: 'GPUs are not watched (started with --no-gpu, or gpu: false in the config): gantry cannot choose or check them' };
   const st = s.gpu.status;
   if (s.gpu.gpus.length === 0) {
     const why = 'message' in st && st.message ? st.message : st.state === 'starting' ? 'nvidia-smi has not answered yet' : 'nvidia-smi reported no GPU';
     return { choices: [], unavailable: why };
   }
-  return { choices: rankGpus(s) };
+  // This machine's GPUs are held only by this machine's containers.
+  const here = server ? containersOf(s, server.engineIds) : s.containers;
+  return { choices: rankGpus({ gpu: s.gpu, containers: here, grants: s.grants }) };
+}
+
+function containersOf(s: AppState, engineIds: readonly string[]): AppState['containers'] {
+  return Object.fromEntries(engineIds.map((id) => [id, s.containers[id] ?? []]));
 }
 
 /** The ids a GPU request resolves to now, with its note. */
@@ -154,7 +170,7 @@ export function runView(s: AppState, f: RunFormState, user: string): RunView {
   const e = f.engines[f.engine] ?? { id: '?', kind: 'docker' as const };
   const taken = new Set((s.containers[e.id] ?? []).map((c) => c.name));
   const name = nameFromPattern(f.draft.name, { user, template: f.draft.template, image: f.draft.image }, taken);
-  const { choices, unavailable } = gpuChoices(s);
+  const { choices, unavailable } = gpuChoices(s, e.id);
   const gpu = resolveForView(f.draft.gpus, choices, unavailable);
   const rows = visibleRows(f).map((r) => rowView(f, r, gpu, name));
   let cursor = Math.min(f.cursor, rows.length - 1);
