@@ -2,6 +2,7 @@
 // needs no dependencies at install time. `node scripts/build.mjs --report` lists what each chunk holds.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
+import { inkOutputPlugin } from './ink-output.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const report = process.argv.includes('--report');
@@ -58,7 +59,8 @@ const result = await build({
   metafile: true,
   // ssh2's optional native parts, should anything still reach for them.
   external: ['cpu-features', '*.node'],
-  plugins: [stubUnused],
+  // Ink's output stage and text caches replaced by gantry's (scripts/ink-output.mjs says why).
+  plugins: [stubUnused, inkOutputPlugin],
   define: {
     GANTRY_VERSION: JSON.stringify(pkg.version),
     GANTRY_NODE_MAJOR: String(Number(/\d+/.exec(pkg.engines.node)[0])),

@@ -4,7 +4,7 @@
 // replaces Ink's Output at bundle time (scripts/ink-output.mjs): it clips and transforms each write
 // as Ink does, groups what lands on each row, and reuses a row's text from an earlier frame when
 // the same writes land on it. A row that did change is drawn by Ink's own Output, so every row is
-// exactly what Ink would draw (test/unit/ink-output.test.ts compares them frame by frame).
+// exactly what Ink would draw (test/ui/ink-output.test.tsx compares them frame by frame).
 import sliceAnsi from 'slice-ansi';
 import stringWidth from 'string-width';
 import InkOutput from '../../../node_modules/ink/build/output.js';
