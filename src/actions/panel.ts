@@ -1,4 +1,4 @@
-// The main panel's other tabs — Inspect, Env, Stats, Top — for the selected container: inspect is
+// The main panel's other tabs — Inspect, Env, Stats, Top (Exec is execOutput.ts's) — for the selected container: inspect is
 // read when the tab shows (again when the container's state changes), top every 3 s while shown,
 // stats streamed only for the selected container and only while its tab is on screen.
 import type { Engine } from '../engine/engine.js';
@@ -10,6 +10,7 @@ import type { Action, AppState } from '../store/state.js';
 import { selectedContainer } from '../store/select.js';
 import type { Store } from '../store/store.js';
 import { SelectionTask } from '../store/task.js';
+import type { ExecRun } from './execOutput.js';
 
 export interface PanelData {
   key?: string;
@@ -17,6 +18,8 @@ export interface PanelData {
   top?: { rows: TopProcess[]; at: number } | { error: string };
   stats: StatsSample[];
   statsNote?: string;
+  /** The last `:exec CMD` in the selected container (the Exec tab). */
+  exec?: ExecRun;
 }
 
 const TOP_MS = 3000;
@@ -60,7 +63,7 @@ export class PanelController {
     const c = selectedContainer(s);
     if (c?.key !== this.data.key) this.data = { key: c?.key, stats: [] };
     const e = c ? this.engines.get(c.engineId) : undefined;
-    if (!visible || !c || !e || tab === 'logs') return void this.task.cancel();
+    if (!visible || !c || !e || tab === 'logs' || tab === 'exec') return void this.task.cancel();
     // Inspect and Env are read again when the container's state changes; stats only run while it does.
     if (tab === 'inspect' || tab === 'env') this.task.run(`inspect|${c.key}|${c.state}|${c.status}`, (signal) => this.inspect(e, c, signal));
     else if (tab === 'top') this.task.run(`top|${c.key}`, (signal) => this.top(e, c, signal));

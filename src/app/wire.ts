@@ -16,6 +16,7 @@ import { ResourcesController } from '../actions/resources.js';
 import { PruneController } from '../actions/prune.js';
 import { InsideController, type Stage } from '../actions/inside.js';
 import { PanelController } from '../actions/panel.js';
+import { ExecOutputController } from '../actions/execOutput.js';
 import { GpuController } from '../actions/gpu.js';
 import { PullController } from '../actions/pull.js';
 import { RunController } from '../actions/run.js';
@@ -130,6 +131,7 @@ export function wire(store: Store<AppState, Action>, o: WireOptions): Wired {
     ...(o.redraw ? { redraw: o.redraw } : {}),
   });
   const shell = args.shell ?? config.shell;
+  const execOutput = new ExecOutputController(store, engines, { readOnly });
   const inside = new InsideController(store, engines, o.stage, { ...(shell ? { shell } : {}), readOnly });
   const pull = new PullController(store, engines, { insecureRegistries: config.insecureRegistries, authEnv: { env: process.env, home: homedir() }, loadImages: () => resources.load('images') });
   const run = new RunController(store, engines, {
@@ -154,8 +156,9 @@ export function wire(store: Store<AppState, Action>, o: WireOptions): Wired {
       previewPrune: () => void prune.preview(),
       executePrune: () => void prune.execute(),
     },
-    panelData: () => panel.data,
+    panelData: () => ({ ...panel.data, exec: execOutput.run(selected()?.key) }),
     exec: (cmd) => void inside.exec(selected(), cmd),
+    execOutput: (cmd) => void execOutput.start(selected(), cmd),
     attach: () => void inside.attach(selected()),
     killGpuProcess: (row) => gpuActions.requestKill(row),
     pull,

@@ -8,7 +8,7 @@ import { realpathSync } from 'node:fs';
 import type { GpuGrantInput } from '../gpu/reservations.js';
 import { normaliseContainer } from './containers.js';
 import { startAttach } from './attach.js';
-import { chooseShell, startInteractiveExec, type InteractiveSession, type TermSize } from './exec.js';
+import { chooseShell, execCapture, startInteractiveExec, type ExecResult, type InteractiveSession, type TermSize } from './exec.js';
 import { killInside } from './kill.js';
 import { followLogs, saveWholeLog, type Follow, type FollowedLine, type FollowOptions } from './logs/follow.js';
 import type { Container, ContainerJson, ContainerVerb, EngineKind, ResourceKindId, ResourceRowOf } from './models.js';
@@ -227,6 +227,11 @@ export class Engine {
   /** The shell to open in the container: `preferred` when the image has it, else bash, else sh. */
   chooseShell(id: string, preferred?: string): Promise<string> {
     return chooseShell(this.docker, id, preferred);
+  }
+
+  /** Runs `cmd` in the container without a terminal: its output (bounded) and exit code. */
+  execCapture(id: string, cmd: string[], opts: { timeoutMs?: number; maxBytes?: number } = {}): Promise<ExecResult> {
+    return execCapture(this.docker, id, cmd, opts);
   }
 
   /** Runs `cmd` in the container with a TTY; the caller owns the session's stream. */

@@ -226,6 +226,24 @@ export async function execCapture(
   return { output: Buffer.concat(parts).toString('utf8'), exitCode, truncated };
 }
 
+/**
+ * Why the engine could not start an exec'd command (exit 126 or 127), from what it printed:
+ * Docker's `OCI runtime exec failed: … exec: "df": executable file not found in $PATH: unknown`,
+ * Podman's `Error: runc: exec failed: … exec: "df": permission denied: …` (plus its own "connection
+ * reset by peer" line, which says nothing about the command and is dropped). Undefined when the
+ * command itself ran and failed.
+ */
+export function execStartFailure(output: string, exitCode: number | undefined): { reason: string; output: string } | undefined {
+  if (exitCode !== 126 && exitCode !== 127) return undefined;
+  const lines = output.split(/\r?\n/);
+  const runtime = lines.find((l) => /OCI runtime|exec failed|^Error: (runc|crun)/i.test(l));
+  if (!runtime) return undefined;
+  const m = /exec: ("[^"]*"): ([^:]+)/.exec(runtime) ?? /(executable file `[^`]*`) ([^:]+)/.exec(runtime);
+  const reason = m ? `${m[1]}: ${m[2]!.trim()}` : runtime.replace(/^Error: /, '').trim();
+  const rest = lines.filter((l) => l !== runtime && !/^Error: read unixpacket .*connection reset by peer$/.test(l));
+  return { reason, output: rest.join('\n') };
+}
+
 /** Output of a failed exec that means "no such executable" on Docker or Podman. */
 const NOT_FOUND = /executable file not found|no such file or directory|not found in \$PATH|command not found/i;
 

@@ -90,8 +90,8 @@ export interface Confirm {
 }
 
 /** The main panel beside (or under) the container list. */
-export type PanelTab = 'logs' | 'inspect' | 'env' | 'stats' | 'top';
-export const PANEL_TABS: readonly PanelTab[] = ['logs', 'inspect', 'env', 'stats', 'top'];
+export type PanelTab = 'logs' | 'inspect' | 'env' | 'stats' | 'top' | 'exec';
+export const PANEL_TABS: readonly PanelTab[] = ['logs', 'inspect', 'env', 'stats', 'top', 'exec'];
 
 /** Since-keys, like k9s: 0 the tail only, then 1m 5m 15m 1h 24h, 6 everything. */
 export const SINCE: readonly { key: string; label: string; seconds?: number; all?: boolean }[] = [
@@ -128,7 +128,7 @@ export interface LogsUi {
   hit?: number;
   /** Moves whenever the shown log changes: the panel redraws. */
   version: number;
-  /** Lines scrolled in the Inspect, Env and Top tabs. */
+  /** Lines scrolled in the Inspect, Env, Top and Exec tabs. */
   scroll: number;
   /** Env: secret values shown (v). */
   reveal: boolean;

@@ -16,10 +16,12 @@ export interface Controller {
   /** The log of the selected container, as followed (undefined: none yet). */
   logSession?(): LogSession | undefined;
   saveLogs?(whole: boolean): void;
-  /** What the Inspect, Env, Stats and Top tabs show. */
+  /** What the Inspect, Env, Stats, Top and Exec tabs show. */
   panelData?(): PanelData | undefined;
-  /** E (a shell) or `:exec CMD…`; the TUI steps aside while it runs. */
+  /** E (a shell) or `:exec -it CMD…`; the TUI steps aside while it runs. */
   exec?(cmd?: string[]): void;
+  /** `:exec CMD…`: run without a terminal, the output in the panel's Exec tab. */
+  execOutput?(cmd: string[]): void;
   /** a: attach to the main process. */
   attach?(): void;
   /** K in the GPUs pane: kill the selected process (asks first). */

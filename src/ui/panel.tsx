@@ -1,4 +1,4 @@
-// The main panel's tab row and its Inspect, Env, Stats and Top tabs.
+// The main panel's tab row and its Inspect, Env, Stats, Top and Exec tabs.
 import React from 'react';
 import { Text } from 'ink';
 import { envEntries } from '../engine/inspect.js';
@@ -11,8 +11,9 @@ import type { PanelData } from '../actions/panel.js';
 import { PANEL_TABS, type LogsUi, type PanelTab } from '../store/state.js';
 import { cell, printable, truncate } from '../text/width.js';
 import type { Theme } from './theme.js';
+import { execTabLines, type TabLine } from './execTab.js';
 
-const TAB_NAMES: Record<PanelTab, string> = { logs: 'Logs', inspect: 'Inspect', env: 'Env', stats: 'Stats', top: 'Top' };
+const TAB_NAMES: Record<PanelTab, string> = { logs: 'Logs', inspect: 'Inspect', env: 'Env', stats: 'Stats', top: 'Top', exec: 'Exec' };
 
 export function TabTitle({ ui, title, theme }: { ui: LogsUi; title?: string; theme: Theme }) {
   return (
@@ -28,8 +29,9 @@ export function TabTitle({ ui, title, theme }: { ui: LogsUi; title?: string; the
   );
 }
 
-/** The lines of a text tab (Inspect, Env, Top), before scrolling. */
-export function tabLines(tab: PanelTab, data: PanelData, ui: LogsUi, width: number, now = Date.now()): { text: string; dim?: boolean; bold?: boolean }[] {
+/** The lines of a text tab (Inspect, Env, Top, Exec), before scrolling. */
+export function tabLines(tab: PanelTab, data: PanelData, ui: LogsUi, width: number, now = Date.now()): TabLine[] {
+  if (tab === 'exec') return execTabLines(data.exec, now);
   if (tab === 'inspect') {
     const i = data.inspect;
     if (!i) return [{ text: ' reading…', dim: true }];
@@ -79,7 +81,7 @@ export function TextTab({ tab, data, ui, rows, width, now, title, theme }: { tab
     <>
       <TabTitle ui={ui} title={title} theme={theme} />
       {lines.slice(start, start + room).map((l, i) => (
-        <Text key={i} color={l.dim ? theme.dim : undefined} bold={l.bold} wrap="truncate">
+        <Text key={i} color={l.error ? theme.error : l.dim ? theme.dim : undefined} bold={l.bold} wrap="truncate">
           {printable(l.text) || ' '}
         </Text>
       ))}

@@ -1,6 +1,7 @@
 // The first hour on a shared GPU server, end to end: the real bin/gantry in a pseudo-terminal on
 // the real engines, with other people's containers beside one's own — no wrong container touched
-// after a filter is cleared, keys that arrive in one read all taken, the 80×24 hints.
+// after a filter is cleared, keys that arrive in one read all taken, the 80×24 hints, `:exec`'s
+// output in the panel.
 import { afterAll, describe, expect, it } from 'vitest';
 import { KEY, ROOT } from '../helpers/pty.js';
 import { e2eSetup } from '../helpers/e2e.js';
@@ -108,4 +109,34 @@ describe.skipIf(!engines)('the first hour, on real Docker and Podman', () => {
     await s.waitFor(`filter: ${name}Qxyz`);
     await waitUntil(async () => (await s.screen()).includes('no container matches'), 5000, 'the filter applied');
   });
+
+  it(":exec CMD shows the output in the Exec tab, sanitised and scrollable, with the exit code and the engine's reason, on both engines", async () => {
+    for (const te of [dockerTe!, podmanTe!]) {
+      const name = uniqueName(`exec-out-${te.kind}`);
+      await runContainer(te, { name });
+      const s = gantry(hosts(), { cols: 160, rows: 30 });
+      await s.waitFor(name);
+      await s.press('/', ...name, KEY.ENTER);
+      await s.waitFor(`filter: ${name}`);
+      s.type(`:exec sh -c 'echo one; printf "\\033]0;pwned\\007two\\n"; for i in $(seq 1 60); do echo row$i; done; exit 3'\r`);
+      let screen = await s.waitFor('exit code 3', 30_000);
+      expect(screen, te.kind).toContain(` Exec `);
+      expect(screen, te.kind).toMatch(/exit code 3 · 62 lines/);
+      expect(screen, te.kind).toMatch(/\n\s*│?\s*one\s*\n\s*│?\s*two\s*\n/);
+      // The title-setting sequence is gone from the output: only the typed command shows it.
+      expect(screen.split('\n').filter((l) => l.includes('pwned') && !l.includes('printf')), te.kind).toEqual([]);
+      expect(screen, te.kind).toMatch(new RegExp(`exec in ${te.kind}/${name}: exit code 3 · 62 lines of output in the Exec tab`));
+      expect(screen, te.kind).not.toContain('row60');
+      // The Exec tab has the keys: G goes to the end of the output.
+      await s.press('G');
+      screen = await s.waitFor('row60');
+      expect(screen, te.kind).not.toMatch(/\brow1\s*$/m);
+      // A command the image does not have: the engine's reason, not just a number.
+      s.type(':exec dfx -h /ckpt\r');
+      screen = await s.waitFor(/exit code 12[67]: "dfx": executable file not found in \$PATH/, 30_000);
+      expect(screen, te.kind).toContain(`exit code ${te.kind === 'docker' ? 126 : 127}`);
+      expect(screen, te.kind).not.toContain('connection reset by peer');
+      await s.dispose();
+    }
+  }, 120_000);
 });

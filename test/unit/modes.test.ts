@@ -29,6 +29,7 @@ function rig(opts: { readOnly?: boolean } = {}) {
     confirmed: vi.fn(),
     quit: vi.fn(),
     exec: vi.fn(),
+    execOutput: vi.fn(),
     resources: { remove: vi.fn(), removeMarkedContainers: vi.fn(() => false), openPrune: vi.fn(), bulk: vi.fn(), previewPrune: vi.fn(), executePrune: vi.fn() },
   } satisfies Controller;
   let previous = '';
@@ -46,7 +47,14 @@ describe('the : command line', () => {
   it('runs exec with its arguments, prune and quit, and names an unknown command', () => {
     const r = rig();
     r.type(':exec df -h /ckpt\r');
-    expect(r.controller.exec).toHaveBeenCalledWith(['df', '-h', '/ckpt']);
+    expect(r.controller.execOutput).toHaveBeenCalledWith(['df', '-h', '/ckpt']);
+    expect(r.controller.exec).not.toHaveBeenCalled();
+    r.type(':exec -it top -d 1\r');
+    expect(r.controller.exec).toHaveBeenCalledWith(['top', '-d', '1']);
+    r.type(`:exec sh -c 'nvidia-smi | head -3' "a b"\r`);
+    expect(r.controller.execOutput).toHaveBeenLastCalledWith(['sh', '-c', 'nvidia-smi | head -3', 'a b']);
+    r.type(`:exec sh -c 'oops\r`);
+    expect(r.state().ui.message).toMatchObject({ level: 'error', text: expect.stringContaining('an unclosed single quote') });
     expect(r.state().ui.prompt).toBeUndefined();
     r.type(':prune\r');
     expect(r.controller.resources.openPrune).toHaveBeenCalled();
@@ -64,6 +72,7 @@ describe('the : command line', () => {
     r.type('\x1b');
     expect(r.state().ui.prompt).toBeUndefined();
     expect(r.controller.exec).not.toHaveBeenCalled();
+    expect(r.controller.execOutput).not.toHaveBeenCalled();
   });
 });
 

@@ -92,7 +92,7 @@ export const BINDINGS: readonly Binding[] = [
   { keys: ['shift+tab'], command: 'pane-next', arg: -1, help: 'next / previous pane', where: 'global', group: 'pane-next' },
   { keys: ['?'], command: 'help', help: 'this help (Esc or ? closes it)', where: 'global', hint: 'help', rank: 5 },
   { keys: ['D'], command: 'prune', help: 'prune: choose what, see every item and its bytes, then confirm', where: 'global', changes: true, hint: 'prune', rank: 60 },
-  { keys: [':'], command: 'command-line', help: 'a command: exec CMD… (in the selected container), pull IMAGE, run TEMPLATE, prune, quit', where: 'global' },
+  { keys: [':'], command: 'command-line', help: 'a command: exec CMD… (in the selected container, its output in the Exec tab; exec -it CMD… with the terminal), pull IMAGE, run TEMPLATE, prune, quit', where: 'global' },
   { keys: ['q'], command: 'quit', help: 'quit', where: 'global', hint: 'quit', rank: 6 },
   { keys: ['*'], command: 'servers.all', help: 'every server again, after Enter on the Servers pane showed one', where: 'global', hint: 'all servers', rank: 8 },
 
@@ -120,8 +120,8 @@ export const BINDINGS: readonly Binding[] = [
   { keys: ['e'], command: 'toggle-stopped', help: 'show / hide stopped containers', where: 'containers', hint: 'stopped', rank: 35 },
   { keys: ['m'], command: 'panel.full', help: 'the panel full screen and back', where: 'containers' },
   { keys: ['+'], command: 'list.only', help: 'the list alone, full width (the panel hidden), and back', where: 'containers', hint: 'list only', rank: 33 },
-  { keys: ['['], command: 'panel.tab', arg: -1, help: 'panel tab: Logs, Inspect, Env, Stats, Top', where: 'containers', group: 'tab' },
-  { keys: [']'], command: 'panel.tab', arg: 1, help: 'panel tab: Logs, Inspect, Env, Stats, Top', where: 'containers', group: 'tab' },
+  { keys: ['['], command: 'panel.tab', arg: -1, help: 'panel tab: Logs, Inspect, Env, Stats, Top, Exec', where: 'containers', group: 'tab' },
+  { keys: [']'], command: 'panel.tab', arg: 1, help: 'panel tab: Logs, Inspect, Env, Stats, Top, Exec', where: 'containers', group: 'tab' },
 
   { keys: ['d'], command: 'resource.remove', help: 'remove (asks first; marked rows all at once)', where: 'resources', changes: true, hint: 'remove', rank: 2 },
   { keys: ['o'], command: 'sort', help: 'sort images by size, age, name', where: 'images', hint: 'sort', rank: 45 },
@@ -132,10 +132,11 @@ export const BINDINGS: readonly Binding[] = [
   { keys: ['K'], command: 'gpu.kill', help: 'on a process: kill it (asks first, naming its container or host user and its memory)', where: 'gpus', changes: true, hint: 'kill', rank: 3 },
 
   { keys: ['esc', 'q'], command: 'panel.leave', help: 'keys back to the list', where: 'panel', hint: 'back', rank: 8 },
-  { keys: ['['], command: 'panel.tab', arg: -1, help: 'panel tab: Logs, Inspect, Env, Stats, Top', where: 'panel', group: 'panel-tab' },
-  { keys: [']'], command: 'panel.tab', arg: 1, help: 'panel tab: Logs, Inspect, Env, Stats, Top', where: 'panel', group: 'panel-tab', hint: 'tab', rank: 20 },
+  { keys: ['['], command: 'panel.tab', arg: -1, help: 'panel tab: Logs, Inspect, Env, Stats, Top, Exec', where: 'panel', group: 'panel-tab' },
+  { keys: [']'], command: 'panel.tab', arg: 1, help: 'panel tab: Logs, Inspect, Env, Stats, Top, Exec', where: 'panel', group: 'panel-tab', hint: 'tab', rank: 20 },
   { keys: ['m'], command: 'panel.full', help: 'the panel full screen and back', where: 'panel', hint: 'full', rank: 60 },
   { keys: ['?'], command: 'help', help: 'this help', where: 'panel' },
+  { keys: [':'], command: 'command-line', help: 'a command, as from the list (:exec CMD… again shows its output here)', where: 'panel' },
 
   { keys: ['j', 'down'], command: 'logs.scroll', arg: 1, help: 'scroll (pauses following; a count of new lines shows)', where: 'logs', group: 'logs-scroll', hint: 'scroll', rank: 2 },
   { keys: ['k', 'up'], command: 'logs.scroll', arg: -1, help: 'scroll (pauses following; a count of new lines shows)', where: 'logs', group: 'logs-scroll' },
@@ -241,7 +242,7 @@ export const SCOPE_TITLES: readonly [Scope, string][] = [
   ['servers', 'Servers (with servers: configured)'],
   ['panel', 'The panel (after Enter)'],
   ['logs', 'Logs (after Enter)'],
-  ['tab', 'Inspect, Env, Stats, Top (after Enter)'],
+  ['tab', 'Inspect, Env, Stats, Top, Exec (after Enter)'],
   ['filter', 'Typing a filter, a search or a : command'],
   ['prompt', 'Typing a filter, a search or a : command'],
   ['complete', 'Typing a filter, a search or a : command'],

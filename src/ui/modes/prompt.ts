@@ -6,6 +6,7 @@ import { editLine, type EditOp } from '../prompt.js';
 import { currentList } from './list.js';
 import { completeTag, presentTags } from '../../actions/imageRefs.js';
 import { say, type CommandHandler, type KeyContext } from './context.js';
+import { splitCommand } from '../../run/commandLine.js';
 
 /** The prompt's text changed: a filter or a search takes effect at once. */
 function changed(ctx: KeyContext, p: Prompt): void {
@@ -36,8 +37,13 @@ export function runCommand(ctx: KeyContext, line: string): void {
   if (!word) return;
   if (word === 'exec') {
     if (ctx.store.getState().ui.pane !== 'containers') d({ type: 'pane', pane: 'containers' });
-    if (rest.length === 0) return say(ctx, ':exec needs a command, e.g. :exec nvidia-smi (E alone opens a shell)');
-    return ctx.controller.exec?.(rest);
+    // Words as a shell splits them (quotes, backslashes; no expansion): :exec sh -c 'nvidia-smi | head'.
+    const words = splitCommand(line.trim().slice(word.length));
+    if (typeof words === 'string') return say(ctx, `:exec: ${words}: close it and press Enter again`, 'error');
+    const tty = words[0] === '-it' || words[0] === '-ti';
+    const argv = tty ? words.slice(1) : words;
+    if (argv.length === 0) return say(ctx, ':exec needs a command, e.g. :exec nvidia-smi (its output shows in the Exec tab; :exec -it CMD gives it the terminal; E alone opens a shell)');
+    return tty ? ctx.controller.exec?.(argv) : ctx.controller.execOutput?.(argv);
   }
   if (word === 'prune') return ctx.controller.resources?.openPrune();
   if (word === 'pull') {
@@ -49,7 +55,7 @@ export function runCommand(ctx: KeyContext, line: string): void {
     return ctx.controller.run?.open(rest[0] ? { template: rest[0] } : {});
   }
   if (word === 'q' || word === 'quit') return ctx.controller.quit();
-  say(ctx, `unknown command :${word} (commands: exec CMD…, pull IMAGE, run TEMPLATE, prune, quit)`, 'error');
+  say(ctx, `unknown command :${word} (commands: exec CMD…, exec -it CMD…, pull IMAGE, run TEMPLATE, prune, quit)`, 'error');
 }
 
 export const PROMPT_COMMANDS: Record<string, CommandHandler> = {
