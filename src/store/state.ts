@@ -190,6 +190,8 @@ export function reducer(s: AppState, a: Action): AppState {
       return setUi(s, { help: a.open, helpScroll: a.scroll ?? 0 });
     case 'confirm':
       return setUi(s, { confirm: a.confirm });
+    case 'menu':
+      return setUi(s, { menu: a.menu });
     case 'message':
       return setUi(s, { message: { text: a.text, level: a.level, at: a.at ?? Date.now() } });
     case 'message/clear':

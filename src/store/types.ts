@@ -186,6 +186,11 @@ export interface RunUi {
   version: number;
 }
 
+/** The action menu (x): the pane's actions for its selected row; the cursor is on one. */
+export interface MenuUi {
+  cursor: number;
+}
+
 export interface UiState {
   pane: PaneId;
   cursors: Record<ListId, Cursor>;
@@ -197,6 +202,7 @@ export interface UiState {
   /** Lines of help scrolled past. */
   helpScroll: number;
   confirm?: Confirm;
+  menu?: MenuUi;
   message?: Message;
   /** Actions in flight, by container key: "stopping", "removing", … */
   pending: Record<string, string>;
@@ -240,6 +246,7 @@ export type Action =
   | { type: 'toggle-stopped' }
   | { type: 'help'; open: boolean; scroll?: number }
   | { type: 'confirm'; confirm?: Confirm }
+  | { type: 'menu'; menu?: MenuUi }
   | { type: 'message'; text: string; level: MessageLevel; at?: number }
   | { type: 'message/clear' }
   | { type: 'pending'; key: string; label?: string }

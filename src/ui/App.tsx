@@ -13,6 +13,7 @@ import { GpuStrip } from './gpu.js';
 import { useKeys } from './keys/useKeys.js';
 import { Help } from './modes/help.js';
 import { ConfirmBox } from './modes/confirm.js';
+import { MenuBox } from './modes/menu.js';
 import { PruneDialog } from './modes/prune.js';
 import { PullDialog } from './modes/pull.js';
 import { RunCommand, RunForm } from './modes/run.js';
@@ -59,6 +60,7 @@ function Body({ state, controller, rows, width, now, theme }: PaneProps) {
   const ui = state.ui;
   if (ui.help) return <Help rows={rows} width={width} scroll={ui.helpScroll} theme={theme} />;
   if (ui.confirm) return <ConfirmBox confirm={ui.confirm} rows={rows} width={width} theme={theme} />;
+  if (ui.menu) return <MenuBox state={state} rows={rows} width={width} theme={theme} />;
   if (ui.prune) return <PruneDialog state={state} rows={rows} width={width} theme={theme} />;
   if (ui.pull) return <PullDialog state={state} rows={rows} width={width} theme={theme} />;
   const run = ui.run && controller.run?.view();

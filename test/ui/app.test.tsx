@@ -152,7 +152,7 @@ describe('App', () => {
     await press(stdin, '?');
     // The list is longer than the screen: read it page by page to the end.
     let seen = lastFrame()!;
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 10 && !/scroll: \d+-(\d+) of \1\)/.test(lastFrame()!); i++) {
       await press(stdin, '\x1b[6~');
       seen += lastFrame()!;
     }

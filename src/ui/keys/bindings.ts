@@ -21,6 +21,7 @@ export type Scope =
   | 'tab'
   | 'help'
   | 'confirm'
+  | 'menu'
   | 'prune-choose'
   | 'prune-preview'
   | 'prune-result'
@@ -104,6 +105,7 @@ export const BINDINGS: readonly Binding[] = [
   { keys: ['pageup', 'ctrl+u'], command: 'move-page', arg: -1, help: 'a page down / up', where: 'list', group: 'move-page' },
   { keys: ['/'], command: 'filter', help: "filter this pane's list as you type; Enter keeps it, Esc clears it", where: 'list', hint: 'filter', rank: 4 },
   { keys: ['esc'], command: 'escape', help: 'clear the filter (the selection stays), or the message', where: 'list' },
+  { keys: ['x'], command: 'menu.open', help: 'the actions for the selected row, with their keys: Enter or the key runs one', where: 'list', hint: 'actions', rank: 8 },
   { keys: ['space'], command: 'mark', help: 'mark / unmark the row; d then acts on every marked row (one question)', where: 'marks', hint: 'mark', rank: 40 },
 
   { keys: ['enter'], command: 'panel.focus', help: 'keys go to the panel beside the list (Esc or q comes back)', where: 'containers', hint: 'logs', rank: 1 },
@@ -164,6 +166,11 @@ export const BINDINGS: readonly Binding[] = [
 
   { keys: ['esc', '?', 'q'], command: 'help.close', help: 'close help', where: 'help', hint: 'close help', rank: 1 },
   ...scrollKeys('help'),
+
+  { keys: ['j', 'down'], command: 'menu.move', arg: 1, help: 'move down / up', where: 'menu', group: 'menu-move', hint: 'move', rank: 2 },
+  { keys: ['k', 'up'], command: 'menu.move', arg: -1, help: 'move down / up', where: 'menu', group: 'menu-move' },
+  { keys: ['enter'], command: 'menu.run', help: 'run the action under the cursor (its own key runs it too)', where: 'menu', hint: 'run', rank: 1 },
+  { keys: ['esc', 'q', 'x'], command: 'menu.close', help: 'close the menu', where: 'menu', hint: 'close', rank: 3 },
 
   { keys: ['esc', 'n', 'q'], command: 'confirm.cancel', help: 'cancel (the choices are on the question)', where: 'confirm', hint: 'cancel', rank: 90 },
 
@@ -255,6 +262,7 @@ export const SCOPE_TITLES: readonly [Scope, string][] = [
   ['prune-preview', 'Prune'],
   ['prune-result', 'Prune'],
   ['prune-loading', 'Prune'],
+  ['menu', 'The action menu (x)'],
   ['confirm', 'Questions'],
   ['help', 'This help'],
 ];

@@ -19,6 +19,8 @@ import { answer, CONFIRM_COMMANDS } from './confirm.js';
 import { PRUNE_COMMANDS } from './prune.js';
 import { PULL_COMMANDS } from './pull.js';
 import { RUN_COMMANDS } from './run.js';
+import { MENU_COMMANDS, menuItems, menuKey, runItem } from './menu.js';
+import type { Binding } from '../keys/bindings.js';
 
 export const COMMANDS: Readonly<Record<string, CommandHandler>> = {
   ...LIST_COMMANDS,
@@ -31,6 +33,11 @@ export const COMMANDS: Readonly<Record<string, CommandHandler>> = {
   ...PRUNE_COMMANDS,
   ...PULL_COMMANDS,
   ...RUN_COMMANDS,
+  ...MENU_COMMANDS,
+  'menu.run': (ctx) => {
+    const s = ctx.store.getState();
+    runItem(ctx, menuItems(s)[s.ui.menu?.cursor ?? 0], runBinding);
+  },
 };
 
 /** Commands that answer the question on screen (a confirmation's own choice keys answer it too). */
@@ -48,6 +55,13 @@ function answerSeen(ctx: KeyContext, s: AppState): boolean {
   return false;
 }
 
+/** Runs a binding's command, unless read-only forbids it. */
+function runBinding(ctx: KeyContext, b: Binding): void {
+  if (b.changes && ctx.store.getState().readOnly) return say(ctx, readOnlyRefusal(bindingName(b)), 'error');
+  const run = Object.hasOwn(COMMANDS, b.command) ? COMMANDS[b.command] : undefined;
+  run?.(ctx, b.arg);
+}
+
 /** Runs one key. */
 export function dispatchKey(ctx: KeyContext): void {
   const s = ctx.store.getState();
@@ -57,12 +71,11 @@ export function dispatchKey(ctx: KeyContext): void {
   if (!b) {
     if (TYPING.has(mode) && key.text) typeText(ctx, key.text);
     else if (mode === 'confirm' && s.ui.confirm?.choices.some((ch) => ch.key === key.text) && answerSeen(ctx, s)) answer(ctx);
+    else if (mode === 'menu') menuKey(ctx, runBinding);
     return;
   }
   if (ANSWERS.has(b.command) && !answerSeen(ctx, s)) return;
-  if (b.changes && s.readOnly) return say(ctx, readOnlyRefusal(bindingName(b)), 'error');
-  const run = Object.hasOwn(COMMANDS, b.command) ? COMMANDS[b.command] : undefined;
-  run?.(ctx, b.arg);
+  runBinding(ctx, b);
 }
 
 /** Commands the table names that have no handler, and handlers no binding names (for the tests). */

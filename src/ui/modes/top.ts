@@ -4,14 +4,14 @@ import type { AppState } from '../../store/state.js';
 import { PANE_DEFS } from '../panes/registry.js';
 import type { Scope } from '../keys/bindings.js';
 
-export type Mode = 'help' | 'prune' | 'confirm' | 'command' | 'search' | 'filter' | 'pull-ref' | 'run-field' | 'pull' | 'run' | 'logs' | 'tab' | 'list';
+export type Mode = 'help' | 'prune' | 'confirm' | 'menu' | 'command' | 'search' | 'filter' | 'pull-ref' | 'run-field' | 'pull' | 'run' | 'logs' | 'tab' | 'list';
 
 /** The modes that are a line being typed: printable keys go into it. */
 export const TYPING: ReadonlySet<Mode> = new Set(['command', 'search', 'filter', 'pull-ref', 'run-field']);
 
 /**
  * Help covers everything; then the prune dialog and a question (which stop everything under
- * them); then a line being typed (the pull dialog's reference and the run form's fields are
+ * them); then the action menu (x); then a line being typed (the pull dialog's reference and the run form's fields are
  * typed too); then the pull dialog and the run form; then the panel when it has the keys (Enter);
  * else the list.
  */
@@ -19,6 +19,7 @@ export function topMode(s: AppState): Mode {
   if (s.ui.help) return 'help';
   if (s.ui.prune) return 'prune';
   if (s.ui.confirm) return 'confirm';
+  if (s.ui.menu) return 'menu';
   if (s.ui.prompt) return s.ui.prompt.kind;
   if (s.ui.pull) return 'pull';
   if (s.ui.run) return 'run';
@@ -37,6 +38,8 @@ export function scopesFor(s: AppState, mode: Mode = topMode(s)): Scope[] {
     }
     case 'confirm':
       return ['always', 'confirm'];
+    case 'menu':
+      return ['always', 'menu'];
     case 'filter':
       return ['always', 'filter', 'prompt'];
     case 'command':
