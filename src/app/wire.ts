@@ -17,6 +17,7 @@ import { PruneController } from '../actions/prune.js';
 import { InsideController, type Stage } from '../actions/inside.js';
 import { PanelController } from '../actions/panel.js';
 import { ExecOutputController } from '../actions/execOutput.js';
+import { OpenPortController } from '../actions/openPort.js';
 import { GpuController } from '../actions/gpu.js';
 import { PullController } from '../actions/pull.js';
 import { RunController } from '../actions/run.js';
@@ -132,6 +133,7 @@ export function wire(store: Store<AppState, Action>, o: WireOptions): Wired {
   });
   const shell = args.shell ?? config.shell;
   const execOutput = new ExecOutputController(store, engines, { readOnly });
+  const ports = new OpenPortController(store, { env: process.env, platform: process.platform, user: userName() });
   const inside = new InsideController(store, engines, o.stage, { ...(shell ? { shell } : {}), readOnly });
   const pull = new PullController(store, engines, { insecureRegistries: config.insecureRegistries, authEnv: { env: process.env, home: homedir() }, loadImages: () => resources.load('images') });
   const run = new RunController(store, engines, {
@@ -160,6 +162,7 @@ export function wire(store: Store<AppState, Action>, o: WireOptions): Wired {
     exec: (cmd) => void inside.exec(selected(), cmd),
     execOutput: (cmd) => void execOutput.start(selected(), cmd),
     attach: () => void inside.attach(selected()),
+    openPort: () => ports.open(selected()),
     killGpuProcess: (row) => gpuActions.requestKill(row),
     pull,
     run,

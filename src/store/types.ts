@@ -87,6 +87,8 @@ export interface Confirm {
   lines: string[];
   target: string; // container key
   choices: ConfirmChoice[];
+  /** Only something to read (no choices): Esc closes it. */
+  note?: boolean;
 }
 
 /** The main panel beside (or under) the container list. */

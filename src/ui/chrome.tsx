@@ -164,6 +164,8 @@ function hintText(state: AppState, b: Binding): string | undefined {
       return `${keyLabel(b.keys[0]!)} ${L.full ? 'split' : 'full'}`;
     case 'list.only':
       return `${keyLabel(b.keys[0]!)} ${L.listOnly ? 'show panel' : 'list only'}`;
+    case 'confirm.cancel':
+      return state.ui.confirm?.note ? 'Esc close' : undefined;
     case 'prompt.accept':
       return state.ui.prompt?.kind === 'pull-ref' ? 'Enter pull' : undefined;
     case 'prompt.cancel':

@@ -22,6 +22,8 @@ export interface Controller {
   exec?(cmd?: string[]): void;
   /** `:exec CMD…`: run without a terminal, the output in the panel's Exec tab. */
   execOutput?(cmd: string[]): void;
+  /** w: open the selected container's published port (or show its URL and how to forward it). */
+  openPort?(): void;
   /** a: attach to the main process. */
   attach?(): void;
   /** K in the GPUs pane: kill the selected process (asks first). */

@@ -8,7 +8,7 @@ import { say, type CommandHandler, type KeyContext } from './context.js';
 
 export function ConfirmBox({ confirm, rows, width, theme }: { confirm: Confirm; rows: number; width: number; theme: Theme }) {
   const w = Math.min(width - 4, 76);
-  const choices = confirm.choices.map((ch) => `[${ch.key}] ${ch.label}`).join('   ') + '   [Esc] cancel';
+  const choices = confirm.note ? '[Esc] close' : confirm.choices.map((ch) => `[${ch.key}] ${ch.label}`).join('   ') + '   [Esc] cancel';
   return (
     <Box width={width} height={rows + 1} alignItems="center" justifyContent="center">
       <Box flexDirection="column" borderStyle="round" borderColor={theme.warn} width={w} paddingX={1}>
@@ -41,7 +41,8 @@ export function answer(ctx: KeyContext): boolean {
 
 export const CONFIRM_COMMANDS: Record<string, CommandHandler> = {
   'confirm.cancel': (ctx) => {
+    const note = ctx.store.getState().ui.confirm?.note;
     ctx.store.dispatch({ type: 'confirm' });
-    say(ctx, 'cancelled');
+    if (!note) say(ctx, 'cancelled');
   },
 };

@@ -91,6 +91,7 @@ export const LIST_COMMANDS: Record<string, CommandHandler> = {
   },
   exec: (ctx) => ctx.controller.exec?.(),
   attach: (ctx) => ctx.controller.attach?.(),
+  'open-port': (ctx) => ctx.controller.openPort?.(),
   bulk: (ctx) => ctx.controller.resources?.bulk(),
   'resource.remove': (ctx) => {
     const list = currentList(ctx.store.getState());
