@@ -4,22 +4,11 @@ import type { Container, EngineInfo } from '../engine/models.js';
 import type { ImageRow } from '../engine/models.js';
 import { gpuRows, type GpuRow } from './gpu.js';
 import { serverSummaries, type ServerSummary } from './servers.js';
-import { PANES, type AppState, type ListId, type PaneId, type ResourcePane, type ResourceRow, type ResourceRowOf } from './types.js';
+import { PANES, type AppState, type ListId, type ListSort, type PaneId, type ResourcePane, type ResourceRow, type ResourceRowOf } from './types.js';
 
-const ACTIVE: ReadonlySet<string> = new Set(['running', 'restarting', 'paused', 'removing']);
+import { containerComparator, DEFAULT_SORT, isActive } from './sort.js';
 
-export function isActive(c: Container): boolean {
-  return ACTIVE.has(c.state);
-}
-
-function compareContainers(a: Container, b: Container): number {
-  const ga = isActive(a) ? 0 : 1;
-  const gb = isActive(b) ? 0 : 1;
-  if (ga !== gb) return ga - gb;
-  const n = a.name.localeCompare(b.name, undefined, { numeric: true, sensitivity: 'base' });
-  if (n !== 0) return n;
-  return a.engineId.localeCompare(b.engineId) || a.id.localeCompare(b.id);
-}
+export { isActive };
 
 let shownMemo: { engines: EngineInfo[]; list: AppState['servers']['list']; server: string | undefined; out: EngineInfo[] } | undefined;
 
@@ -67,13 +56,16 @@ export function serverRows(s: AppState): ServerSummary[] {
   return out;
 }
 
-let memo: { containers: AppState['containers']; filter: string; showStopped: boolean; engines: EngineInfo[]; out: Container[] } | undefined;
+let memo: { containers: AppState['containers']; filter: string; showStopped: boolean; engines: EngineInfo[]; sort: ListSort; gpu: unknown; out: Container[] } | undefined;
 
 /** The containers the list shows, in order: filtered, stopped ones hidden if asked, sorted. */
 export function visibleContainers(s: AppState): Container[] {
   const filter = s.ui.filters.containers;
   const { showStopped } = s.ui;
-  if (memo && memo.containers === s.containers && memo.filter === filter && memo.showStopped === showStopped && memo.engines === shownEngines(s)) {
+  const sort = s.ui.sorts.containers ?? DEFAULT_SORT;
+  // VRAM order follows the GPU readings; the other orders do not read them.
+  const gpu = sort.by === 'vram' ? s.gpu.processes : undefined;
+  if (memo && memo.containers === s.containers && memo.filter === filter && memo.showStopped === showStopped && memo.engines === shownEngines(s) && memo.sort === sort && memo.gpu === gpu) {
     return memo.out;
   }
   const q = filter.trim().toLowerCase();
@@ -85,8 +77,8 @@ export function visibleContainers(s: AppState): Container[] {
       out.push(c);
     }
   }
-  out.sort(compareContainers);
-  memo = { containers: s.containers, filter, showStopped, engines: shownEngines(s), out };
+  out.sort(containerComparator(s, sort));
+  memo = { containers: s.containers, filter, showStopped, engines: shownEngines(s), sort, gpu, out };
   return out;
 }
 

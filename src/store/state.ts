@@ -4,6 +4,7 @@ import type { EngineInfo } from '../engine/models.js';
 import { anchor, moveCursor, reselect, selectKey } from './cursor.js';
 import { isServersAction, NO_SERVERS, serversReducer } from './servers.js';
 import { listRows, rowKey } from './select.js';
+import { DEFAULT_SORT, nextSort } from './sort.js';
 import { LISTS, type Action, type AppState, type ImageSort, type ListId, type LogsUi, type UiState } from './types.js';
 
 export * from './types.js';
@@ -38,6 +39,7 @@ export function initialState(
       pane: 'containers',
       cursors: perList(() => ({ index: 0 })),
       filters: perList(() => ''),
+      sorts: {},
       showStopped: opts.showStopped ?? true,
       help: false,
       helpScroll: 0,
@@ -208,6 +210,11 @@ export function reducer(s: AppState, a: Action): AppState {
       return resources(s, a);
     case 'image-sort':
       return reselect(setUi(s, { imageSort: IMAGE_SORTS[(IMAGE_SORTS.indexOf(s.ui.imageSort) + 1) % IMAGE_SORTS.length]! }), 'images');
+    case 'list-sort': {
+      const sort = nextSort(s, s.ui.sorts[a.list] ?? DEFAULT_SORT, a.flip === true);
+      // The selected row stays selected wherever the new order puts it.
+      return reselect(anchor(setUi(s, { sorts: { ...s.ui.sorts, [a.list]: sort } }), a.list), a.list);
+    }
     case 'mark': {
       const marks = { ...s.ui.marks };
       if (marks[a.key]) delete marks[a.key];

@@ -61,6 +61,13 @@ export interface ResourcesState {
 
 export type ImageSort = 'size' | 'age' | 'name';
 
+/** What the container list is sorted by (o), and which way (O). */
+export type ContainerSortBy = 'state' | 'name' | 'vram' | 'created';
+export interface ListSort {
+  by: ContainerSortBy;
+  desc: boolean;
+}
+
 /** The prune dialog: choose → preview → (running) → result. */
 export interface PruneUi {
   stage: 'choose' | 'loading' | 'preview' | 'running' | 'result';
@@ -198,6 +205,8 @@ export interface UiState {
   cursors: Record<ListId, Cursor>;
   /** Each list's own filter. */
   filters: Record<ListId, string>;
+  /** Each list's own order, where it was chosen with o (the images keep `imageSort`). */
+  sorts: Partial<Record<ListId, ListSort>>;
   prompt?: Prompt;
   showStopped: boolean;
   help: boolean;
@@ -260,6 +269,8 @@ export type Action =
   | { type: 'res/error'; pane: ResourcePane | 'system'; engineId: string; error?: string }
   | { type: 'df/set'; engineId: string; df: DiskUsage | { error: string } }
   | { type: 'image-sort' }
+  /** o: the list sorted by its next column; O (flip): the other way. */
+  | { type: 'list-sort'; list: 'containers'; flip?: boolean }
   | { type: 'mark'; key: string }
   | { type: 'marks/clear' }
   | { type: 'prune'; prune?: PruneUi }

@@ -2,9 +2,9 @@
 // read from the binding table (help says the same); Enter or an action's key runs it, Esc closes;
 // read-only and the container's state leave out what cannot apply.
 import React from 'react';
-import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { App, type Controller } from '../../src/ui/App.js';
+import type { Controller } from '../../src/ui/App.js';
+import { renderApp } from '../helpers/inkApp.js';
 import { createStore } from '../../src/store/store.js';
 import { initialState, reducer, type Action, type AppState } from '../../src/store/state.js';
 import type { Container } from '../../src/engine/models.js';
@@ -23,14 +23,9 @@ function setup(readOnly = false) {
   store.dispatch({ type: 'engines/set', engines: [{ id: 'docker', kind: 'docker', label: 'd', endpoint: 'unix:///d', status: 'up' }] });
   store.dispatch({ type: 'containers/set', engineId: 'docker', containers: [ctr('alice-llama', 'running'), ctr('bob-done', 'exited')] });
   const controller: Controller = { containerKey: vi.fn(), confirmed: vi.fn(), quit: vi.fn(), exec: vi.fn() };
-  const r = render(<App store={store} controller={controller} color={false} size={{ cols: 100, rows: 30 }} />);
+  const r = renderApp(store, controller, { cols: 100, rows: 30 }, 5);
   cleanup = r.unmount;
-  const press = async (...keys: string[]) => {
-    for (const k of keys) {
-      r.stdin.write(k);
-      await new Promise((res) => setTimeout(res, 5));
-    }
-  };
+  const press = r.press;
   return { ...r, store, controller, press };
 }
 

@@ -2,12 +2,12 @@
 // is handed to the opener (a real executable here, which writes down what it got); over SSH, or
 // with no display, the URLs show with the `ssh -L` line that forwards them; no port says so.
 import React from 'react';
-import { render } from 'ink-testing-library';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { App, type Controller } from '../../src/ui/App.js';
+import type { Controller } from '../../src/ui/App.js';
+import { renderApp } from '../helpers/inkApp.js';
 import { createStore } from '../../src/store/store.js';
 import { initialState, reducer, type Action, type AppState } from '../../src/store/state.js';
 import { selectedContainer } from '../../src/store/select.js';
@@ -38,12 +38,9 @@ function setup(c: Container, e: PortEnv) {
   store.dispatch({ type: 'containers/set', engineId: 'docker', containers: [c] });
   const ports = new OpenPortController(store, e);
   const controller: Controller = { containerKey: vi.fn(), confirmed: vi.fn(), quit: vi.fn(), openPort: () => ports.open(selectedContainer(store.getState())) };
-  const r = render(<App store={store} controller={controller} color={false} size={{ cols: 120, rows: 30 }} />);
+  const r = renderApp(store, controller, { cols: 120, rows: 30 }, 20);
   cleanup = r.unmount;
-  const press = async (k: string) => {
-    r.stdin.write(k);
-    await new Promise((res) => setTimeout(res, 20));
-  };
+  const press = r.press;
   return { ...r, store, press };
 }
 

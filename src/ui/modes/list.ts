@@ -7,6 +7,7 @@ import type { GpuRow } from '../../store/gpu.js';
 import type { ContainerKeyCommand } from '../../actions/containers.js';
 import { displayName } from '../../engine/models.js';
 import { say, type CommandHandler, type KeyContext } from './context.js';
+import { SORT_TITLES } from '../../store/sort.js';
 
 /** The list of the pane on screen, if it is a list. */
 export function currentList(s: AppState): ListId | undefined {
@@ -21,6 +22,12 @@ function move(ctx: KeyContext, m: { delta?: number; to?: 'top' | 'bottom' }): vo
 const NO_SERVERS_TEXT = 'no servers configured: add servers: to the config or start with --server (README: Servers)';
 
 const isResource = (l: ListId | undefined): l is ResourcePane => l === 'images' || l === 'volumes' || l === 'networks';
+
+function sortList(ctx: KeyContext, flip: boolean): void {
+  ctx.store.dispatch({ type: 'list-sort', list: 'containers', flip });
+  const sort = ctx.store.getState().ui.sorts.containers!;
+  say(ctx, `containers sorted by ${SORT_TITLES[sort.by]} ${sort.desc ? '▼ (descending)' : '▲ (ascending)'}: o the next column, O the other way`);
+}
 
 export const LIST_COMMANDS: Record<string, CommandHandler> = {
   quit: (ctx) => ctx.controller.quit(),
@@ -80,6 +87,8 @@ export const LIST_COMMANDS: Record<string, CommandHandler> = {
     ctx.store.dispatch({ type: 'image-sort' });
     say(ctx, `images sorted by ${ctx.store.getState().ui.imageSort}`);
   },
+  'list.sort': (ctx) => sortList(ctx, false),
+  'list.sort-flip': (ctx) => sortList(ctx, true),
   'toggle-stopped': (ctx) => {
     const shown = ctx.store.getState().ui.showStopped;
     ctx.store.dispatch({ type: 'toggle-stopped' });

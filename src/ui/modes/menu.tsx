@@ -78,7 +78,8 @@ function rowTitle(row: ListRow | undefined): string {
   if (!row) return 'nothing selected';
   if ('kind' in row && (row.kind === 'gpu' || row.kind === 'proc')) return row.kind === 'proc' ? `GPU ${row.proc.gpuIndex ?? '?'} pid ${row.proc.pid}${row.container ? ` (${displayName(row.container)})` : ''}` : `GPU ${row.gpu.index}`;
   if ('repoTags' in row) return row.repoTags[0] ?? row.id.replace(/^sha256:/, '').slice(0, 12);
-  if ('state' in row) return displayName(row);
+  if ('kind' in row && row.kind === 'server') return row.server;
+  if ('engineId' in row && 'state' in row) return displayName(row);
   return row.name;
 }
 

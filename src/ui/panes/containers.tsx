@@ -15,6 +15,7 @@ import { panelLayout } from '../layout.js';
 import { ListPane } from '../list/ListPane.js';
 import { ENGINE_MAX, type Column } from '../list/columns.js';
 import { MainPanel } from '../mainPanel.js';
+import { SORT_TITLES } from '../../store/sort.js';
 
 function gpuCell(state: AppState, c: Container, now: number): { text: string; vram: string } | undefined {
   const g = containerGpu(state, c, now);
@@ -48,8 +49,12 @@ export function containerColumns(state: AppState, now: number, theme: Theme): Co
       color: (c) => (down.has(c.engineId) ? theme.dim : pending[c.key] ? theme.warn : theme.stateColor(c.state, c.exitCode)),
     },
     { title: 'PORTS', text: (c) => portsText(c.ports), min: 5, max: 30, grow: 1, shrink: 4 },
-    { title: 'CREATED', text: (c) => `${shortDuration(now - c.created * 1000)} ago`, align: 'right', min: 7, max: 9 },
+    { title: 'CREATED', text: (c) => `${shortDuration(now - c.created * 1000)} ago`, align: 'right', min: 7, max: 11 },
   );
+  // The sorted column says so, and which way (o was pressed: the default order is not marked).
+  const sort = state.ui.sorts.containers;
+  const sorted = sort && cols.find((c) => c.title === SORT_TITLES[sort.by]);
+  if (sorted) sorted.title += sort.desc ? ' ▼' : ' ▲';
   return cols;
 }
 
@@ -78,6 +83,7 @@ function sameList(a: ListProps, b: ListProps): boolean {
     x.grants === y.grants &&
     x.gpu === y.gpu &&
     x.ui.filters.containers === y.ui.filters.containers &&
+    x.ui.sorts === y.ui.sorts &&
     x.ui.showStopped === y.ui.showStopped &&
     x.ui.cursors.containers === y.ui.cursors.containers &&
     x.ui.pending === y.ui.pending &&

@@ -1,0 +1,83 @@
+// o sorts the container list by its next column (state, name, VRAM, created) and O turns it the
+// other way; the header marks the column and the direction; the selection stays on its
+// container; each pane keeps its own order.
+import React from 'react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Controller } from '../../src/ui/App.js';
+import { renderApp } from '../helpers/inkApp.js';
+import { createStore } from '../../src/store/store.js';
+import { initialState, reducer, type Action, type AppState } from '../../src/store/state.js';
+import { selectedContainer, visibleContainers } from '../../src/store/select.js';
+import { fourGpus, ID, NOW, running } from '../helpers/gpuState.js';
+
+let cleanup: (() => void) | undefined;
+afterEach(() => cleanup?.());
+
+function setup() {
+  const store = createStore<AppState, Action>(reducer, initialState({ gpu: true }));
+  store.dispatch({ type: 'engines/set', engines: [{ id: 'docker', kind: 'docker', label: 'd', endpoint: 'unix:///d', status: 'up' }] });
+  const age = (name: string, hours: number) => ({ ...running('docker', name, ID(name)), created: Math.floor(NOW / 1000) - hours * 3600 });
+  store.dispatch({
+    type: 'containers/set',
+    engineId: 'docker',
+    containers: [age('carol-eval', 1), age('alice-train', 30), { ...age('bob-old', 5), state: 'exited' as const }, age('dave-infer', 10)],
+  });
+  store.dispatch({
+    type: 'gpu/update',
+    status: { state: 'ok' },
+    gpus: fourGpus(),
+    processes: [
+      { pid: 11, gpuUuid: 'GPU-0', gpuIndex: 0, usedMemoryMiB: 9000, processName: 'python', containerId: ID('dave-infer') },
+      { pid: 12, gpuUuid: 'GPU-1', gpuIndex: 1, usedMemoryMiB: 4000, processName: 'python', containerId: ID('carol-eval') },
+    ],
+    at: NOW,
+  });
+  const controller: Controller = { containerKey: vi.fn(), confirmed: vi.fn(), quit: vi.fn() };
+  const r = renderApp(store, controller, { cols: 160, rows: 30 }, 10);
+  cleanup = r.unmount;
+  const press = r.press;
+  const names = () => visibleContainers(store.getState()).map((c) => c.name);
+  const header = () => r.lastFrame()!.split('\n').find((l) => l.includes('ENGINE'))!;
+  return { ...r, store, press, names, header };
+}
+
+describe('o and O on the container list', () => {
+  it('steps through name, VRAM and created, marking the column and the direction', async () => {
+    const { press, names, header, lastFrame } = setup();
+    expect(names()).toEqual(['alice-train', 'carol-eval', 'dave-infer', 'bob-old']);
+    expect(header()).not.toMatch(/[▲▼]/);
+    await press('o');
+    expect(names()).toEqual(['alice-train', 'bob-old', 'carol-eval', 'dave-infer']);
+    expect(header()).toMatch(/NAME ▲/);
+    expect(lastFrame()).toContain('containers sorted by NAME ▲ (ascending)');
+    await press('o');
+    expect(names().slice(0, 2)).toEqual(['dave-infer', 'carol-eval']);
+    expect(header()).toMatch(/VRAM ▼/);
+    await press('o');
+    expect(names()).toEqual(['carol-eval', 'bob-old', 'dave-infer', 'alice-train']);
+    expect(header()).toMatch(/CREATED ▼/);
+    await press('O');
+    expect(names()).toEqual(['alice-train', 'dave-infer', 'bob-old', 'carol-eval']);
+    expect(header()).toMatch(/CREATED ▲/);
+    await press('o');
+    expect(header()).toMatch(/STATE ▲/);
+    expect(names()).toEqual(['alice-train', 'carol-eval', 'dave-infer', 'bob-old']);
+  });
+
+  it('keeps the selected container selected through a new order', async () => {
+    const { press, store } = setup();
+    await press('j', 'j');
+    expect(selectedContainer(store.getState())?.name).toBe('dave-infer');
+    await press('o', 'o');
+    expect(selectedContainer(store.getState())?.name).toBe('dave-infer');
+  });
+
+  it('is kept per pane: the images keep their own order, the containers theirs', async () => {
+    const { press, store } = setup();
+    await press('o');
+    const imageSort = store.getState().ui.imageSort;
+    await press('2', 'o', '1');
+    expect(store.getState().ui.imageSort).not.toBe(imageSort);
+    expect(store.getState().ui.sorts.containers).toEqual({ by: 'name', desc: false });
+  });
+});
