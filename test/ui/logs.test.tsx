@@ -240,3 +240,20 @@ describe('the log panel', () => {
     expect(lines.length).toBe(23);
   });
 });
+
+describe('an empty log in a narrow panel', () => {
+  it('keeps the tab row: the "no log lines yet" note is cut to the panel, not wrapped over it', async () => {
+    const store = createStore<AppState, Action>(reducer, initialState({}));
+    store.dispatch({ type: 'engines/set', engines: [{ id: 'docker', kind: 'docker', label: 'docker.sock', endpoint: 'unix:///d.sock', status: 'up' }] });
+    store.dispatch({ type: 'containers/set', engineId: 'docker', containers: [box('quiet')] });
+    const session = new LogSession('docker/quiet-id', 'docker/quiet');
+    session.setState('live', 'following');
+    const controller: Controller = { containerKey: vi.fn(), confirmed: vi.fn(), quit: vi.fn(), logSession: () => session };
+    const r = render(<App store={store} controller={controller} color={false} size={{ cols: 160, rows: 45 }} />);
+    cleanup = r.unmount;
+    await tick();
+    const f = r.lastFrame()!;
+    expect(f).toContain('no log lines yet');
+    expect(f).toMatch(/Logs {2}Inspect {2}Env/);
+  });
+});
