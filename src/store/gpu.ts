@@ -59,6 +59,31 @@ export function anyGpus(s: AppState): boolean {
   return (s.gpu.enabled && s.gpu.gpus.length > 0) || s.servers.list.some((e) => (e.gpu?.gpus.length ?? 0) > 0);
 }
 
+let sharedMemo: { servers: AppState['servers']['list']; containers: AppState['containers']; grants: AppState['grants']; procs: AttributedProcess[]; gpus: GpuSample[]; out: Map<number, Container[]> } | undefined;
+
+/**
+ * The GPUs two or more live containers share (both use it, or were given it), each with those
+ * containers — the list marks their rows, the GPUs pane and the strip the GPU.
+ */
+export function sharedGpus(s: Pick<AppState, 'gpu' | 'grants' | 'containers' | 'servers'>): Map<number, Container[]> {
+  const m = sharedMemo;
+  if (m && m.servers === s.servers.list && m.containers === s.containers && m.grants === s.grants && m.procs === s.gpu.processes && m.gpus === s.gpu.gpus) return m.out;
+  const by = new Map<number, Container[]>();
+  // This machine's GPUs: a remote server's containers are on its own GPUs, not these.
+  const remote = new Set(s.servers.list.filter((e) => !e.local).flatMap((e) => e.engineIds));
+  for (const [engineId, list] of Object.entries(s.containers)) {
+    if (remote.has(engineId)) continue;
+    for (const c of list) {
+      if (c.state !== 'running' && c.state !== 'paused' && c.state !== 'restarting') continue;
+      for (const i of containerGpu(s, c)?.indices ?? []) by.set(i, [...(by.get(i) ?? []), c]);
+    }
+  }
+  for (const [i, cs] of by) if (cs.length < 2) by.delete(i);
+  sharedMemo = { servers: s.servers.list, containers: s.containers, grants: s.grants, procs: s.gpu.processes, gpus: s.gpu.gpus, out: by };
+  return by;
+}
+
+
 /**
  * A row of the GPUs pane. With servers configured each server has a line of its own and its GPUs
  * and processes carry its name; without, `server` is absent (this machine, as always).

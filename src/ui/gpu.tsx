@@ -6,6 +6,7 @@ import type { GpuSample } from '../gpu/parse.js';
 import { printable, truncate } from '../text/width.js';
 import type { Theme } from './theme.js';
 import { bar } from '../present/bars.js';
+import { sharedGpus } from '../store/gpu.js';
 
 export function gib(mib: number | undefined, digits = 1): string {
   return mib === undefined ? '-' : `${(mib / 1024).toFixed(digits)}G`;
@@ -37,19 +38,24 @@ function sourceNotice(g: GpuSource): string | undefined {
 const num = (mib: number | undefined, digits: number) => (mib === undefined ? '-' : (mib / 1024).toFixed(digits));
 const pct = (g: GpuSample) => (g.utilizationPct === undefined ? 'n/a' : `${g.utilizationPct}%`);
 
-/** Each GPU's part of the strip, from the fullest form to the most compact. */
-const STRIP_FORMS: ((g: GpuSample) => string)[] = [
-  (g) => `GPU${g.index} ${bar(g.memoryUsedMiB, g.memoryTotalMiB, 8)} ${gib(g.memoryUsedMiB)}/${gib(g.memoryTotalMiB, 0)} ${pct(g).padStart(4)}${g.temperatureC === undefined ? '' : ` ${g.temperatureC}C`}`,
-  (g) => `GPU${g.index} ${gib(g.memoryUsedMiB)}/${gib(g.memoryTotalMiB, 0)} ${pct(g)}`,
-  (g) => `${g.index}:${num(g.memoryUsedMiB, 1)}/${num(g.memoryTotalMiB, 0)} ${pct(g)}`,
-  (g) => `${g.index}:${num(g.memoryUsedMiB, 1)}/${num(g.memoryTotalMiB, 0)}`,
+/** Each GPU's part of the strip, from the fullest form to the most compact; `*`: shared. */
+const STRIP_FORMS: ((g: GpuSample, mark: string) => string)[] = [
+  (g, m) => `GPU${g.index}${m} ${bar(g.memoryUsedMiB, g.memoryTotalMiB, 8)} ${gib(g.memoryUsedMiB)}/${gib(g.memoryTotalMiB, 0)} ${pct(g).padStart(4)}${g.temperatureC === undefined ? '' : ` ${g.temperatureC}C`}`,
+  (g, m) => `GPU${g.index}${m} ${gib(g.memoryUsedMiB)}/${gib(g.memoryTotalMiB, 0)} ${pct(g)}`,
+  (g, m) => `${g.index}${m}:${num(g.memoryUsedMiB, 1)}/${num(g.memoryTotalMiB, 0)} ${pct(g)}`,
+  (g, m) => `${g.index}${m}:${num(g.memoryUsedMiB, 1)}/${num(g.memoryTotalMiB, 0)}`,
 ];
 
-/** The strip's text: the fullest form in which every GPU fits `width`, else the most compact, cut. */
-export function stripText(gpus: readonly GpuSample[], width: number, lead = ''): string {
+/**
+ * The strip's text: the fullest form in which every GPU fits `width`, else the most compact, cut.
+ * A GPU two containers share is marked `*`, and the strip says what the mark means where it fits.
+ */
+export function stripText(gpus: readonly GpuSample[], width: number, lead = '', shared: ReadonlySet<number> = new Set()): string {
   let text = '';
+  const legend = shared.size ? '  * shared by 2+ containers' : '';
   for (const [i, form] of STRIP_FORMS.entries()) {
-    text = lead + ' ' + gpus.map(form).join(i < 2 ? '  ' : ' ');
+    text = lead + ' ' + gpus.map((g) => form(g, shared.has(g.index) ? '*' : '')).join(i < 2 ? '  ' : ' ');
+    if (text.length + legend.length <= width) return text + legend;
     if (text.length <= width) return text;
   }
   return truncate(text, width);
@@ -85,7 +91,7 @@ export function GpuStrip({ state, width, theme }: { state: AppState; width: numb
   const hidden = gpu.status.state === 'no-processes-visible' ? ' (processes hidden: inside a container?)' : '';
   return (
     <Text color={theme.accent} wrap="truncate">
-      {stripText(gpu.gpus, width, printable(who) + hidden)}
+      {stripText(gpu.gpus, width, printable(who) + hidden, gpu === state.gpu ? new Set(sharedGpus(state).keys()) : undefined)}
     </Text>
   );
 }

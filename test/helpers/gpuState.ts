@@ -2,6 +2,7 @@
 // the nvidia-smi stand-in's rtx4 profile reports them) and running containers to hold them.
 import type { Container } from '../../src/engine/models.js';
 import type { GpuSample } from '../../src/gpu/parse.js';
+import type { Action } from '../../src/store/state.js';
 
 export const NOW = Date.now();
 /** A 64-digit container id from a short one. */
@@ -25,4 +26,15 @@ export function fourGpus(util: readonly number[] = [97, 0, 0, 0]): GpuSample[] {
     powerLimitW: 300,
     migEnabled: false,
   }));
+}
+
+/** The GPU monitor's update: the four GPUs, and `procs` as [pid, GPU index, MiB, container id]. */
+export function gpuUpdate(procs: readonly [number, number, number, string][]): Action {
+  return {
+    type: 'gpu/update',
+    status: { state: 'ok' },
+    gpus: fourGpus(),
+    processes: procs.map(([pid, gpuIndex, usedMemoryMiB, containerId]) => ({ pid, gpuUuid: `GPU-${gpuIndex}`, gpuIndex, usedMemoryMiB, processName: 'python', containerId })),
+    at: NOW,
+  };
 }

@@ -46,7 +46,7 @@ describe('GPUs on screen', () => {
   it('shows a strip with every GPU: memory bar, used/total, utilisation, temperature', async () => {
     const { lastFrame } = setup();
     await tick();
-    expect(lastFrame()).toMatch(/GPU0 ██░░░░░░ 9\.4G\/48G {2}97% 30C {2}GPU1 █░░░░░░░ 4\.5G\/48G {3}0% 31C/);
+    expect(lastFrame()).toMatch(/GPU0 ██░░░░░░ 9\.4G\/48G {2}97% 30C {2}GPU1\* █░░░░░░░ 4\.5G\/48G {3}0% 31C/);
   });
 
   it('shows what each container was given and holds', async () => {
@@ -54,8 +54,9 @@ describe('GPUs on screen', () => {
     await tick();
     const f = lastFrame()!;
     expect(f).toMatch(/GPU\s+VRAM/);
-    expect(f).toMatch(/vla-train\s+pytorch:24\S*\s+0,1\s+8\.8G\s+up 3h/);
-    expect(f).toMatch(/ppo-train\s+pytorch:24\S*\s+1\s+4\.3G\s+up 3h/);
+    // Both hold GPU 1: both rows say it is shared.
+    expect(f).toMatch(/vla-train\s+pytorch:24\S*\s+0,1 shared\s+8\.8G\s+up 3h/);
+    expect(f).toMatch(/ppo-train\s+pytorch:24\S*\s+1 shared\s+4\.3G\s+up 3h/);
     expect(f).toMatch(/web\s+pytorch:24\S*\s+-\s+-\s+up 3h/);
   });
 

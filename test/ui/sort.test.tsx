@@ -8,7 +8,7 @@ import { renderApp } from '../helpers/inkApp.js';
 import { createStore } from '../../src/store/store.js';
 import { initialState, reducer, type Action, type AppState } from '../../src/store/state.js';
 import { selectedContainer, visibleContainers } from '../../src/store/select.js';
-import { fourGpus, ID, NOW, running } from '../helpers/gpuState.js';
+import { gpuUpdate, ID, NOW, running } from '../helpers/gpuState.js';
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
@@ -22,16 +22,7 @@ function setup() {
     engineId: 'docker',
     containers: [age('carol-eval', 1), age('alice-train', 30), { ...age('bob-old', 5), state: 'exited' as const }, age('dave-infer', 10)],
   });
-  store.dispatch({
-    type: 'gpu/update',
-    status: { state: 'ok' },
-    gpus: fourGpus(),
-    processes: [
-      { pid: 11, gpuUuid: 'GPU-0', gpuIndex: 0, usedMemoryMiB: 9000, processName: 'python', containerId: ID('dave-infer') },
-      { pid: 12, gpuUuid: 'GPU-1', gpuIndex: 1, usedMemoryMiB: 4000, processName: 'python', containerId: ID('carol-eval') },
-    ],
-    at: NOW,
-  });
+  store.dispatch(gpuUpdate([[11, 0, 9000, ID('dave-infer')], [12, 1, 4000, ID('carol-eval')]]));
   const controller: Controller = { containerKey: vi.fn(), confirmed: vi.fn(), quit: vi.fn() };
   const r = renderApp(store, controller, { cols: 160, rows: 30 }, 10);
   cleanup = r.unmount;

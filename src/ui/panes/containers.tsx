@@ -5,7 +5,7 @@ import { Box } from 'ink';
 import type { Container } from '../../engine/models.js';
 import type { AppState } from '../../store/state.js';
 import { containerCounts, dimEngines, engineLabel, selectedContainer, visibleContainers } from '../../store/select.js';
-import { anyGpus, containerGpu } from '../../store/gpu.js';
+import { anyGpus, containerGpu, sharedGpus } from '../../store/gpu.js';
 import type { LogSession } from '../../store/logs.js';
 import type { PanelData } from '../../actions/panel.js';
 import { portsText, shortDuration, stateText } from '../../present/container.js';
@@ -17,11 +17,15 @@ import { ENGINE_MAX, type Column } from '../list/columns.js';
 import { MainPanel } from '../mainPanel.js';
 import { SORT_TITLES } from '../../store/sort.js';
 
-function gpuCell(state: AppState, c: Container, now: number): { text: string; vram: string } | undefined {
+function gpuCell(state: AppState, c: Container, now: number): { text: string; vram: string; shared: boolean } | undefined {
   const g = containerGpu(state, c, now);
   if (!g) return undefined;
   const vram = g.memoryMiB === undefined ? '-' : gib(g.memoryMiB);
-  return { text: g.indices.join(',') || '-', vram: g.idleMs !== undefined ? `${vram} idle` : vram };
+  // A GPU another live container uses or was given too is marked on both rows.
+  const shared = sharedGpus(state);
+  const mine = g.indices.filter((i) => shared.get(i)?.some((o) => o.key === c.key));
+  const text = (g.indices.join(',') || '-') + (mine.length ? ' shared' : '');
+  return { text, vram: g.idleMs !== undefined ? `${vram} idle` : vram, shared: mine.length > 0 };
 }
 
 /** The container table's columns; GPU ones only where there are GPUs. */
@@ -35,7 +39,7 @@ export function containerColumns(state: AppState, now: number, theme: Theme): Co
   ];
   if (anyGpus(state)) {
     cols.push(
-      { title: 'GPU', text: (c) => gpuCell(state, c, now)?.text ?? '-', min: 3, max: 7 },
+      { title: 'GPU', text: (c) => gpuCell(state, c, now)?.text ?? '-', min: 3, max: 14, color: (c) => (gpuCell(state, c, now)?.shared ? theme.warn : undefined) },
       { title: 'VRAM', text: (c) => gpuCell(state, c, now)?.vram ?? '-', min: 5, max: 10 },
     );
   }

@@ -4,7 +4,8 @@
 import React from 'react';
 import type { AppState } from '../../store/state.js';
 import { dimEngines, rowKey, selectedRow } from '../../store/select.js';
-import { gpuRows, type GpuRow } from '../../store/gpu.js';
+import { gpuRows, sharedGpus, type GpuRow } from '../../store/gpu.js';
+import { displayName, type Container } from '../../engine/models.js';
 import type { GpuSample } from '../../gpu/parse.js';
 import { cell, printable } from '../../text/width.js';
 import { shortDuration } from '../../present/container.js';
@@ -18,12 +19,13 @@ import type { Column } from '../list/columns.js';
 
 type ProcRow = Extract<GpuRow, { kind: 'proc' }>;
 
-function gpuLine(g: GpuSample): string {
+function gpuLine(g: GpuSample, sharedBy: readonly Container[] | undefined): string {
   const util = g.utilizationPct === undefined ? 'util n/a' : `${g.utilizationPct}%`;
   const temp = g.temperatureC === undefined ? '' : `  ${g.temperatureC}C`;
   const power = g.powerW === undefined ? '' : `  ${Math.round(g.powerW)}/${g.powerLimitW === undefined ? '?' : Math.round(g.powerLimitW)} W`;
   const mig = g.migEnabled ? '  MIG' : '';
-  return ` GPU ${g.index}  ${cell(printable(g.name), 30)} ${bar(g.memoryUsedMiB, g.memoryTotalMiB, 16)} ${gib(g.memoryUsedMiB)}/${gib(g.memoryTotalMiB)}  ${util}${temp}${power}${mig}`;
+  const shared = sharedBy ? `  shared by ${sharedBy.length} containers: ${sharedBy.map(displayName).join(', ')}` : '';
+  return ` GPU ${g.index}  ${cell(printable(g.name), 30)} ${bar(g.memoryUsedMiB, g.memoryTotalMiB, 16)} ${gib(g.memoryUsedMiB)}/${gib(g.memoryTotalMiB)}  ${util}${temp}${power}${mig}${shared}`;
 }
 
 function who(r: ProcRow): string {
@@ -68,7 +70,7 @@ export function GpuPane({ state, rows, width, now, theme }: { state: AppState; r
       height={rows + 1}
       theme={theme}
       rowKey={rowKey}
-      line={(r) => (r.kind === 'server' ? gpuServerLine(r.summary, now) : r.kind === 'gpu' ? gpuLine(r.gpu) : undefined)}
+      line={(r) => (r.kind === 'server' ? gpuServerLine(r.summary, now) : r.kind === 'gpu' ? gpuLine(r.gpu, r.server === undefined || state.servers.list.find((e) => e.local)?.name === r.server ? sharedGpus(state).get(r.gpu.index) : undefined) : undefined)}
       style={(r) => {
         // A server that went away keeps its last GPUs on screen, dimmed under the line that says why.
         if (r.server !== undefined && down.has(r.server)) return { dim: true, bold: r.kind !== 'proc' };
