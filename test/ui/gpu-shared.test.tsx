@@ -47,7 +47,7 @@ describe('a GPU two containers share', () => {
   it("names them on the GPU's line in the GPUs pane", async () => {
     const { lastFrame, press } = setup();
     await press('5');
-    const gpu1 = lastFrame()!.split('\n').find((l) => l.includes('GPU 1 '))!;
+    const gpu1 = lastFrame()!.split('\n').find((l) => l.includes('GPU 1* '))!;
     expect(gpu1).toContain('shared by 2 containers: docker/alice-train, docker/bob-eval');
     expect(lastFrame()!.split('\n').find((l) => l.includes('GPU 0 '))).not.toContain('shared');
   });

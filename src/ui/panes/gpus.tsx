@@ -25,7 +25,7 @@ function gpuLine(g: GpuSample, sharedBy: readonly Container[] | undefined): stri
   const power = g.powerW === undefined ? '' : `  ${Math.round(g.powerW)}/${g.powerLimitW === undefined ? '?' : Math.round(g.powerLimitW)} W`;
   const mig = g.migEnabled ? '  MIG' : '';
   const shared = sharedBy ? `  shared by ${sharedBy.length} containers: ${sharedBy.map(displayName).join(', ')}` : '';
-  return ` GPU ${g.index}  ${cell(printable(g.name), 30)} ${bar(g.memoryUsedMiB, g.memoryTotalMiB, 16)} ${gib(g.memoryUsedMiB)}/${gib(g.memoryTotalMiB)}  ${util}${temp}${power}${mig}${shared}`;
+  return ` GPU ${g.index}${sharedBy ? '*' : ' '} ${cell(printable(g.name), 30)} ${bar(g.memoryUsedMiB, g.memoryTotalMiB, 16)} ${gib(g.memoryUsedMiB)}/${gib(g.memoryTotalMiB)}  ${util}${temp}${power}${mig}${shared}`;
 }
 
 function who(r: ProcRow): string {
