@@ -18,6 +18,7 @@ import { InsideController, type Stage } from '../actions/inside.js';
 import { PanelController } from '../actions/panel.js';
 import { ExecOutputController } from '../actions/execOutput.js';
 import { OpenPortController } from '../actions/openPort.js';
+import { UsageController } from '../actions/usage.js';
 import { GpuController } from '../actions/gpu.js';
 import { PullController } from '../actions/pull.js';
 import { RunController } from '../actions/run.js';
@@ -123,6 +124,7 @@ export function wire(store: Store<AppState, Action>, o: WireOptions): Wired {
     resources.refreshVisible();
   });
   const panel = new PanelController(store, engines);
+  const usage = new UsageController(store, engines);
   const gpuActions = new GpuController(store, engines);
   const logs = new LogsController(store, engines, {
     tail: args.tail ?? config.logTail,
@@ -177,11 +179,13 @@ export function wire(store: Store<AppState, Action>, o: WireOptions): Wired {
     start() {
       for (const w of watchers.values()) w.start();
       gpu?.start();
+      usage.start();
     },
     stop() {
       servers?.stop();
       pull.stop();
       gpu?.stop();
+      usage.stop();
       logs.stop();
       resources.stop();
       panel.stop();

@@ -86,7 +86,7 @@ export interface EngineInfo {
 export interface ContainerJson {
   Name?: string;
   Config?: { Tty?: boolean; OpenStdin?: boolean; Env?: string[] | null };
-  State?: { Running?: boolean; Status?: string; ExitCode?: number; StartedAt?: string; FinishedAt?: string };
+  State?: { Running?: boolean; Status?: string; ExitCode?: number; StartedAt?: string; FinishedAt?: string; Pid?: number };
   [field: string]: unknown;
 }
 

@@ -26,3 +26,11 @@ export function decimalBytes(n: number): string {
   } while (v >= 1000 && u < units.length - 1);
   return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
 }
+
+/** 512B, 836K, 20M, 1.5G (binary, one letter: a list column's memory). */
+export function compactBytes(n: number): string {
+  if (n < 1024) return `${n}B`;
+  if (n < 1024 ** 2) return `${Math.round(n / 1024)}K`;
+  if (n < 1024 ** 3) return `${Math.round(n / 1024 ** 2)}M`;
+  return `${(n / 1024 ** 3).toFixed(1)}G`;
+}

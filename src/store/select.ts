@@ -64,7 +64,7 @@ export function visibleContainers(s: AppState): Container[] {
   const { showStopped } = s.ui;
   const sort = s.ui.sorts.containers ?? DEFAULT_SORT;
   // VRAM order follows the GPU readings; the other orders do not read them.
-  const gpu = sort.by === 'vram' ? s.gpu.processes : undefined;
+  const gpu = sort.by === 'vram' ? s.gpu.processes : sort.by === 'cpu' || sort.by === 'mem' ? s.usage : undefined;
   if (memo && memo.containers === s.containers && memo.filter === filter && memo.showStopped === showStopped && memo.engines === shownEngines(s) && memo.sort === sort && memo.gpu === gpu) {
     return memo.out;
   }

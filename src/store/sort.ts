@@ -1,6 +1,6 @@
 // The container list's order, chosen with o (the next column) and O (the other direction), kept
-// in the store per list: by state (running first, then by name: the default), name, VRAM held, or
-// age. The header marks the sorted column with ▲ (ascending) or ▼ (descending).
+// in the store per list: by state (running first, then by name: the default), name, VRAM held,
+// CPU %, memory, or age. The header marks the sorted column with ▲ (ascending) or ▼ (descending).
 import type { Container } from '../engine/models.js';
 import { containerGpu } from './gpu.js';
 import type { AppState, ContainerSortBy, ListSort } from './types.js';
@@ -16,11 +16,13 @@ export const CONTAINER_SORTS: readonly ListSort[] = [
   { by: 'state', desc: false },
   { by: 'name', desc: false },
   { by: 'vram', desc: true },
+  { by: 'cpu', desc: true },
+  { by: 'mem', desc: true },
   { by: 'created', desc: true },
 ];
 
 /** The column each sort is shown on. */
-export const SORT_TITLES: Record<ContainerSortBy, string> = { state: 'STATE', name: 'NAME', vram: 'VRAM', created: 'CREATED' };
+export const SORT_TITLES: Record<ContainerSortBy, string> = { state: 'STATE', name: 'NAME', vram: 'VRAM', cpu: 'CPU%', mem: 'MEM', created: 'CREATED' };
 
 export const DEFAULT_SORT: ListSort = CONTAINER_SORTS[0]!;
 
@@ -28,13 +30,17 @@ const byName = (a: Container, b: Container) =>
   a.name.localeCompare(b.name, undefined, { numeric: true, sensitivity: 'base' }) || a.engineId.localeCompare(b.engineId) || a.id.localeCompare(b.id);
 
 /** The comparator for `sort` (a stable tie-break by name, whatever the direction). */
-export function containerComparator(s: Pick<AppState, 'gpu' | 'grants'>, sort: ListSort): (a: Container, b: Container) => number {
+export function containerComparator(s: Pick<AppState, 'gpu' | 'grants' | 'usage'>, sort: ListSort): (a: Container, b: Container) => number {
   const dir = sort.desc ? -1 : 1;
   switch (sort.by) {
     case 'name':
       return (a, b) => dir * byName(a, b);
     case 'created':
       return (a, b) => dir * (a.created - b.created) || byName(a, b);
+    case 'cpu':
+      return (a, b) => dir * ((s.usage[a.key]?.cpuPct ?? -1) - (s.usage[b.key]?.cpuPct ?? -1)) || byName(a, b);
+    case 'mem':
+      return (a, b) => dir * ((s.usage[a.key]?.memBytes ?? -1) - (s.usage[b.key]?.memBytes ?? -1)) || byName(a, b);
     case 'vram': {
       const mem = new Map<string, number>();
       const of = (c: Container) => {
@@ -52,7 +58,8 @@ export function containerComparator(s: Pick<AppState, 'gpu' | 'grants'>, sort: L
 /** o: the next column (VRAM only where GPUs are watched); O: the same column the other way. */
 export function nextSort(s: AppState, current: ListSort, flip: boolean): ListSort {
   if (flip) return { ...current, desc: !current.desc };
-  const cycle = CONTAINER_SORTS.filter((x) => x.by !== 'vram' || (s.gpu.enabled && s.gpu.gpus.length > 0));
+  const usage = Object.keys(s.usage).length > 0;
+  const cycle = CONTAINER_SORTS.filter((x) => (x.by !== 'vram' || (s.gpu.enabled && s.gpu.gpus.length > 0)) && ((x.by !== 'cpu' && x.by !== 'mem') || usage));
   const i = cycle.findIndex((x) => x.by === current.by);
   return cycle[(i + 1) % cycle.length]!;
 }

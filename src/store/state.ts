@@ -20,6 +20,7 @@ export function initialState(
 ): AppState {
   return {
     engines: [],
+    usage: {},
     containers: {},
     loaded: {},
     readOnly: opts.readOnly ?? false,
@@ -176,6 +177,8 @@ export function reducer(s: AppState, a: Action): AppState {
       return setListError(s, a.id, a.error);
     case 'containers/set':
       return setContainers(s, a);
+    case 'usage/set':
+      return { ...s, usage: a.usage };
     case 'containers/since':
       return setSince(s, a);
     case 'pane':

@@ -62,7 +62,7 @@ export interface ResourcesState {
 export type ImageSort = 'size' | 'age' | 'name';
 
 /** What the container list is sorted by (o), and which way (O). */
-export type ContainerSortBy = 'state' | 'name' | 'vram' | 'created';
+export type ContainerSortBy = 'state' | 'name' | 'vram' | 'cpu' | 'mem' | 'created';
 export interface ListSort {
   by: ContainerSortBy;
   desc: boolean;
@@ -228,8 +228,16 @@ export interface UiState {
   server?: string;
 }
 
+/** A running container's CPU (% of one core; undefined until two readings) and memory in use. */
+export interface ContainerUsage {
+  cpuPct?: number;
+  memBytes: number;
+}
+
 export interface AppState {
   engines: EngineInfo[];
+  /** CPU and memory by container key (local engines: every running one; remote: the selected). */
+  usage: Record<string, ContainerUsage>;
   containers: Record<string, Container[]>;
   /** Engines whose container list has been loaded at least once. */
   loaded: Record<string, boolean>;
@@ -248,6 +256,7 @@ export type Action =
   | { type: 'engine/status'; id: string; status: EngineInfo['status']; error?: string }
   | { type: 'engine/list-error'; id: string; error?: string }
   | { type: 'containers/set'; engineId: string; containers: Container[] }
+  | { type: 'usage/set'; usage: Record<string, ContainerUsage> }
   /** The engine's StartedAt / FinishedAt for rows still in the state they were inspected in. */
   | { type: 'containers/since'; engineId: string; since: Record<string, { state: Container['state']; since: number }> }
   | { type: 'pane'; pane: PaneId }

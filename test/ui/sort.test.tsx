@@ -72,3 +72,26 @@ describe('o and O on the container list', () => {
     expect(store.getState().ui.sorts.containers).toEqual({ by: 'name', desc: false });
   });
 });
+
+describe('the CPU % and MEM columns', () => {
+  it('show each running container reading once there are readings, and o sorts by them', async () => {
+    const { press, names, header, store, lastFrame } = setup();
+    expect(header()).not.toContain('CPU%');
+    store.dispatch({
+      type: 'usage/set',
+      usage: { [`docker/${ID('carol-eval')}`]: { cpuPct: 97.25, memBytes: 856_064 }, [`docker/${ID('alice-train')}`]: { cpuPct: 0.5, memBytes: 3 * 1024 ** 3 }, [`docker/${ID('dave-infer')}`]: { memBytes: 20 * 1024 ** 2 } },
+    });
+    await press('j', 'k');
+    expect(header()).toMatch(/CPU%\s+MEM/);
+    const row = (n: string) => lastFrame()!.split('\n').find((l) => l.includes(n))!;
+    expect(row('carol-eval')).toMatch(/97\.3\s+836K/);
+    expect(row('alice-train')).toMatch(/0\.5\s+3\.0G/);
+    expect(row('dave-infer')).toMatch(/-\s+20M/);
+    await press('o', 'o', 'o');
+    expect(header()).toMatch(/CPU% ▼/);
+    expect(names().slice(0, 2)).toEqual(['carol-eval', 'alice-train']);
+    await press('o');
+    expect(header()).toMatch(/MEM ▼/);
+    expect(names().slice(0, 3)).toEqual(['alice-train', 'dave-infer', 'carol-eval']);
+  });
+});

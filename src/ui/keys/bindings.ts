@@ -120,7 +120,7 @@ export const BINDINGS: readonly Binding[] = [
   { keys: ['n'], command: 'run.open', help: 'run a new container from a template: a form, the GPU picker, then start', where: 'containers', changes: true, hint: 'run', rank: 13 },
   { keys: ['b'], command: 'bulk', help: 'bulk actions on the marked containers (or all listed): stop, restart, start, remove', where: 'containers', changes: true },
   { keys: ['w'], command: 'open-port', help: "open the published port in a browser (none reachable, as over SSH: its URL and the ssh -L line that forwards it)", where: 'containers', hint: 'web', rank: 36 },
-  { keys: ['o'], command: 'list.sort', help: 'sort by the next column: state, name, VRAM, created (the header marks it, ▲ ▼ the direction)', where: 'containers', hint: 'sort', rank: 45 },
+  { keys: ['o'], command: 'list.sort', help: 'sort by the next column: state, name, VRAM, CPU %, memory, created (the header marks it, ▲ ▼ the direction)', where: 'containers', hint: 'sort', rank: 45 },
   { keys: ['O'], command: 'list.sort-flip', help: 'the same column, the other way round', where: 'containers' },
   { keys: ['e'], command: 'toggle-stopped', help: 'show / hide stopped containers', where: 'containers', hint: 'stopped', rank: 35 },
   { keys: ['m'], command: 'panel.full', help: 'the panel full screen and back', where: 'containers' },

@@ -15,6 +15,7 @@ import { panelLayout } from '../layout.js';
 import { ListPane } from '../list/ListPane.js';
 import { ENGINE_MAX, type Column } from '../list/columns.js';
 import { MainPanel } from '../mainPanel.js';
+import { compactBytes } from '../../present/bytes.js';
 import { SORT_TITLES } from '../../store/sort.js';
 
 function gpuCell(state: AppState, c: Container, now: number): { text: string; vram: string; shared: boolean } | undefined {
@@ -26,6 +27,16 @@ function gpuCell(state: AppState, c: Container, now: number): { text: string; vr
   const mine = g.indices.filter((i) => shared.get(i)?.some((o) => o.key === c.key));
   const text = (g.indices.join(',') || '-') + (mine.length ? ' shared' : '');
   return { text, vram: g.idleMs !== undefined ? `${vram} idle` : vram, shared: mine.length > 0 };
+}
+
+/** CPU % and MEM, once any container's usage has been read. */
+function usageColumns(state: AppState): Column<Container>[] {
+  if (Object.keys(state.usage).length === 0) return [];
+  const u = (c: Container) => (c.state === 'running' ? state.usage[c.key] : undefined);
+  return [
+    { title: 'CPU%', text: (c) => (u(c)?.cpuPct === undefined ? '-' : u(c)!.cpuPct!.toFixed(1)), align: 'right', min: 5, max: 8 },
+    { title: 'MEM', text: (c) => (u(c) ? compactBytes(u(c)!.memBytes) : '-'), align: 'right', min: 5, max: 7 },
+  ];
 }
 
 /** The container table's columns; GPU ones only where there are GPUs. */
@@ -52,6 +63,7 @@ export function containerColumns(state: AppState, now: number, theme: Theme): Co
       shrink: 2,
       color: (c) => (down.has(c.engineId) ? theme.dim : pending[c.key] ? theme.warn : theme.stateColor(c.state, c.exitCode)),
     },
+    ...usageColumns(state),
     { title: 'PORTS', text: (c) => portsText(c.ports), min: 5, max: 30, grow: 1, shrink: 4 },
     { title: 'CREATED', text: (c) => `${shortDuration(now - c.created * 1000)} ago`, align: 'right', min: 7, max: 11 },
   );
@@ -88,6 +100,7 @@ function sameList(a: ListProps, b: ListProps): boolean {
     x.gpu === y.gpu &&
     x.ui.filters.containers === y.ui.filters.containers &&
     x.ui.sorts === y.ui.sorts &&
+    x.usage === y.usage &&
     x.ui.showStopped === y.ui.showStopped &&
     x.ui.cursors.containers === y.ui.cursors.containers &&
     x.ui.pending === y.ui.pending &&

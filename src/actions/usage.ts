@@ -1,0 +1,117 @@
+// The container list's CPU % and MEM columns. Local engines: every 2 s each running container's
+// cgroup files are read (found once per start from its main pid), no stream per container.
+// Remote engines (their cgroups are on another machine): the API's stats stream for the selected
+// row only. One store update per round.
+import type { Engine } from '../engine/engine.js';
+import { cgroupFiles, readCgroupUsage, type CgroupFiles } from '../engine/cgroupUsage.js';
+import { readCgroup } from '../gpu/cgroup.js';
+import type { Action, AppState, ContainerUsage } from '../store/state.js';
+import { selectedContainer } from '../store/select.js';
+import type { Store } from '../store/store.js';
+import { SelectionTask } from '../store/task.js';
+
+const ROUND_MS = 2000;
+/** Inspects per round for containers not seen before (a server with hundreds fills in over rounds). */
+const INSPECTS_PER_ROUND = 16;
+
+interface Tracked {
+  /** Empty when the files cannot be read from here (gantry in a container, another machine). */
+  files: CgroupFiles;
+  prev?: { cpuNs: number; at: number };
+  startedAt: number | undefined;
+}
+
+export class UsageController {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly tracked = new Map<string, Tracked>();
+  private readonly pending = new Set<string>();
+  private readonly remote = new SelectionTask();
+  private remoteUsage: Record<string, ContainerUsage> = {};
+
+  constructor(
+    private readonly store: Store<AppState, Action>,
+    private readonly engines: ReadonlyMap<string, Engine>,
+    private readonly procRoot = '/proc',
+    private readonly cgroupRoot = '/sys/fs/cgroup',
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.round(), ROUND_MS);
+    this.timer.unref?.();
+    void this.round();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.remote.cancel();
+  }
+
+  private local(engineId: string): boolean {
+    const e = this.store.getState().engines.find((x) => x.id === engineId);
+    return !!e && e.endpoint.startsWith('unix://');
+  }
+
+  /** One reading of every running local container, and the remote selection's latest. */
+  async round(now = Date.now()): Promise<void> {
+    const s = this.store.getState();
+    const out: Record<string, ContainerUsage> = {};
+    let inspects = 0;
+    for (const [engineId, list] of Object.entries(s.containers)) {
+      if (!this.local(engineId)) continue;
+      for (const c of list) {
+        if (c.state !== 'running') continue;
+        let t = this.tracked.get(c.key);
+        if (t && t.startedAt !== c.since) t = undefined;
+        if (!t) {
+          if (inspects++ < INSPECTS_PER_ROUND && !this.pending.has(c.key)) void this.find(engineId, c.key, c.id, c.since);
+          continue;
+        }
+        const u = readCgroupUsage(t.files);
+        if (!u) continue;
+        const cpuPct = t.prev && now > t.prev.at ? Math.max(0, ((u.cpuNs - t.prev.cpuNs) / ((now - t.prev.at) * 1e6)) * 100) : undefined;
+        t.prev = { cpuNs: u.cpuNs, at: now };
+        out[c.key] = cpuPct === undefined ? { memBytes: u.memBytes } : { cpuPct, memBytes: u.memBytes };
+      }
+    }
+    this.followRemote(s);
+    Object.assign(out, this.remoteUsage);
+    if (Object.keys(out).length || Object.keys(s.usage).length) this.store.dispatch({ type: 'usage/set', usage: out });
+  }
+
+  /** The cgroup files of a container, from its main pid. */
+  private async find(engineId: string, key: string, id: string, since: number | undefined): Promise<void> {
+    const e = this.engines.get(engineId);
+    if (!e) return;
+    this.pending.add(key);
+    try {
+      const pid = (await e.inspect(id)).State?.Pid;
+      const text = pid ? readCgroup(pid, this.procRoot) : undefined;
+      this.tracked.set(key, { files: text ? cgroupFiles(text, this.cgroupRoot) : {}, startedAt: since });
+    } catch {
+      // gone meanwhile: the next round sees
+    } finally {
+      this.pending.delete(key);
+    }
+  }
+
+  /** A remote engine's selected container: its stats stream, while it stays selected. */
+  private followRemote(s: AppState): void {
+    const c = selectedContainer(s);
+    const e = c && !this.local(c.engineId) && c.state === 'running' ? this.engines.get(c.engineId) : undefined;
+    if (!c || !e) {
+      this.remoteUsage = {};
+      return void this.remote.cancel();
+    }
+    this.remote.run(c.key, (signal) => {
+      this.remoteUsage = {};
+      const cancel = e.streamStats(
+        c.id,
+        (sample) => {
+          if (!signal.aborted) this.remoteUsage = { [c.key]: sample.cpuPct === undefined ? { memBytes: sample.memUsed } : { cpuPct: sample.cpuPct, memBytes: sample.memUsed } };
+        },
+        () => undefined,
+      );
+      signal.addEventListener('abort', cancel);
+    });
+  }
+}
