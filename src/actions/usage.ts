@@ -1,7 +1,7 @@
 // The container list's CPU % and MEM columns. Local engines: every 2 s each running container's
 // cgroup files are read (found once per start from its main pid), no stream per container.
 // Remote engines (their cgroups are on another machine): the API's stats stream for the selected
-// row only. One store update per round.
+// row only. At most one store update per round, none when nothing shown changed.
 import type { Engine } from '../engine/engine.js';
 import { cgroupFiles, readCgroupUsage, type CgroupFiles } from '../engine/cgroupUsage.js';
 import { readCgroup } from '../gpu/cgroup.js';
@@ -9,8 +9,17 @@ import type { Action, AppState, ContainerUsage } from '../store/state.js';
 import { selectedContainer } from '../store/select.js';
 import type { Store } from '../store/store.js';
 import { SelectionTask } from '../store/task.js';
+import { compactBytes } from '../present/bytes.js';
 
 const ROUND_MS = 2000;
+
+/** True when the columns would show the same: an idle server's round costs no frame. */
+function sameOnScreen(a: Record<string, ContainerUsage>, b: Record<string, ContainerUsage>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  const shown = (u: ContainerUsage | undefined) => (u ? `${u.cpuPct?.toFixed(1)}|${compactBytes(u.memBytes)}` : '');
+  return keys.every((k) => shown(a[k]) === shown(b[k]));
+}
 /** Inspects per round for containers not seen before (a server with hundreds fills in over rounds). */
 const INSPECTS_PER_ROUND = 16;
 
@@ -75,7 +84,7 @@ export class UsageController {
     }
     this.followRemote(s);
     Object.assign(out, this.remoteUsage);
-    if (Object.keys(out).length || Object.keys(s.usage).length) this.store.dispatch({ type: 'usage/set', usage: out });
+    if (!sameOnScreen(out, s.usage)) this.store.dispatch({ type: 'usage/set', usage: out });
   }
 
   /** The cgroup files of a container, from its main pid. */
