@@ -60,7 +60,8 @@ const paneKeys: Binding[] = PANES.map((p, i) => ({
   help: `switch pane: ${PANES.map((x) => PANE_DEFS[x].title).join(', ')}`,
   where: 'global' as const,
   group: 'pane',
-  ...(i === 0 ? { hint: 'panes', rank: 7 } : {}),
+  // Ranked after x: the tabs row already shows the pane numbers.
+  ...(i === 0 ? { hint: 'panes', rank: 12 } : {}),
 }));
 
 const sinceKeys: Binding[] = ['tail', '1m', '5m', '15m', '1h', '24h', 'all'].map((_, n) => ({
