@@ -215,8 +215,7 @@ export class LogsController {
         if (this.session !== session) return;
         this.tty = info.Config?.Tty === true;
         if (resume && !info.State?.Running) {
-          // The list said it runs again, the engine says not yet (a restart under way, a list
-          // behind a kill): no "running again" until it does; the next change of state tries again.
+          // The engine says it does not run yet (a restart under way): no "running again" until it does.
           this.retryMs = Math.min(30_000, this.retryMs * 2);
           session.setState('ended', stoppedText(info.State));
           this.tick();
@@ -334,8 +333,7 @@ export class LogsController {
   /** Redraw soon (at most every tickMs), when the panel is on screen and something changed. */
   private tick(): void {
     if (this.tickTimer) return;
-    // Under a flood a frame every 100 ms would take most of a core (a frame costs tens of ms at
-    // 160×45): draw 4 times a second instead, and keys stay answered.
+    // Under a flood, 4 frames a second instead of 10: the keys stay answered.
     const seq = this.session?.buffer.lastSeq ?? 0;
     const flood = seq - this.tickSeq > 1000;
     this.tickSeq = seq;
