@@ -107,7 +107,7 @@ describe.skipIf(!engines || !sshd)('servers in bin/gantry', () => {
   }, 150_000);
 
   it('the Servers pane: every server with its state and GPUs, the most free GPU memory first; Enter narrows every pane to one, * shows all again', async () => {
-    const s = gantry(['--host', dockerTe!.url, '--nvidia-smi', FAKE], { cols: 160, rows: 32 });
+    const s = gantry(['--host', dockerTe!.url, '--nvidia-smi', FAKE], { cols: 200, rows: 32 });
     await s.press('7');
     // node-a and node-b: the 4-GPU stand-in (GPUs 0 and 1 in use, GPU 2 held by the container once
     // its process is attributed, which may be a sample after the GPUs); this machine: one idle H100.
