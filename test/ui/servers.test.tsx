@@ -137,6 +137,23 @@ describe('the Servers pane', () => {
     expect(lastFrame()).toMatch(/node-a\/docker\s+a-train\s+pytorch:24\S*\s+0\s+38\.1G/);
   });
 
+  it("keeps a server's engine whole beside the panel: CPU% and MEM are left out before ENGINE is cut", async () => {
+    const { lastFrame, store, stdin } = setup({ cols: 160 });
+    // The long names people give training runs leave the list little room beside the panel.
+    store.dispatch({ type: 'containers/set', engineId: 'node-a/docker', containers: [running('node-a/docker', 'a-train-llama-7b-finetune-lr3e-5', ID('b'))] });
+    const usage = Object.fromEntries(Object.values(store.getState().containers).flat().map((c) => [c.key, { cpuPct: 12.5, memBytes: 3e9 }]));
+    store.dispatch({ type: 'usage/set', usage });
+    await tick();
+    const f = lastFrame()!;
+    expect(f).toMatch(/node-a\/docker\s+a-train-llama-7b-finetune-lr3e-5/);
+    expect(f).toMatch(/node-b\/docker\s+b-train/);
+    expect(f).not.toContain('node-…');
+    expect(f).not.toContain('CPU%');
+    // With the list alone (+) there is room again, and the figures come back.
+    await press(stdin, '+');
+    expect(lastFrame()).toMatch(/node-a\/docker\s+a-train-llama-7b-finetune-lr3e-5\s.*\s12\.5\s+2\.8G\s/);
+  });
+
   it('the GPUs pane shows each server under its own line, a process of a remote server not killed from here', async () => {
     const { lastFrame, stdin, store } = setup();
     await tick();

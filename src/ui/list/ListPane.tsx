@@ -5,7 +5,7 @@ import React, { useRef } from 'react';
 import { Box, Text } from 'ink';
 import { cell, printable, truncate } from '../../text/width.js';
 import type { Theme } from '../theme.js';
-import { fitColumns, headerText, type Column } from './columns.js';
+import { fitColumns, headerText, type Column, type Fitted } from './columns.js';
 import { listWindow } from './window.js';
 
 export interface RowStyle {
@@ -36,7 +36,7 @@ export interface ListPaneProps<R> {
   notices?: readonly { text: string; color?: string | undefined }[];
 }
 
-function RowView<R>({ row, p, widths, selected }: { row: R; p: ListPaneProps<R>; widths: number[]; selected: boolean }) {
+function RowView<R>({ row, p, fit, selected }: { row: R; p: ListPaneProps<R>; fit: Fitted<R>; selected: boolean }) {
   const style = p.style?.(row);
   const whole = p.line?.(row, p.width);
   if (whole !== undefined) {
@@ -48,8 +48,8 @@ function RowView<R>({ row, p, widths, selected }: { row: R; p: ListPaneProps<R>;
   }
   // Cells with their own colour break the row into runs; the rest is one string.
   const runs: { text: string; color?: string | undefined }[] = [{ text: p.marked?.(row) ? '●' : ' ' }];
-  p.columns.forEach((c, i) => {
-    const text = (i > 0 ? ' ' : '') + cell(printable(c.text(row)), widths[i]!, c.align);
+  fit.columns.forEach((c, i) => {
+    const text = (i > 0 ? ' ' : '') + cell(printable(c.text(row)), fit.widths[i]!, c.align);
     const color = selected ? undefined : c.color?.(row);
     const last = runs[runs.length - 1]!;
     if (color === undefined && last.color === undefined) last.text += text;
@@ -64,7 +64,7 @@ function RowView<R>({ row, p, widths, selected }: { row: R; p: ListPaneProps<R>;
 
 export function ListPane<R>(p: ListPaneProps<R>) {
   const top = useRef(0);
-  const widths = fitColumns(p.columns, p.rows, p.width, p.measureKey);
+  const fit = fitColumns(p.columns, p.rows, p.width, p.measureKey);
   const notices = p.notices ?? [];
   const body = Math.max(0, p.height - 1 - notices.length);
   top.current = listWindow(top.current, p.cursor, body, p.rows.length);
@@ -72,7 +72,7 @@ export function ListPane<R>(p: ListPaneProps<R>) {
   return (
     <Box flexDirection="column" width={p.width} height={p.height} overflow="hidden">
       <Text bold color={p.theme.dim} wrap="truncate">
-        {headerText(p.columns, widths)}
+        {headerText(fit.columns, fit.widths)}
       </Text>
       {notices.map((n, i) => (
         <Text key={`n${i}`} color={n.color} wrap="truncate">
@@ -84,7 +84,7 @@ export function ListPane<R>(p: ListPaneProps<R>) {
           {` ${p.empty}`}
         </Text>
       ) : (
-        shown.map((r, i) => <RowView key={p.rowKey(r)} row={r} p={p} widths={widths} selected={top.current + i === p.cursor} />)
+        shown.map((r, i) => <RowView key={p.rowKey(r)} row={r} p={p} fit={fit} selected={top.current + i === p.cursor} />)
       )}
     </Box>
   );

@@ -1,6 +1,7 @@
 // Table columns that take the width their content needs: each column's natural width is its
 // widest cell (title included) within [min, max]; spare room goes to the columns that grow; when
-// the table is too wide, columns give room back in their `shrink` order (the name last).
+// the table is too wide, columns give room back in one order: each shrinks (`shrink`) or is left out
+// whole (`drop`) at its own priority, so a short column of figures goes before a label is cut.
 import { cell, textWidth } from '../../text/width.js';
 
 export interface Column<R> {
@@ -13,8 +14,10 @@ export interface Column<R> {
   max?: number;
   /** Takes a share of spare room (relative weight). */
   grow?: number;
-  /** Gives room back first when the table is too wide (higher first; default 0). */
+  /** Gives room back first when the table is too wide (higher first; default 0: never). */
   shrink?: number;
+  /** Left out whole when the table is too wide, at this priority on the same scale as `shrink` (default: never). */
+  drop?: number;
   /** The cell's own colour, when it differs from the row's. */
   color?(row: R): string | undefined;
 }
@@ -45,37 +48,57 @@ function natural<R>(columns: readonly Column<R>[], rows: readonly R[], key: stri
   return out;
 }
 
+/** The columns that fit and their widths. */
+export interface Fitted<R> {
+  columns: Column<R>[];
+  widths: number[];
+}
+
 /**
  * Widths for `columns` in `width` columns (one space between columns; `lead` columns before the
  * first). Cells are measured again when the rows or `measureKey` change (ages, GPU memory).
  */
-export function fitColumns<R>(columns: readonly Column<R>[], rows: readonly R[], width: number, measureKey = '', lead = 1): number[] {
+export function fitColumns<R>(columns: readonly Column<R>[], rows: readonly R[], width: number, measureKey = '', lead = 1): Fitted<R> {
   const key = columns.map((c) => c.title).join('|') + '|' + measureKey;
   const w = [...natural(columns, rows, key)];
-  const room = width - lead - (columns.length - 1);
-  let total = w.reduce((a, b) => a + b, 0);
+  const room = width - lead;
+  const kept = columns.map(() => true);
+  let total = w.reduce((a, b) => a + b, 0) + columns.length - 1;
   if (total > room) {
-    const order = columns.map((c, i) => ({ i, s: c.shrink ?? 0 })).filter((x) => x.s > 0).sort((a, b) => b.s - a.s);
-    for (const { i } of order) {
+    const steps = columns
+      .flatMap((c, i) => [
+        ...(c.shrink ? [{ i, at: c.shrink, drop: false }] : []),
+        ...(c.drop !== undefined ? [{ i, at: c.drop, drop: true }] : []),
+      ])
+      .sort((a, b) => b.at - a.at);
+    for (const { i, drop } of steps) {
       if (total <= room) break;
+      if (!kept[i]) continue;
+      if (drop) {
+        kept[i] = false;
+        total -= w[i]! + 1;
+        continue;
+      }
       const give = Math.min(w[i]! - (columns[i]!.min ?? 3), total - room);
       w[i]! -= give;
       total -= give;
     }
-  } else if (total < room) {
-    const growers = columns.map((c, i) => ({ i, g: c.grow ?? 0 })).filter((x) => x.g > 0);
+  }
+  const out: Fitted<R> = { columns: columns.filter((_, i) => kept[i]), widths: w.filter((_, i) => kept[i]) };
+  if (total < room) {
+    const growers = out.columns.map((c, i) => ({ i, g: c.grow ?? 0 })).filter((x) => x.g > 0);
     const sum = growers.reduce((a, b) => a + b.g, 0);
     let spare = room - total;
     if (sum > 0) {
       for (const { i, g } of growers) {
         const add = Math.floor(((room - total) * g) / sum);
-        w[i]! += add;
+        out.widths[i]! += add;
         spare -= add;
       }
-      w[growers[growers.length - 1]!.i]! += spare;
+      out.widths[growers[growers.length - 1]!.i]! += spare;
     }
   }
-  return w;
+  return out;
 }
 
 /** The header row. */

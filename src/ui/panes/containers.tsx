@@ -34,19 +34,23 @@ function usageColumns(state: AppState): Column<Container>[] {
   if (Object.keys(state.usage).length === 0) return [];
   const u = (c: Container) => (c.state === 'running' ? state.usage[c.key] : undefined);
   return [
-    { title: 'CPU%', text: (c) => (u(c)?.cpuPct === undefined ? '-' : u(c)!.cpuPct!.toFixed(1)), align: 'right', min: 5, max: 8 },
-    { title: 'MEM', text: (c) => (u(c) ? compactBytes(u(c)!.memBytes) : '-'), align: 'right', min: 5, max: 7 },
+    { title: 'CPU%', text: (c) => (u(c)?.cpuPct === undefined ? '-' : u(c)!.cpuPct!.toFixed(1)), align: 'right', min: 5, max: 8, drop: 3 },
+    { title: 'MEM', text: (c) => (u(c) ? compactBytes(u(c)!.memBytes) : '-'), align: 'right', min: 5, max: 7, drop: 4 },
   ];
 }
 
-/** The container table's columns; GPU ones only where there are GPUs. */
+/**
+ * The container table's columns; GPU ones only where there are GPUs. Too narrow: PORTS, IMAGE and
+ * STATE shrink, then CREATED, MEM, CPU% and PORTS are left out, and only then is ENGINE cut (a server's
+ * engine, node-a/docker, says where the container runs).
+ */
 export function containerColumns(state: AppState, now: number, theme: Theme): Column<Container>[] {
   const pending = state.ui.pending;
   const down = dimEngines(state);
   const cols: Column<Container>[] = [
     { title: 'ENGINE', text: (c) => engineLabel(state, c.engineId), min: 6, max: ENGINE_MAX, shrink: 1 },
     { title: 'NAME', text: (c) => c.name, min: 8, max: 48, grow: 3 },
-    { title: 'IMAGE', text: (c) => c.image, min: 6, max: 40, grow: 2, shrink: 3 },
+    { title: 'IMAGE', text: (c) => c.image, min: 6, max: 40, grow: 2, shrink: 7 },
   ];
   if (anyGpus(state)) {
     cols.push(
@@ -60,12 +64,12 @@ export function containerColumns(state: AppState, now: number, theme: Theme): Co
       text: (c) => (pending[c.key] ? `${pending[c.key]}…` : stateText(c, now)),
       min: 10,
       max: 22,
-      shrink: 2,
+      shrink: 6,
       color: (c) => (down.has(c.engineId) ? theme.dim : pending[c.key] ? theme.warn : theme.stateColor(c.state, c.exitCode)),
     },
     ...usageColumns(state),
-    { title: 'PORTS', text: (c) => portsText(c.ports), min: 5, max: 30, grow: 1, shrink: 4 },
-    { title: 'CREATED', text: (c) => `${shortDuration(now - c.created * 1000)} ago`, align: 'right', min: 7, max: 11 },
+    { title: 'PORTS', text: (c) => portsText(c.ports), min: 5, max: 30, grow: 1, shrink: 8, drop: 2 },
+    { title: 'CREATED', text: (c) => `${shortDuration(now - c.created * 1000)} ago`, align: 'right', min: 7, max: 11, drop: 5 },
   );
   // The sorted column says so, and which way (o was pressed: the default order is not marked).
   const sort = state.ui.sorts.containers;
