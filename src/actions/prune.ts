@@ -4,12 +4,14 @@
 import { shownEngines } from '../store/select.js';
 import type { Engine } from '../engine/engine.js';
 import { explainActionError } from '../engine/errors.js';
+import { plural } from '../engine/resources/shared.js';
 import { narrowPreview, type PruneCategory, type PruneItem, type PrunePreview } from '../engine/resources/prune.js';
 import { decimalBytes } from '../present/bytes.js';
 import { describeResult } from '../present/prune.js';
 import { LISTS, type Action, type AppState, type ListId, type PruneUi } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import { refusedReadOnly } from './readOnly.js';
+import { DEFAULT_PATIENCE, whileAnswering, type Patience } from './answered.js';
 
 export class PruneController {
   constructor(
@@ -17,6 +19,8 @@ export class PruneController {
     private readonly engines: ReadonlyMap<string, Engine>,
     /** After a prune: re-list every engine and the pane on screen. */
     private readonly refresh: () => void,
+    /** A hung engine's preview or prune is given up in words (see answered.ts). */
+    private readonly patience: Patience = DEFAULT_PATIENCE,
   ) {}
 
   private say(text: string, level: 'info' | 'ok' | 'error' = 'info'): void {
@@ -52,7 +56,7 @@ export class PruneController {
         p.engines.map((id) => {
           const e = this.engines.get(id);
           if (!e) throw new Error(`${id} is not connected`);
-          return e.previewPrune(p.choice as PruneCategory[]);
+          return whileAnswering(e, 'the prune preview', () => e.previewPrune(p.choice as PruneCategory[]), this.patience);
         }),
       );
       const match = matcher(p.scope?.text);
@@ -78,7 +82,7 @@ export class PruneController {
         continue;
       }
       try {
-        const r = await e.executePrune(pv);
+        const r = await whileAnswering(e, `the prune of ${pv.items.length} ${plural(pv.items.length, 'item')}`, () => e.executePrune(pv), this.patience);
         bytes += r.bytes;
         result.push(`${pv.engineId}: ${describeResult(r)}`);
         for (const it of r.removed) result.push(`  removed ${it.kind} ${it.name}  ${decimalBytes(it.bytes)}`);

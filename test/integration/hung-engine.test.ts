@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discoverEngines } from '../../src/engine/discovery.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { runContainerCommand } from '../../src/actions/containers.js';
+import { PruneController } from '../../src/actions/prune.js';
 import { whileAnswering } from '../../src/actions/answered.js';
 import { createStore } from '../../src/store/store.js';
 import { initialState, reducer, type Action, type AppState } from '../../src/store/state.js';
@@ -57,6 +58,35 @@ describe.skipIf(!engines).each(engines ?? [])('$kind hung', (te) => {
     await runContainerCommand(ctx, key, 'stop');
     expect(store.getState().ui.message).toMatchObject({ level: 'ok' });
     expect(await inspectState(te, c.id)).toBe('exited');
+  });
+
+  it('gives up a prune in words when the engine stops answering after the preview, and the dialog says what happened', async () => {
+    const name = uniqueName('hung-prune');
+    const c = await runContainer(te, { name });
+    await te.docker.getContainer(c.id).stop({ t: 0 });
+    const store = createStore<AppState, Action>(reducer, initialState());
+    store.dispatch({ type: 'engines/set', engines: [{ id: te.kind, kind: te.kind, label: te.socket, endpoint: te.url, status: 'up' }] });
+    const prune = new PruneController(store, new Map([[te.kind, engine]]), () => undefined, PATIENCE);
+    prune.openPrune();
+    store.dispatch({ type: 'prune', prune: { ...store.getState().ui.prune!, choice: ['stoppedContainers'] } });
+    await prune.preview();
+    // Only this test's container is ticked: other tests' stopped containers are not touched.
+    const p = store.getState().ui.prune!;
+    expect(p.stage).toBe('preview');
+    const off = Object.fromEntries(p.previews.flatMap((pv) => pv.items).filter((it) => it.name !== name).map((it) => [it.key, true as const]));
+    store.dispatch({ type: 'prune', prune: { ...p, off } });
+    const pid = daemonPid(te);
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await prune.execute();
+      const done = store.getState().ui.prune!;
+      expect(done.stage).toBe('result');
+      expect(done.result).toContain('Reclaimed 0 B in all.');
+      expect(done.result.join('\n')).toMatch(new RegExp(`^${te.kind}: the prune stopped: ${te.kind} is not answering: no reply to the prune of 1 item for \\d+ s, nor to a ping`, 'm'));
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await waitUntil(async () => (await engine.ping(2000).then(() => true, () => false)), 20_000, 'engine to answer again');
   });
 
   it('waits out a slow call on an engine that answers pings (a stop within the grace period)', async () => {
