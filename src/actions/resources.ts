@@ -5,7 +5,7 @@ import { whileAnswering } from './answered.js';
 import type { Engine } from '../engine/engine.js';
 import { explainActionError } from '../engine/errors.js';
 import { displayName, type Container, type ResourceRowOf } from '../engine/models.js';
-import { RESOURCE_PANES, type Action, type AppState, type ContainerCommand, type ResourcePane, type ResourceRow } from '../store/state.js';
+import { RESOURCE_PANES, type Action, type AppState, type ContainerCommand, type PaneId, type ResourcePane, type ResourceRow } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import { resourceRows, selectedResource, visibleContainers } from '../store/select.js';
 import { COMMANDS, runContainerCommand, type ActionContext } from './containers.js';
@@ -14,6 +14,8 @@ import { refusedReadOnly } from './readOnly.js';
 import { SelectionTask } from '../store/task.js';
 
 const REFRESH_MS = 10_000;
+/** Panes that show the engines' disk use: the System pane, and the Servers pane's RECLAIM column. */
+const DISK_PANES: readonly PaneId[] = ['system', 'servers'];
 
 export class ResourcesController {
   private unsubscribe: (() => void) | undefined;
@@ -32,7 +34,7 @@ export class ResourcesController {
   start(): void {
     const onState = () => {
       const pane = this.store.getState().ui.pane;
-      const loads = (RESOURCE_PANES as readonly string[]).includes(pane) || pane === 'system';
+      const loads = (RESOURCE_PANES as readonly string[]).includes(pane) || DISK_PANES.includes(pane);
       this.task.run(loads ? pane : undefined, (signal) => {
         this.refreshVisible();
         const timer = setInterval(() => this.refreshVisible(), REFRESH_MS);
@@ -57,7 +59,7 @@ export class ResourcesController {
   refreshVisible(): void {
     const pane = this.store.getState().ui.pane;
     if ((RESOURCE_PANES as readonly string[]).includes(pane)) void this.load(pane as ResourcePane);
-    else if (pane === 'system') void this.loadSystem();
+    else if (DISK_PANES.includes(pane)) void this.loadSystem();
   }
 
   async load(pane: ResourcePane): Promise<void> {

@@ -84,6 +84,20 @@ describe('removing resources', () => {
   });
 });
 
+describe('disk use', () => {
+  it('is read for the Servers pane (its RECLAIM column) as for the System pane, and not for the list', async () => {
+    const r = rig();
+    const diskUsage = vi.fn(async () => ({ images: { count: 1, active: 0, size: 9e9, reclaimable: 9e9 } }));
+    Object.assign(r.engine, { diskUsage });
+    r.ctl.start();
+    expect(diskUsage).not.toHaveBeenCalled();
+    r.store.dispatch({ type: 'pane', pane: 'servers' });
+    await vi.waitFor(() => expect(r.store.getState().resources.df.docker).toMatchObject({ images: { reclaimable: 9e9 } }));
+    expect(diskUsage).toHaveBeenCalledTimes(1);
+    r.ctl.stop();
+  });
+});
+
 describe('the prune controller', () => {
   const preview: PrunePreview = {
     engineId: 'docker', kind: 'docker', choice: ['stoppedContainers'], bytes: 2_000_000, refused: [], at: 0,
