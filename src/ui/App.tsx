@@ -74,7 +74,8 @@ export function App({ store, controller, color = true, size }: AppProps) {
   const { cols, rows } = useTerminalSize(size);
   const now = useNow(15_000);
   const theme = React.useMemo(() => makeTheme(color), [color]);
-  const down = state.engines.filter((e) => e.status === 'down' || e.listError).slice(0, 3);
+  // Narrowed to one server, the other servers' engines raise no banner (the Servers pane says how they are).
+  const down = shownEngines(state).filter((e) => e.status === 'down' || e.listError).slice(0, 3);
   const layout = computeLayout(cols, rows, down.length, state.gpu.enabled ? 1 : 0);
   const panel = panelLayout(cols, layout.listRows + 1, visibleContainers(state).length, state.ui.logs.full, state.ui.logs.listOnly);
   useKeys(store, controller, { cols, listRows: layout.listRows, panelRows: panel.panelRows, panelWidth: panel.panelWidth }, state);

@@ -92,6 +92,8 @@ describe('the Servers pane', () => {
     expect(f).toMatch(/node-a\/docker\s+a-train/);
     expect(f).not.toContain('here-train');
     expect(f).not.toContain('b-train');
+    // The unreachable node-b's banner belongs to the other servers: the Servers pane still says it.
+    expect(f).not.toContain('node-b/docker: connection lost');
     expect(f).toMatch(/\* all servers/);
     // The GPU strip is node-a's, named.
     expect(f).toMatch(/node-a: GPU0 \S+ 39\.1G\/48G/);
@@ -119,6 +121,7 @@ describe('the Servers pane', () => {
     expect(f).toMatch(/box\/docker\s+here-train/);
     expect(f).toMatch(/node-a\/docker\s+a-train/);
     expect(f).toMatch(/node-b\/docker\s+b-train/);
+    expect(f).toContain('node-b/docker: connection lost');
     // Unnarrowed, the strip is this machine's, named after it.
     expect(f).toMatch(/box: GPU0 \S+ 29\.3G\/48G/);
   });
