@@ -9,6 +9,7 @@ import { displayName, type Container } from '../engine/models.js';
 import type { Action, AppState } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import { readOnlyRefusal } from './readOnly.js';
+import { DEFAULT_PATIENCE, whileAnswering, type Patience } from './answered.js';
 
 export interface Stage {
   /** Hides the TUI and gives the terminal back in cooked mode, on the main screen. */
@@ -22,6 +23,12 @@ export interface Stage {
 /** What exec and attach need of a container (a row of the list, or one just started). */
 type Target = Pick<Container, 'engineId' | 'id' | 'name'>;
 
+/** A session that opened after gantry gave up waiting for it (the engine woke late) is closed, not left open. */
+function closedIfGivenUp(session: InteractiveSession, given: AbortSignal): InteractiveSession {
+  if (given.aborted) session.close();
+  return session;
+}
+
 export class InsideController {
   private busy = false;
 
@@ -29,7 +36,8 @@ export class InsideController {
     private readonly store: Store<AppState, Action>,
     private readonly engines: ReadonlyMap<string, Engine>,
     private readonly stage: Stage,
-    private readonly opts: { shell?: string; readOnly: boolean },
+    /** patience: a hung engine's exec or attach is given up in words before the terminal is handed over (answered.ts). */
+    private readonly opts: { shell?: string; readOnly: boolean; patience?: Patience },
   ) {}
 
   private say(text: string, level: 'info' | 'ok' | 'error' = 'info'): void {
@@ -58,9 +66,16 @@ export class InsideController {
     const name = displayName(c);
     this.busy = true;
     try {
-      const argv = cmd && cmd.length ? cmd : [await e.chooseShell(c.id, this.opts.shell)];
       const size = { cols: this.stage.stdout.columns || 80, rows: this.stage.stdout.rows || 24 };
-      const session = await e.startExec(c.id, argv, size);
+      const { argv, session } = await whileAnswering(
+        e,
+        'the exec',
+        async (given) => {
+          const argv = cmd && cmd.length ? cmd : [await e.chooseShell(c.id, this.opts.shell)];
+          return { argv, session: closedIfGivenUp(await e.startExec(c.id, argv, size), given) };
+        },
+        this.opts.patience ?? DEFAULT_PATIENCE,
+      );
       const end = await this.handOver(session, `gantry: ${argv.join(' ')} in ${name} — exit the shell to come back to gantry\r\n`);
       if (end.error) this.say(`${argv.join(' ')} in ${name}: the connection broke: ${end.error}`, 'error');
       else this.say(`${argv.join(' ')} in ${name} ended${end.exitCode !== undefined ? ` (exit code ${end.exitCode})` : ''}`, end.exitCode ? 'error' : 'ok');
@@ -83,11 +98,18 @@ export class InsideController {
     this.busy = true;
     try {
       const size = { cols: this.stage.stdout.columns || 80, rows: this.stage.stdout.rows || 24 };
-      const info = await e.inspect(c.id).catch(() => undefined);
-      // Podman closes the stdin of a container without a TTY when an attach with stdin ends, and
-      // its process may exit: attach to its output only.
-      const outputOnly = e.kind === 'podman' && info?.Config?.Tty === false;
-      const session = await e.attach(c.id, { ...size, outputOnly, replay: o.replay === true });
+      const { info, outputOnly, session } = await whileAnswering(
+        e,
+        'the attach',
+        async (given) => {
+          const info = await e.inspect(c.id).catch(() => undefined);
+          // Podman closes the stdin of a container without a TTY when an attach with stdin ends, and
+          // its process may exit: attach to its output only.
+          const outputOnly = e.kind === 'podman' && info?.Config?.Tty === false;
+          return { info, outputOnly, session: closedIfGivenUp(await e.attach(c.id, { ...size, outputOnly, replay: o.replay === true }), given) };
+        },
+        this.opts.patience ?? DEFAULT_PATIENCE,
+      );
       const deaf = outputOnly
         ? ' It has no TTY and runs under Podman: its output only (typing into it would end its input when you detach).'
         : info && info.Config?.OpenStdin === false

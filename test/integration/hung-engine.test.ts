@@ -3,11 +3,12 @@
 // "pausing…", and a slow action on a live engine is not given up.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { discoverEngines } from '../../src/engine/discovery.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { runContainerCommand } from '../../src/actions/containers.js';
 import { PruneController } from '../../src/actions/prune.js';
+import { InsideController } from '../../src/actions/inside.js';
 import { whileAnswering } from '../../src/actions/answered.js';
 import { createStore } from '../../src/store/store.js';
 import { initialState, reducer, type Action, type AppState } from '../../src/store/state.js';
@@ -83,6 +84,31 @@ describe.skipIf(!engines).each(engines ?? [])('$kind hung', (te) => {
       expect(done.stage).toBe('result');
       expect(done.result).toContain('Reclaimed 0 B in all.');
       expect(done.result.join('\n')).toMatch(new RegExp(`^${te.kind}: the prune stopped: ${te.kind} is not answering: no reply to the prune of 1 item for \\d+ s, nor to a ping`, 'm'));
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await waitUntil(async () => (await engine.ping(2000).then(() => true, () => false)), 20_000, 'engine to answer again');
+  });
+
+  it('gives up a shell (E) in words before taking the terminal, and E is not left busy', async () => {
+    const name = uniqueName('hung-exec');
+    const c = await runContainer(te, { name });
+    const store = createStore<AppState, Action>(reducer, initialState());
+    store.dispatch({ type: 'engines/set', engines: [{ id: te.kind, kind: te.kind, label: te.socket, endpoint: te.url, status: 'up' }] });
+    const stage = { stepAside: vi.fn(), comeBack: vi.fn(), stdin: process.stdin, stdout: process.stdout };
+    const inside = new InsideController(store, new Map([[te.kind, engine]]), stage, { readOnly: false, patience: PATIENCE });
+    const row = (await engine.listContainers()).find((x) => x.id === c.id)!;
+    const pid = daemonPid(te);
+    process.kill(pid, 'SIGSTOP');
+    try {
+      // Twice: the second E is answered too (not ignored as if the first were still opening).
+      for (let i = 0; i < 2; i++) {
+        store.dispatch({ type: 'message', level: 'info', text: '' });
+        await inside.exec(row);
+        expect(store.getState().ui.message?.level).toBe('error');
+        expect(store.getState().ui.message?.text).toMatch(new RegExp(`^cannot exec in ${te.kind}/${name}: ${te.kind} is not answering: no reply to the exec for \\d+ s, nor to a ping`));
+      }
+      expect(stage.stepAside).not.toHaveBeenCalled();
     } finally {
       process.kill(pid, 'SIGCONT');
     }
