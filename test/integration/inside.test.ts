@@ -416,6 +416,9 @@ describe.skipIf(!engines).each(engines ?? [])('$kind: inside a container', (te) 
 
     it("lists the container's processes with host PIDs, user, CPU and command", async () => {
       const c = await runContainer(te, { name: uniqueName('in-top'), cmd: ['sh', '-c', 'sleep 100000 & sleep 200000'] });
+      // Until sh has started the background sleep and exec'd the last one, top shows `sh -c …`.
+      const both = (ps: { command: string }[]) => ['sleep 100000', 'sleep 200000'].every((cmd) => ps.some((p) => p.command === cmd));
+      await waitUntil(async () => both(await topProcesses(te.docker, c.id)), 15_000, 'both sleeps in top');
       const pid = await hostPid(c);
       for (const kind of [undefined, te.kind]) {
         const procs = await topProcesses(te.docker, c.id, kind);
