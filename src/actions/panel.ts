@@ -11,6 +11,7 @@ import { selectedContainer } from '../store/select.js';
 import type { Store } from '../store/store.js';
 import { SelectionTask } from '../store/task.js';
 import type { ExecRun } from './execOutput.js';
+import { DEFAULT_PATIENCE, whileAnswering, type Patience } from './answered.js';
 
 export interface PanelData {
   key?: string;
@@ -35,6 +36,8 @@ export class PanelController {
   constructor(
     private readonly store: Store<AppState, Action>,
     private readonly engines: ReadonlyMap<string, Engine>,
+    /** A hung engine's inspect or top is given up in words in the tab (answered.ts). */
+    private readonly patience: Patience = DEFAULT_PATIENCE,
   ) {}
 
   start(): void {
@@ -74,7 +77,7 @@ export class PanelController {
   }
 
   private inspect(e: Engine, c: Container, signal: AbortSignal): void {
-    e.inspect(c.id)
+    whileAnswering(e, 'the inspect', () => e.inspect(c.id), this.patience)
       .then(
         (raw) => {
           if (!signal.aborted) this.data.inspect = { raw, summary: inspectSummary(raw) };
@@ -88,17 +91,25 @@ export class PanelController {
 
   /** The container's processes, now and every few seconds while the tab shows. */
   private top(e: Engine, c: Container, signal: AbortSignal): void {
-    const load = () =>
-      e.top(c.id).then(
-        (rows) => {
-          if (!signal.aborted) this.data.top = { rows, at: Date.now() };
+    // One call at a time: a slow engine's reads do not pile up every few seconds.
+    let inFlight = false;
+    const load = () => {
+      if (inFlight) return;
+      inFlight = true;
+      return whileAnswering(e, 'top', () => e.top(c.id), this.patience)
+        .then(
+          (rows) => {
+            if (!signal.aborted) this.data.top = { rows, at: Date.now() };
+          },
+          (err: unknown) => {
+            if (!signal.aborted) this.data.top = { error: err instanceof Error && err.name === 'ExecError' ? err.message : explainActionError(err) };
+          },
+        )
+        .finally(() => {
+          inFlight = false;
           this.tick();
-        },
-        (err: unknown) => {
-          if (!signal.aborted) this.data.top = { error: err instanceof Error && err.name === 'ExecError' ? err.message : explainActionError(err) };
-          this.tick();
-        },
-      );
+        });
+    };
     void load();
     const timer = setInterval(() => void load(), TOP_MS);
     timer.unref?.();

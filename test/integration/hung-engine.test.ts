@@ -9,6 +9,7 @@ import type { Engine } from '../../src/engine/engine.js';
 import { runContainerCommand } from '../../src/actions/containers.js';
 import { PruneController } from '../../src/actions/prune.js';
 import { InsideController } from '../../src/actions/inside.js';
+import { PanelController } from '../../src/actions/panel.js';
 import { whileAnswering } from '../../src/actions/answered.js';
 import { createStore } from '../../src/store/store.js';
 import { initialState, reducer, type Action, type AppState } from '../../src/store/state.js';
@@ -111,6 +112,32 @@ describe.skipIf(!engines).each(engines ?? [])('$kind hung', (te) => {
       expect(stage.stepAside).not.toHaveBeenCalled();
     } finally {
       process.kill(pid, 'SIGCONT');
+    }
+    await waitUntil(async () => (await engine.ping(2000).then(() => true, () => false)), 20_000, 'engine to answer again');
+  });
+
+  it('says in the Inspect and Top tabs that the engine is not answering, instead of an empty tab', async () => {
+    const name = uniqueName('hung-tabs');
+    const c = await runContainer(te, { name });
+    const store = createStore<AppState, Action>(reducer, initialState());
+    store.dispatch({ type: 'engines/set', engines: [{ id: te.kind, kind: te.kind, label: te.socket, endpoint: te.url, status: 'up' }] });
+    store.dispatch({ type: 'containers/set', engineId: te.kind, containers: (await engine.listContainers()).filter((x) => x.id === c.id) });
+    store.dispatch({ type: 'select', list: 'containers', key: `${te.kind}/${c.id}` });
+    const panel = new PanelController(store, new Map([[te.kind, engine]]), PATIENCE);
+    panel.start();
+    const pid = daemonPid(te);
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const notAnswering = (what: string) => new RegExp(`${te.kind} is not answering: no reply to ${what} for \\d+ s, nor to a ping`);
+      store.dispatch({ type: 'logs/set', patch: { tab: 'inspect' } });
+      await waitUntil(() => panel.data.inspect !== undefined, 15_000, 'the inspect tab to say something');
+      expect((panel.data.inspect as { error: string }).error).toMatch(notAnswering('the inspect'));
+      store.dispatch({ type: 'logs/set', patch: { tab: 'top' } });
+      await waitUntil(() => panel.data.top !== undefined, 15_000, 'the top tab to say something');
+      expect((panel.data.top as { error: string }).error).toMatch(notAnswering('top'));
+    } finally {
+      process.kill(pid, 'SIGCONT');
+      panel.stop();
     }
     await waitUntil(async () => (await engine.ping(2000).then(() => true, () => false)), 20_000, 'engine to answer again');
   });
