@@ -19,6 +19,7 @@ import { PullDialog } from './modes/pull.js';
 import { RunCommand, RunForm } from './modes/run.js';
 import { PANE_DEFS, type PaneProps } from './panes/registry.js';
 import { RESIZED } from './screen.js';
+import { traceKey } from '../trace.js';
 
 export type { Controller };
 
@@ -71,6 +72,7 @@ function Body({ state, controller, rows, width, now, theme }: PaneProps) {
 
 export function App({ store, controller, color = true, size }: AppProps) {
   const state = useSyncExternalStore(store.subscribe, store.getState, store.getState);
+  traceKey('render');
   const { cols, rows } = useTerminalSize(size);
   const now = useNow(15_000);
   const theme = React.useMemo(() => makeTheme(color), [color]);
