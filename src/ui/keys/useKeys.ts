@@ -11,9 +11,10 @@ import type { Controller } from '../controller.js';
 import { dispatchKey } from '../modes/index.js';
 import type { ScreenSizes } from '../modes/context.js';
 import { keysOf } from './parse.js';
+import type { Pacer } from '../pace.js';
 import { traceKey, tracingKeys } from '../../trace.js';
 
-export function useKeys(store: Store<AppState, Action>, controller: Controller, sizes: ScreenSizes, shown: AppState): void {
+export function useKeys(store: Store<AppState, Action>, pacer: Pacer, controller: Controller, sizes: ScreenSizes, shown: AppState): void {
   const { stdin, setRawMode, internal_eventEmitter: events } = useStdin();
   const latest = useRef({ controller, sizes });
   latest.current = { controller, sizes };
@@ -38,10 +39,10 @@ export function useKeys(store: Store<AppState, Action>, controller: Controller, 
   }, [stdin]);
   useEffect(() => {
     const onInput = (event: string) => {
-      // One redraw per key, however many actions it dispatches.
+      // One redraw per key, however many actions it dispatches, drawn at once (not paced).
       for (const key of keysOf(event)) {
         traceKey('key', JSON.stringify(key.name));
-        store.batch(() => dispatchKey({ store, ...latest.current, key, previous: previous.current, drawn: drawn.current }));
+        pacer.urgent(() => store.batch(() => dispatchKey({ store, ...latest.current, key, previous: previous.current, drawn: drawn.current })));
         traceKey('dispatched');
         previous.current = key.name;
       }
@@ -50,5 +51,5 @@ export function useKeys(store: Store<AppState, Action>, controller: Controller, 
     return () => {
       events.off('input', onInput);
     };
-  }, [events, store]);
+  }, [events, store, pacer]);
 }
