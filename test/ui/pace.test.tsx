@@ -11,21 +11,7 @@ import { initialState, reducer, type AppState, type Action } from '../../src/sto
 import type { Container } from '../../src/engine/models.js';
 import { selectedContainer } from '../../src/store/select.js';
 
-const NOW = Date.now();
-const box = (name: string): Container => ({
-  key: `docker/${name}-id`,
-  engineId: 'docker',
-  id: `${name}-id`,
-  name,
-  image: 'busybox',
-  state: 'running',
-  status: 'Up',
-  created: Math.floor(NOW / 1000) - 60,
-  since: NOW - 60_000,
-  ports: [],
-  command: 'sh',
-  labels: {},
-});
+const box = (name: string): Container => ({ key: `docker/${name}-id`, engineId: 'docker', id: `${name}-id`, name, image: 'busybox', state: 'running', status: 'Up', created: 0, since: 0, ports: [], command: 'sh', labels: {} });
 
 const tick = async () => {
   await new Promise((r) => setImmediate(r));
