@@ -8,6 +8,7 @@
 import sliceAnsi from 'slice-ansi';
 import stringWidth from 'string-width';
 import InkOutput from '../../../node_modules/ink/build/output.js';
+import { composeRow } from './row.js';
 
 type Transformer = (s: string, index: number) => string;
 
@@ -51,6 +52,13 @@ function widest(text: string): number {
   let w = 0;
   for (const line of text.split('\n')) w = Math.max(w, width(line));
   return w;
+}
+
+/** The row as Ink's own Output draws it. */
+export function inkRow(width: number, writes: readonly (readonly [number, string])[]): string {
+  const one = new InkOutput({ width, height: 1 });
+  for (const [x, line] of writes) one.write(x, 0, line, { transformers: [] });
+  return one.get().output;
 }
 
 export default class Output {
@@ -128,11 +136,7 @@ export default class Output {
     for (const writes of this.rows()) {
       const key = `${this.width}\u0000${writes.map(([x, line]) => `${x}\u0001${line}`).join('\u0002')}`;
       out.push(
-        rowsDrawn.get(key, () => {
-          const one = new InkOutput({ width: this.width, height: 1 });
-          for (const [x, line] of writes) one.write(x, 0, line, { transformers: [] });
-          return one.get().output;
-        }),
+        rowsDrawn.get(key, () => composeRow(this.width, writes) ?? inkRow(this.width, writes)),
       );
     }
     return { output: out.join('\n'), height: this.height };
