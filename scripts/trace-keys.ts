@@ -1,6 +1,7 @@
 // `node scripts/run-ts.mjs trace-keys`: where a key's time goes on its way to the screen. Runs
 // gantry as the bench's basic part does (30 containers, 20 logging, the log panel open, GPUs
-// through the nvidia-smi stand-in; TRACE_MANY=N: N created containers instead, no GPU) with
+// through the nvidia-smi stand-in; TRACE_MANY=N: N created containers instead, no GPU;
+// TRACE_FLOOD=1: one container printing as fast as it can, its log on screen, ? toggling help) with
 // GANTRY_TRACE_KEYS, types j/k as the bench does, and lines gantry's trace up with the moments
 // the key was sent and the change was seen on the emulated screen (both clocks are epoch ms).
 // Needs the engines up (GANTRY_TEST_DOCKER_SOCK from scripts/engines.sh).
@@ -12,6 +13,7 @@ import { PtySession, ROOT } from '../test/helpers/pty.js';
 
 const KEYS = Number(process.env.TRACE_N ?? 40);
 const MANY = Number(process.env.TRACE_MANY ?? 0);
+const FLOOD = process.env.TRACE_FLOOD === '1';
 const sock = process.env.GANTRY_TEST_DOCKER_SOCK;
 if (!sock) throw new Error('GANTRY_TEST_DOCKER_SOCK is not set: start the engines (scripts/engines.sh)');
 const docker = new Docker({ socketPath: sock });
@@ -34,7 +36,17 @@ async function ensure(name: string, running: boolean): Promise<void> {
 }
 
 const names: string[] = [];
-if (MANY) {
+if (FLOOD) {
+  names.push('aaa-trace-flood');
+  await docker.getContainer('aaa-trace-flood').remove({ force: true }).catch(() => undefined);
+  const c = await docker.createContainer({
+    name: 'aaa-trace-flood',
+    Image: 'busybox:latest',
+    Cmd: ['awk', 'BEGIN { while (1) for (i = 0; i < 200; i++) print i, "flood line: the quick brown fox jumps over the lazy dog 0123456789" }'],
+    HostConfig: { NetworkMode: 'none' },
+  });
+  await c.start();
+} else if (MANY) {
   for (let i = 0; i < MANY; i += 20) {
     const batch = Array.from({ length: Math.min(20, MANY - i) }, (_, k) => `trace-many-${String(i + k).padStart(4, '0')}`);
     names.push(...batch);
@@ -47,20 +59,23 @@ if (MANY) {
 
 const dir = mkdtempSync(join(tmpdir(), 'gantry-trace-'));
 const file = join(dir, 'keys.trace');
-const args = ['--host', `unix://${sock}`, ...(MANY ? ['--no-gpu'] : ['--nvidia-smi', `${ROOT}test/helpers/fake-nvidia-smi`])];
+const args = ['--host', `unix://${sock}`, ...(MANY || FLOOD ? ['--no-gpu'] : ['--nvidia-smi', `${ROOT}test/helpers/fake-nvidia-smi`])];
 const s = PtySession.gantry(args, { cols: 160, rows: 45, env: { GANTRY_TRACE_KEYS: file, FAKE_NVIDIA_SMI_PROFILE: 'rtx4' } });
-await s.waitFor((scr) => names.slice(0, 10).filter((n) => scr.includes(n)).length >= 5, 30_000, 5);
+await s.waitFor((scr) => (FLOOD ? /\d+ flood line/.test(scr) : names.slice(0, 10).filter((n) => scr.includes(n)).length >= 5), 30_000, 5);
 await new Promise((r) => setTimeout(r, 3000));
 const keys: { sent: number; seen: number }[] = [];
 for (let i = 0; i < KEYS; i++) {
   const before = await s.screen();
   const sent = now();
-  s.type(i % 20 < 10 ? 'j' : 'k');
-  await s.waitFor((scr) => scr !== before, 5000, 1).catch(() => undefined);
+  s.type(FLOOD ? '?' : i % 20 < 10 ? 'j' : 'k');
+  // Under the flood the log changes all the time: the help opening or closing is the key's change.
+  const help = before.includes('Keys — Esc');
+  await s.waitFor((scr) => (FLOOD ? scr.includes('Keys — Esc') !== help : scr !== before), 5000, 1).catch(() => undefined);
   keys.push({ sent, seen: now() });
   await new Promise((r) => setTimeout(r, 30));
 }
 await s.dispose();
+if (FLOOD) await docker.getContainer('aaa-trace-flood').remove({ force: true }).catch(() => undefined);
 
 const events = readFileSync(file, 'utf8')
   .trim()
@@ -102,7 +117,7 @@ const pct = (xs: number[], p: number) => {
   const a = xs.filter((x) => !Number.isNaN(x)).sort((x, y) => x - y);
   return a[Math.min(a.length - 1, Math.floor((p / 100) * a.length))] ?? NaN;
 };
-console.log(`${KEYS} keys, ${MANY ? `${MANY} containers` : '30 containers'}; ms per stage (p50 / p95 / max):`);
+console.log(`${KEYS} keys, ${FLOOD ? 'log flood' : MANY ? `${MANY} containers` : '30 containers'}; ms per stage (p50 / p95 / max):`);
 for (const col of Object.keys(rows[0] ?? {})) {
   const xs = rows.map((r) => r[col]!);
   console.log(`  ${col.padEnd(20)} ${pct(xs, 50).toFixed(1).padStart(7)} ${pct(xs, 95).toFixed(1).padStart(7)} ${Math.max(...xs.filter((x) => !Number.isNaN(x))).toFixed(1).padStart(7)}`);
