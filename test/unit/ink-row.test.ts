@@ -4,7 +4,8 @@
 // (wide, combining, emoji, links, other escapes, tabs) must be left to Ink.
 import { describe, expect, it } from 'vitest';
 import { composeRow } from '../../src/ui/ink/row.js';
-import { inkRow } from '../../src/ui/ink/output.js';
+import { inkRow, sliceColumns } from '../../src/ui/ink/output.js';
+import sliceAnsi from 'slice-ansi';
 
 const SGR = ['\x1b[31m', '\x1b[39m', '\x1b[1m', '\x1b[22m', '\x1b[2m', '\x1b[0m', '\x1b[m', '\x1b[1;31m', '\x1b[38;5;208m', '\x1b[38;2;1;2;3m', '\x1b[48;5;4m', '\x1b[49m', '\x1b[7m', '\x1b[27m', '\x1b[4m', '\x1b[24m', '\x1b[9m', '\x1b[3m', '\x1b[23m', '\x1b[91m', '\x1b[1;2;3m', '\x1b[38;5m', '\x1b[42;1m', '\x1b[5m', '\x1b[8m'];
 const TEXT = ['abc', ' ', 'x', 'docker/vla-train', '│', '─', '┌', '…', '▌', '█', '▁▂▃', '·', 'é', '→', '✓', '°', '±', '½', '©', '™', '‼', '\u00a0', '  '];
@@ -51,5 +52,20 @@ describe('the fast row composer', () => {
   it('leaves wide, combining, emoji, linked, tabbed and other escaped text to Ink', () => {
     for (const text of OTHER) expect(composeRow(20, [[0, `ab${text}cd`]]), JSON.stringify(text)).toBeUndefined();
     expect(composeRow(20, [[0, '\x1b[31mok\x1b[39m │ …']])).toBe(inkRow(20, [[0, '\x1b[31mok\x1b[39m │ …']]));
+  });
+});
+
+describe('cutting a clipped line', () => {
+  it('cuts plain one-column text as slice-ansi does, and leaves any other text to slice-ansi', () => {
+    const r = rng(777);
+    for (let n = 0; n < 3000; n++) {
+      let text = '';
+      const parts = Math.floor(r() * 6);
+      for (let i = 0; i < parts; i++) text += TEXT[Math.floor(r() * TEXT.length)];
+      if (n % 3 === 0) text += OTHER[Math.floor(r() * OTHER.length)]! + SGR[Math.floor(r() * SGR.length)]!;
+      const from = Math.floor(r() * 12);
+      const to = Math.floor(r() * 30);
+      expect(sliceColumns(text, from, to), JSON.stringify({ text, from, to })).toBe(sliceAnsi(text, from, to));
+    }
   });
 });

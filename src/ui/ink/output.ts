@@ -8,7 +8,7 @@
 import sliceAnsi from 'slice-ansi';
 import stringWidth from 'string-width';
 import InkOutput from '../../../node_modules/ink/build/output.js';
-import { composeRow } from './row.js';
+import { composeRow, isPlain } from './row.js';
 
 type Transformer = (s: string, index: number) => string;
 
@@ -47,6 +47,14 @@ export function forgetFrames(): void {
 }
 
 const width = (s: string) => widths.get(s, () => stringWidth(s));
+
+/**
+ * Columns `from` to `to` of a line, as slice-ansi cuts them. Text of one-column characters and no
+ * escape sequences is cut as a string is (slice-ansi gives the same, at many times the cost).
+ */
+export function sliceColumns(line: string, from: number, to: number): string {
+  return isPlain(line) ? line.slice(from, Math.max(from, to)) : sliceAnsi(line, from, to);
+}
 
 function widest(text: string): number {
   let w = 0;
@@ -110,7 +118,7 @@ export default class Output {
         lines = lines.map((line) => {
           const w = width(line);
           const right = x + w > x2 ? x2 - x : w;
-          return slices.get(`${left}:${right}:${line}`, () => sliceAnsi(line, left, right));
+          return slices.get(`${left}:${right}:${line}`, () => sliceColumns(line, left, right));
         });
         if (x < x1) x = x1;
       }

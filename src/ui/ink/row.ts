@@ -38,6 +38,12 @@ function isSimple(c: number): boolean {
   return k === 1;
 }
 
+/** Whether every character of the text is one column and a grapheme alone, with no escape sequence. */
+export function isPlain(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (!isSimple(text.charCodeAt(i))) return false;
+  return true;
+}
+
 // An SGR sequence → its codes, as Ink's tokenizer splits them (bounded: sequences are few).
 const sgrCodes = new Map<string, AnsiCode[] | null>();
 
