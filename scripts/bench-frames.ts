@@ -11,8 +11,6 @@ import type { Container } from '../src/engine/models.js';
 import type { Controller } from '../src/ui/controller.js';
 import { FrameStdout } from '../src/ui/screen.js';
 import { mount } from '../src/ui/mount.js';
-import { dispatchKey } from '../src/ui/modes/index.js';
-import { keysOf } from '../src/ui/keys/parse.js';
 import { forgetFrames } from '../src/ui/ink/output.js';
 
 export interface FrameCost {
@@ -46,17 +44,23 @@ class FakeTerminal extends EventEmitter {
   }
 }
 
-/** Enough of a TTY stdin for Ink: raw mode, readable events. */
+/** Enough of a TTY stdin for Ink: raw mode, readable events, and keys typed into it. */
 class FakeStdin extends EventEmitter {
   isTTY = true;
+  private queued: string[] = [];
   setRawMode(): this {
     return this;
   }
   setEncoding(): this {
     return this;
   }
-  read(): null {
-    return null;
+  read(): string | null {
+    return this.queued.shift() ?? null;
+  }
+  /** A key as the terminal sends it: Ink reads it and hands it to gantry's key handling. */
+  type(s: string): void {
+    this.queued.push(s);
+    this.emit('readable');
   }
   ref(): this {
     return this;
@@ -141,7 +145,8 @@ export async function frameCosts(cols = 160, rows = 45, n = Number(process.env.B
   frames.onFlush = () => flushed?.();
   const nextFlush = () => new Promise<void>((r) => (flushed = r));
   const first = nextFlush();
-  const app = mount(store, controller, frames, true, new FakeStdin() as unknown as NodeJS.ReadStream);
+  const stdin = new FakeStdin();
+  const app = mount(store, controller, frames, true, stdin as unknown as NodeJS.ReadStream);
   await first;
   await sleep(50);
 
@@ -171,11 +176,8 @@ export async function frameCosts(cols = 160, rows = 45, n = Number(process.env.B
     frames.redrawRegions();
   });
   let k = 0;
-  const sizes = { cols, listRows: rows - 8, panelRows: rows - 8, panelWidth: Math.floor(cols / 2) };
-  const move = await measure(() => {
-    const key = keysOf(k++ % 20 < 10 ? 'j' : 'k')[0]!;
-    store.batch(() => dispatchKey({ store, controller, sizes, key, previous: '' }));
-  });
+  // Typed, as a person's key: through Ink's input and gantry's key handling (drawn at once, not paced).
+  const move = await measure(() => stdin.type(k++ % 20 < 10 ? 'j' : 'k'));
   // A resize: every row drawn again, none of them kept from an earlier frame.
   const full = await measure(() => {
     forgetFrames();

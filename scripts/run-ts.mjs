@@ -8,8 +8,8 @@ import { inkOutputPlugin } from './ink-output.mjs';
 execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const name = process.argv[2];
-if (!['bench', 'bench-frames', 'screenshots', 'servers-scale'].includes(name)) {
-  process.stderr.write('usage: node scripts/run-ts.mjs bench|bench-frames|screenshots|servers-scale\n');
+if (!['bench', 'bench-frames', 'screenshots', 'servers-scale', 'trace-keys'].includes(name)) {
+  process.stderr.write('usage: node scripts/run-ts.mjs bench|bench-frames|screenshots|servers-scale|trace-keys\n');
   process.exit(2);
 }
 await build({

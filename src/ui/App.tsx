@@ -19,6 +19,8 @@ import { PullDialog } from './modes/pull.js';
 import { RunCommand, RunForm } from './modes/run.js';
 import { PANE_DEFS, type PaneProps } from './panes/registry.js';
 import { RESIZED } from './screen.js';
+import { Pacer } from './pace.js';
+import { traceKey } from '../trace.js';
 
 export type { Controller };
 
@@ -28,6 +30,8 @@ export interface AppProps {
   color?: boolean;
   /** Fixed size for tests; otherwise the terminal's, following resizes. */
   size?: { cols: number; rows: number };
+  /** Updates that are not a key's drawn at most once in this many ms (pace.ts); 0, the default: each at once. */
+  paceMs?: number;
 }
 
 function useTerminalSize(fixed?: { cols: number; rows: number }): { cols: number; rows: number } {
@@ -69,8 +73,10 @@ function Body({ state, controller, rows, width, now, theme }: PaneProps) {
   return <View state={state} controller={controller} rows={rows} width={width} now={now} theme={theme} />;
 }
 
-export function App({ store, controller, color = true, size }: AppProps) {
-  const state = useSyncExternalStore(store.subscribe, store.getState, store.getState);
+export function App({ store, controller, color = true, size, paceMs = 0 }: AppProps) {
+  const pacer = React.useMemo(() => new Pacer(store.subscribe, paceMs), [store, paceMs]);
+  const state = useSyncExternalStore(pacer.subscribe, store.getState, store.getState);
+  traceKey('render');
   const { cols, rows } = useTerminalSize(size);
   const now = useNow(15_000);
   const theme = React.useMemo(() => makeTheme(color), [color]);
@@ -78,7 +84,7 @@ export function App({ store, controller, color = true, size }: AppProps) {
   const down = shownEngines(state).filter((e) => e.status === 'down' || e.listError).slice(0, 3);
   const layout = computeLayout(cols, rows, down.length, state.gpu.enabled ? 1 : 0);
   const panel = panelLayout(cols, layout.listRows + 1, visibleContainers(state).length, state.ui.logs.full, state.ui.logs.listOnly);
-  useKeys(store, controller, { cols, listRows: layout.listRows, panelRows: panel.panelRows, panelWidth: panel.panelWidth }, state);
+  useKeys(store, pacer, controller, { cols, listRows: layout.listRows, panelRows: panel.panelRows, panelWidth: panel.panelWidth }, state);
 
   if (layout.tooSmall) {
     return (

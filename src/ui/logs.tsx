@@ -26,6 +26,8 @@ export function shortTs(ts: string | undefined): string {
 
 export interface LogPanelProps {
   session: LogSession | undefined;
+  /** The selected container (key and name): while the log has not switched to it yet, it is named at once. */
+  selected?: { key: string; title: string } | undefined;
   ui: LogsUi;
   /** The search being typed, if it is. */
   search?: Prompt | undefined;
@@ -168,9 +170,27 @@ export function logPanelRows({ session, ui, typing, theme }: LogRowsInput, width
   return out;
 }
 
-export function LogPanel({ session, ui, search: typing, rows, width, theme }: LogPanelProps) {
+/** The panel's rows while the log switches to the newly selected container (it opens once the selection rests). */
+function switchingRows(width: number, height: number, theme: Theme): string[] {
+  const out = [paint(truncate(' loading…', width), { color: theme.dim })];
+  while (out.length < height) out.push('');
+  return out;
+}
+
+export function LogPanel({ session, selected, ui, search: typing, rows, width, theme }: LogPanelProps) {
   const host = useContext(RegionHost);
-  const title = <TabTitle ui={ui} {...(session ? { title: session.title } : {})} theme={theme} />;
+  // The selection moved and the log follows it in a moment: the panel names the new container
+  // now, and shows none of the old one's lines under that name.
+  const switching = session && selected && selected.key !== session.key ? selected : undefined;
+  const title = <TabTitle ui={ui} {...(switching ? { title: switching.title } : session ? { title: session.title } : {})} theme={theme} />;
+  if (switching) {
+    return (
+      <>
+        {title}
+        <Region id="logs" width={width} height={Math.max(1, rows - 1)} rows={(w, h) => switchingRows(w, h, theme)} />
+      </>
+    );
+  }
   if (!session) {
     return (
       <>

@@ -36,7 +36,7 @@ export function MainPanel({ state, session, panelData, width, rows, side, now, t
   return (
     <Box key={side ? 'side' : 'under'} flexDirection="column" width={width} height={rows} overflow="hidden" borderStyle="single" borderTop={false} borderBottom={false} borderRight={false} borderLeft={side} borderColor={theme.dim}>
       {ui.tab === 'logs' ? (
-        <LogPanel session={session} ui={ui} search={searching} rows={rows} width={inner} theme={theme} />
+        <LogPanel session={session} {...(c && title ? { selected: { key: c.key, title } } : {})} ui={ui} search={searching} rows={rows} width={inner} theme={theme} />
       ) : ui.tab === 'stats' ? (
         <StatsTab data={data} ui={ui} rows={rows} width={inner} title={title} theme={theme} />
       ) : (

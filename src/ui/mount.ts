@@ -9,6 +9,9 @@ import type { Store } from '../store/store.js';
 import type { Action, AppState } from '../store/state.js';
 import type { FrameStdout } from './screen.js';
 
+/** Updates that are not a key's reach the screen at most ~20 times a second (see pace.ts). */
+export const PACE_MS = 50;
+
 export interface Mounted {
   unmount(): void;
 }
@@ -17,7 +20,7 @@ export type Mount = typeof mount;
 
 export function mount(store: Store<AppState, Action>, controller: Controller, frames: FrameStdout, color: boolean, stdin?: NodeJS.ReadStream): Mounted {
   // The frame writer fills the regions (the log's lines) itself.
-  const tree = React.createElement(RegionHost.Provider, { value: frames }, React.createElement(App, { store, color, controller }));
+  const tree = React.createElement(RegionHost.Provider, { value: frames }, React.createElement(App, { store, color, controller, paceMs: PACE_MS }));
   const instance = render(tree, {
     // debug: Ink hands each whole frame to FrameStdout, which writes only the rows that changed.
     stdout: frames as unknown as NodeJS.WriteStream,

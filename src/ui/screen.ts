@@ -9,6 +9,7 @@
 // redraw — the rows that changed, cut to the rectangle — and no React, Yoga or Ink work at all.
 import { Writable } from 'node:stream';
 import { fitRow } from '../text/ansi.js';
+import { traceKey } from '../trace.js';
 
 const BSU = '\x1b[?2026h';
 const ESU = '\x1b[?2026l';
@@ -100,6 +101,7 @@ export class FrameStdout extends Writable {
 
   override _write(chunk: unknown, _enc: BufferEncoding, cb: (error?: Error | null) => void): void {
     this.pending = typeof chunk === 'string' ? chunk : String(chunk);
+    traceKey('frame');
     this.schedule();
     cb();
   }
@@ -188,6 +190,7 @@ export class FrameStdout extends Writable {
     this.stats.frames++;
     this.stats.bytes += payload.length;
     this.target.write(payload);
+    traceKey('write', String(payload.length));
     this.onFlush?.();
   }
 

@@ -85,6 +85,20 @@ describe('the log panel', () => {
     expect(f).toMatch(/ following/);
   });
 
+  it('names the newly selected container at once, with none of the old log under its name, until its log opens', async () => {
+    const { press, frame } = setup();
+    await tick();
+    // The log controller opens the new stream once the selection rests; this session stays vla-train's.
+    await press('j');
+    const f = frame();
+    expect(f).toMatch(/Logs .*docker\/web/);
+    expect(f).toContain('loading…');
+    expect(f).not.toContain('step 100 loss');
+    await press('k');
+    expect(frame()).toMatch(/Logs .*docker\/vla-train/);
+    expect(frame()).toContain('step 100 loss=0.010');
+  });
+
   it('pauses when scrolled up, counts new lines below, and G resumes', async () => {
     const { press, frame, session } = setup();
     await tick();

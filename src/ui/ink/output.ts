@@ -8,6 +8,7 @@
 import sliceAnsi from 'slice-ansi';
 import stringWidth from 'string-width';
 import InkOutput from '../../../node_modules/ink/build/output.js';
+import { composeRow, isPlain } from './row.js';
 
 type Transformer = (s: string, index: number) => string;
 
@@ -47,10 +48,25 @@ export function forgetFrames(): void {
 
 const width = (s: string) => widths.get(s, () => stringWidth(s));
 
+/**
+ * Columns `from` to `to` of a line, as slice-ansi cuts them. Text of one-column characters and no
+ * escape sequences is cut as a string is (slice-ansi gives the same, at many times the cost).
+ */
+export function sliceColumns(line: string, from: number, to: number): string {
+  return isPlain(line) ? line.slice(from, Math.max(from, to)) : sliceAnsi(line, from, to);
+}
+
 function widest(text: string): number {
   let w = 0;
   for (const line of text.split('\n')) w = Math.max(w, width(line));
   return w;
+}
+
+/** The row as Ink's own Output draws it. */
+export function inkRow(width: number, writes: readonly (readonly [number, string])[]): string {
+  const one = new InkOutput({ width, height: 1 });
+  for (const [x, line] of writes) one.write(x, 0, line, { transformers: [] });
+  return one.get().output;
 }
 
 export default class Output {
@@ -102,7 +118,7 @@ export default class Output {
         lines = lines.map((line) => {
           const w = width(line);
           const right = x + w > x2 ? x2 - x : w;
-          return slices.get(`${left}:${right}:${line}`, () => sliceAnsi(line, left, right));
+          return slices.get(`${left}:${right}:${line}`, () => sliceColumns(line, left, right));
         });
         if (x < x1) x = x1;
       }
@@ -128,11 +144,7 @@ export default class Output {
     for (const writes of this.rows()) {
       const key = `${this.width}\u0000${writes.map(([x, line]) => `${x}\u0001${line}`).join('\u0002')}`;
       out.push(
-        rowsDrawn.get(key, () => {
-          const one = new InkOutput({ width: this.width, height: 1 });
-          for (const [x, line] of writes) one.write(x, 0, line, { transformers: [] });
-          return one.get().output;
-        }),
+        rowsDrawn.get(key, () => composeRow(this.width, writes) ?? inkRow(this.width, writes)),
       );
     }
     return { output: out.join('\n'), height: this.height };

@@ -11,9 +11,11 @@ import type { Controller } from '../controller.js';
 import { dispatchKey } from '../modes/index.js';
 import type { ScreenSizes } from '../modes/context.js';
 import { keysOf } from './parse.js';
+import type { Pacer } from '../pace.js';
+import { traceKey, tracingKeys } from '../../trace.js';
 
-export function useKeys(store: Store<AppState, Action>, controller: Controller, sizes: ScreenSizes, shown: AppState): void {
-  const { setRawMode, internal_eventEmitter: events } = useStdin();
+export function useKeys(store: Store<AppState, Action>, pacer: Pacer, controller: Controller, sizes: ScreenSizes, shown: AppState): void {
+  const { stdin, setRawMode, internal_eventEmitter: events } = useStdin();
   const latest = useRef({ controller, sizes });
   latest.current = { controller, sizes };
   const previous = useRef('');
@@ -27,10 +29,21 @@ export function useKeys(store: Store<AppState, Action>, controller: Controller, 
     return () => setRawMode(false);
   }, [setRawMode]);
   useEffect(() => {
+    if (!tracingKeys) return undefined;
+    // Before Ink's own listener reads the bytes: when they became readable.
+    const onReadable = () => traceKey('stdin');
+    stdin.prependListener('readable', onReadable);
+    return () => {
+      stdin.off('readable', onReadable);
+    };
+  }, [stdin]);
+  useEffect(() => {
     const onInput = (event: string) => {
-      // One redraw per key, however many actions it dispatches.
+      // One redraw per key, however many actions it dispatches, drawn at once (not paced).
       for (const key of keysOf(event)) {
-        store.batch(() => dispatchKey({ store, ...latest.current, key, previous: previous.current, drawn: drawn.current }));
+        traceKey('key', JSON.stringify(key.name));
+        pacer.urgent(() => store.batch(() => dispatchKey({ store, ...latest.current, key, previous: previous.current, drawn: drawn.current })));
+        traceKey('dispatched');
         previous.current = key.name;
       }
     };
@@ -38,5 +51,5 @@ export function useKeys(store: Store<AppState, Action>, controller: Controller, 
     return () => {
       events.off('input', onInput);
     };
-  }, [events, store]);
+  }, [events, store, pacer]);
 }
