@@ -190,6 +190,8 @@ async function main() {
     const running = i < 20;
     const name = `bench-${running ? 'run' : 'exit'}-${String(i).padStart(2, '0')}`;
     names.push(name);
+    // Left by a run that was stopped part-way.
+    await docker.getContainer(name).remove({ force: true }).catch(() => undefined);
     const c = await docker.createContainer({
       name,
       Image: 'busybox:latest',
