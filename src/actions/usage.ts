@@ -1,7 +1,10 @@
 // The container list's CPU % and MEM columns. Local engines: every 2 s each running container's
 // cgroup files are read (found once per start from its main pid), no stream per container.
 // Remote engines (their cgroups are on another machine): the API's stats stream for the selected
-// row only. At most one store update per round, none when nothing shown changed.
+// row only. At most one store update per round, none when nothing shown changed; a reading that
+// moved less than a person would notice (0.1 → 0.2 %, a few KiB) waits up to DRIFT_MS to be drawn,
+// so twenty idle containers do not cost a frame every round. Nothing is read while the columns are
+// off screen (another pane, help, a dialog, the panel full screen); a round runs as they return.
 import type { Engine } from '../engine/engine.js';
 import { cgroupFiles, readCgroupUsage, type CgroupFiles } from '../engine/cgroupUsage.js';
 import { readCgroup } from '../gpu/cgroup.js';
@@ -12,13 +15,39 @@ import { SelectionTask } from '../store/task.js';
 import { compactBytes } from '../present/bytes.js';
 
 const ROUND_MS = 2000;
+/** How long a small move (see usageChange) may wait to be drawn. */
+export const DRIFT_MS = 10_000;
+/** A CPU % move of this many points or more is drawn at once. */
+const CPU_STEP = 1;
+/** A memory move of this share of the larger reading, and of MEM_MIN or more, is drawn at once (a small container's memory jumps by a third as a short-lived process comes and goes). */
+const MEM_STEP = 0.1;
+const MEM_MIN = 8 * 1024 * 1024;
 
-/** True when the columns would show the same: an idle server's round costs no frame. */
-function sameOnScreen(a: Record<string, ContainerUsage>, b: Record<string, ContainerUsage>): boolean {
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  const shown = (u: ContainerUsage | undefined) => (u ? `${u.cpuPct?.toFixed(1)}|${compactBytes(u.memBytes)}` : '');
-  return keys.every((k) => shown(a[k]) === shown(b[k]));
+/**
+ * What putting `next` on screen instead of `prev` changes: nothing (the columns read the same), a
+ * drift (small moves only), or a change (a row gains or loses a reading, a CPU % moves by a point
+ * or more, memory by a tenth and 8 MiB or more).
+ */
+export function usageChange(prev: Record<string, ContainerUsage>, next: Record<string, ContainerUsage>): 'none' | 'drift' | 'change' {
+  const keys = Object.keys(next);
+  if (keys.length !== Object.keys(prev).length) return 'change';
+  const shown = (u: ContainerUsage) => `${u.cpuPct?.toFixed(1)}|${compactBytes(u.memBytes)}`;
+  let drift = false;
+  for (const k of keys) {
+    const a = prev[k];
+    const b = next[k]!;
+    if (!a || (a.cpuPct === undefined) !== (b.cpuPct === undefined)) return 'change';
+    if (Math.abs((a.cpuPct ?? 0) - (b.cpuPct ?? 0)) >= CPU_STEP) return 'change';
+    if (Math.abs(a.memBytes - b.memBytes) >= Math.max(MEM_MIN, MEM_STEP * Math.max(a.memBytes, b.memBytes))) return 'change';
+    if (!drift && shown(a) !== shown(b)) drift = true;
+  }
+  return drift ? 'drift' : 'none';
+}
+
+/** Whether the container list (and so its CPU % and MEM columns) is on screen. */
+export function usageOnScreen(s: AppState): boolean {
+  const ui = s.ui;
+  return ui.pane === 'containers' && !ui.help && !ui.confirm && !ui.menu && !ui.prune && !ui.pull && !ui.run && !ui.logs.full;
 }
 /** Inspects per round for containers not seen before (a server with hundreds fills in over rounds). */
 const INSPECTS_PER_ROUND = 16;
@@ -36,6 +65,10 @@ export class UsageController {
   private readonly pending = new Set<string>();
   private readonly remote = new SelectionTask();
   private remoteUsage: Record<string, ContainerUsage> = {};
+  /** When the columns were last brought up to date. */
+  private drawnAt = 0;
+  private shown = true;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(
     private readonly store: Store<AppState, Action>,
@@ -47,11 +80,23 @@ export class UsageController {
   start(): void {
     this.timer = setInterval(() => void this.round(), ROUND_MS);
     this.timer.unref?.();
+    // The columns back on screen: read at once rather than show what they said when they left.
+    this.shown = usageOnScreen(this.store.getState());
+    this.unsubscribe = this.store.subscribe(() => {
+      const shown = usageOnScreen(this.store.getState());
+      if (shown === this.shown) return;
+      this.shown = shown;
+      if (shown) {
+        this.drawnAt = 0;
+        queueMicrotask(() => void this.round());
+      }
+    });
     void this.round();
   }
 
   stop(): void {
     clearInterval(this.timer);
+    this.unsubscribe?.();
     this.remote.cancel();
   }
 
@@ -63,6 +108,7 @@ export class UsageController {
   /** One reading of every running local container, and the remote selection's latest. */
   async round(now = Date.now()): Promise<void> {
     const s = this.store.getState();
+    if (!usageOnScreen(s)) return;
     const out: Record<string, ContainerUsage> = {};
     let inspects = 0;
     for (const [engineId, list] of Object.entries(s.containers)) {
@@ -84,7 +130,11 @@ export class UsageController {
     }
     this.followRemote(s);
     Object.assign(out, this.remoteUsage);
-    if (!sameOnScreen(out, s.usage)) this.store.dispatch({ type: 'usage/set', usage: out });
+    const change = usageChange(s.usage, out);
+    if (change === 'change' || (change === 'drift' && now - this.drawnAt >= DRIFT_MS)) {
+      this.drawnAt = now;
+      this.store.dispatch({ type: 'usage/set', usage: out });
+    }
   }
 
   /** The cgroup files of a container, from its main pid. */
