@@ -9,6 +9,7 @@ import type { Store } from '../store/store.js';
 import { refusedReadOnly } from './readOnly.js';
 import { containerGpu, type ContainerGpu } from '../store/gpu.js';
 import { binaryBytes } from '../present/bytes.js';
+import { stateText } from '../present/container.js';
 
 interface CommandSpec {
   /** The present participle shown while it runs. */
@@ -69,7 +70,7 @@ function gpuLine(gpu: ContainerGpu | undefined, loses: string): string[] {
 /** The question `d`, `K`, `s` and `r` ask before acting: the container by name, and its GPU memory. */
 export function confirmFor(command: AskingCommand, c: Container, gpu?: ContainerGpu): Confirm {
   const name = displayName(c);
-  const about = `image ${c.image} · ${c.status}`;
+  const about = `image ${c.image} · ${stateText(c, Date.now())}`;
   const base = { target: c.key };
   switch (command) {
     case 'kill':

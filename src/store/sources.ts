@@ -178,8 +178,10 @@ export class EngineWatcher {
     try {
       const containers = this.details.apply(await this.engine.listContainers());
       this.lastListAt = Date.now();
-      // A resync that finds nothing new costs no render: compare what the rows are made of.
-      const signature = containers.map((c) => `${c.id}\0${c.state}\0${c.status}\0${c.name}\0${c.image}\0${c.ports.length}\0${c.since ?? ''}`).join('\n');
+      // A resync that finds nothing new costs no render: compare what the rows are made of. A row
+      // with its own start time shows its age from that (on the list's clock), so the engine's age
+      // words ("Up 45 seconds" → "Up 55 seconds") are not a change; its health words are.
+      const signature = containers.map((c) => `${c.id}\0${c.state}\0${c.since === undefined ? c.status : c.status.replace(/\d+/g, '#')}\0${c.name}\0${c.image}\0${c.ports.length}\0${c.since ?? ''}`).join('\n');
       const loaded = this.store.getState().loaded[this.engine.id];
       if (!this.stopped && (signature !== this.lastSignature || !loaded)) {
         this.lastSignature = signature;

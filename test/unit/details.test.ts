@@ -24,7 +24,7 @@ async function until(cond: () => boolean): Promise<void> {
 }
 
 function rig() {
-  const state = { status: 'Up About a minute', kind: 'running' as Container['state'], startedAt: T0, finishedAt: undefined as number | undefined, inspects: 0 };
+  const state = { status: 'Up About a minute', kind: 'running' as Container['state'], startedAt: T0, finishedAt: undefined as number | undefined, inspects: 0, lists: 0 };
   let onEvent: (e: EngineEvent) => void = () => undefined;
   const engine = {
     id: 'docker',
@@ -34,7 +34,7 @@ function rig() {
       onEvent = cb;
       return () => undefined;
     },
-    listContainers: async () => [row(state.status, state.kind)],
+    listContainers: async () => (state.lists++, [row(state.status, state.kind)]),
     details: async () => {
       state.inspects++;
       return { grant: {}, startedAt: state.startedAt, ...(state.finishedAt ? { finishedAt: state.finishedAt } : {}) };
@@ -64,6 +64,29 @@ describe('ages by the engine clock', () => {
       }
       expect(seen).toEqual(['up 1m', 'up 1m', 'up 2m', 'up 2m']);
       expect(r.state.inspects).toBe(1);
+    } finally {
+      r.w.stop();
+    }
+  });
+
+  it('a resync where only the age words moved ("Up 45 seconds" → "Up 55 seconds") costs no store update; health words do', async () => {
+    const r = rig();
+    r.w.start();
+    try {
+      r.state.status = 'Up 45 seconds';
+      r.w.refresh();
+      await until(() => r.get()?.since === T0 && r.get()?.status === 'Up 45 seconds');
+      const rows = r.store.getState().containers.docker;
+      const listed = r.state.lists;
+      r.state.status = 'Up 55 seconds';
+      r.w.refresh();
+      await until(() => r.state.lists > listed);
+      // The list's answer is handled in the microtasks after it: let them run.
+      await new Promise((res) => setImmediate(res));
+      expect(r.store.getState().containers.docker).toBe(rows);
+      r.state.status = 'Up 58 seconds (unhealthy)';
+      r.w.refresh();
+      await until(() => r.get()?.status === 'Up 58 seconds (unhealthy)');
     } finally {
       r.w.stop();
     }
