@@ -70,10 +70,11 @@ async function measure(label: string, start: () => PtySession, painted: (screen:
   process.stderr.write(`${idleCpuPct.toFixed(2)}% CPU; ${KEYS} key presses… `);
   const lat: number[] = [];
   for (let i = 0; i < KEYS; i++) {
-    const before = await s.screen();
+    // Text and highlights: moving the selection may change only where the inverse row is.
+    const before = await s.look();
     const t = performance.now();
     s.type(i % 20 < 10 ? moveKey : moveKey === 'j' ? 'k' : moveKey);
-    await s.waitFor((scr) => scr !== before, 5000, 1).catch(() => undefined);
+    await s.waitLookChange(before, 5000);
     lat.push(performance.now() - t);
     await new Promise((r) => setTimeout(r, 30));
   }
@@ -159,10 +160,11 @@ async function manyKeys(s: PtySession, painted: (scr: string) => boolean): Promi
   await new Promise((r) => setTimeout(r, 2000));
   const lat: number[] = [];
   for (let i = 0; i < KEYS; i++) {
-    const before = await s.screen();
+    // Text and highlights: moving the selection may change only where the inverse row is.
+    const before = await s.look();
     const t = performance.now();
     s.type(i % 20 < 10 ? 'j' : 'k');
-    await s.waitFor((scr) => scr !== before, 5000, 1).catch(() => undefined);
+    await s.waitLookChange(before, 5000);
     lat.push(performance.now() - t);
     await new Promise((r) => setTimeout(r, 30));
   }

@@ -118,6 +118,41 @@ export class PtySession {
     return out;
   }
 
+  /**
+   * The screen's text and where its highlights are: per row, the columns where inverse video or
+   * the background colour changes. A selection that moves changes this even when no text does.
+   */
+  async look(): Promise<string> {
+    await this.writes;
+    const buf = this.term.buffer.active;
+    const rows: string[] = [];
+    for (let r = 0; r < this.term.rows; r++) {
+      const line = buf.getLine(buf.viewportY + r);
+      if (!line) continue;
+      let marks = line.translateToString(true);
+      let last = '';
+      for (let x = 0; x < this.term.cols; x++) {
+        const cell = line.getCell(x);
+        const how = cell ? `${cell.isInverse()}.${cell.isBgDefault() ? -1 : cell.getBgColor()}` : '';
+        if (how !== last) marks += ` ${x}:${how}`;
+        last = how;
+      }
+      rows.push(marks);
+    }
+    return rows.join('\n');
+  }
+
+  /** Waits until `look()` differs from `before` (undefined when it did not within the time). */
+  async waitLookChange(before: string, timeoutMs: number): Promise<string | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const now = await this.look();
+      if (now !== before) return now;
+      if (Date.now() > deadline) return undefined;
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  }
+
   /** Whether the program has the terminal in its alternate screen. */
   async inAltScreen(): Promise<boolean> {
     await this.writes;
