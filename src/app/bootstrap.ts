@@ -1,16 +1,24 @@
-// Start-up before the TUI: the config, the engines (discovery), and the first container lists.
+// Start-up before the TUI: the config and the engines (discovery).
 // Everything here either returns what the TUI needs or exits with a message saying what to do.
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { ConfigError, configPath, loadConfig, type Config } from '../config.js';
-import { discoverEngines, type DiscoveryResult } from '../engine/discovery.js';
+import type { DiscoveryOptions, DiscoveryResult } from '../engine/discovery.js';
 import { checkHostUrl, normaliseHostUrl } from '../engine/endpoints.js';
 import type { Args } from '../cli/args.js';
 import { showControls } from '../text/controls.js';
 import { trace } from '../trace.js';
 
+let leaveScreen: (() => void) | undefined;
+
+/** What `fail` does first once something is drawn: leave the alternate screen, so the message stays readable. */
+export function beforeFail(f: () => void): void {
+  leaveScreen = f;
+}
+
 /** Writes a message and exits. What it quotes (config, engines, nvidia-smi) has its controls shown, line breaks kept. */
 export function fail(message: string, code: number): never {
+  leaveScreen?.();
   const text = message.split('\n').map(showControls).join('\n');
   process.stderr.write(text.endsWith('\n') ? text : text + '\n');
   process.exit(code);
@@ -35,22 +43,29 @@ export function readConfig(args: Args): Config {
   return config;
 }
 
-/** Finds the engines (all that answer). Signals during discovery still stop a session Podman service. */
-export async function discover(args: Args, config: Config, probeTimeoutMs?: number): Promise<DiscoveryResult> {
-  let discovery: DiscoveryResult | undefined;
-  const earlySignal = (sig: NodeJS.Signals) => {
-    discovery?.shutdown();
-    process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGHUP' ? 1 : 15));
-  };
-  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(s, earlySignal);
-  trace('discovery start');
-  discovery = await discoverEngines({
+/** What discovery is told: where to look (--host, the config's hosts, the usual places) and whether to start a Podman service. */
+export function discoveryOptions(args: Args, config: Config, probeTimeoutMs?: number): DiscoveryOptions {
+  return {
     env: process.env,
     home: homedir(),
     hosts: args.hosts.length > 0 ? args.hosts : config.hosts.map(normaliseHostUrl),
     podmanService: args.podmanService && config.podmanService,
     ...(probeTimeoutMs ? { probeTimeoutMs } : {}),
-  });
+  };
+}
+
+/** Finds the engines (all that answer). Signals during discovery still stop a session Podman service. */
+export async function discover(args: Args, config: Config, probeTimeoutMs?: number): Promise<DiscoveryResult> {
+  // The code that talks to engines is loaded here, not by every start (the TUI draws first).
+  const { streamEngines } = await import('../engine/discovery.js');
+  trace('discovery start');
+  const stream = streamEngines(discoveryOptions(args, config, probeTimeoutMs));
+  const earlySignal = (sig: NodeJS.Signals) => {
+    stream.shutdown();
+    process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGHUP' ? 1 : 15));
+  };
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(s, earlySignal);
+  const discovery = await stream.done;
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, earlySignal);
   trace('discovery done');
   return discovery;

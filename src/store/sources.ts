@@ -18,6 +18,8 @@ export interface WatchOptions {
   backoffMs?: [number, number];
   /** Words for a lost engine when they are known better elsewhere (its server is unreachable). */
   explain?: (err: unknown) => string | undefined;
+  /** The engine answered a ping just now (discovery): the first connect lists without pinging again. */
+  pinged?: boolean;
 }
 
 const RELIST_EVENTS = new Set([
@@ -54,6 +56,7 @@ export class EngineWatcher {
   readonly details: DetailsReader;
   private lastListAt = 0;
   private readonly explain: WatchOptions['explain'];
+  private pinged: boolean;
 
   constructor(
     private readonly engine: Engine,
@@ -66,6 +69,7 @@ export class EngineWatcher {
     this.backoff = this.backoffRange[0];
     this.details = new DetailsReader(engine, store, opts.gpuGrants ?? false, () => this.stopped);
     this.explain = opts.explain;
+    this.pinged = opts.pinged ?? false;
   }
 
   /** Connects (once: later calls do nothing). */
@@ -92,11 +96,12 @@ export class EngineWatcher {
   private async connect(): Promise<void> {
     if (this.stopped) return;
     try {
-      await this.engine.ping();
+      if (!this.pinged) await this.engine.ping();
     } catch (e) {
       this.down(e);
       return;
     }
+    this.pinged = false;
     // Events missed while disconnected may have restarted anything: ask inspect again.
     this.details.clear();
     this.closeEvents = this.engine.watchEvents(
