@@ -1,8 +1,9 @@
 // Discovery as a stream: every place is tried at once and each engine is handed over the moment it
 // answers, so the first engine's list need not wait for the slowest place, for /info, or for the
 // session Podman service (started only once every Podman place has failed, and joining when up).
+import { realpathSync } from 'node:fs';
 import { Engine } from './engine.js';
-import { candidateEndpoints, type Endpoint } from './endpoints.js';
+import { candidateEndpoints, socketPathOf, type Endpoint } from './endpoints.js';
 import { placeLabel, worthTrying } from './discoveryPlaces.js';
 import { explainConnectError } from './errors.js';
 import {
@@ -31,6 +32,15 @@ export interface EngineStream {
   done: Promise<DiscoveryResult>;
   /** Stops what discovery started (the session Podman service, even one still starting; the engines). */
   shutdown(): void;
+}
+
+function realSocket(ep: Endpoint): string | undefined {
+  const sock = socketPathOf(ep.url);
+  try {
+    return sock && realpathSync(sock);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Tries every place at once; see StreamListener for what is handed over, and when. */
@@ -86,16 +96,28 @@ export function streamEngines(opts: DiscoveryOptions, on: StreamListener = {}): 
     return undefined;
   }
 
-  const tryAt = async (i: number, ep: Endpoint) => {
+  // Two places that are one socket (a symlink, /var/run and /run): the first given is tried, the
+  // other takes its outcome — whichever answered first, the same one joins every time.
+  const real = candidates.map((ep) => realSocket(ep));
+  const outcomes: Promise<Attempt>[] = [];
+  const tryAt = async (i: number, ep: Endpoint): Promise<Attempt> => {
+    const first = real[i] === undefined ? i : real.indexOf(real[i]);
+    if (first !== i) {
+      const a = await outcomes[first]!;
+      settle(i, a.ok ? { endpoint: ep, ok: true, detail: `same engine as ${a.endpoint.url}` } : { endpoint: ep, ok: false, detail: a.detail });
+      return attempts[i]!;
+    }
     const r = await tryEndpoint(ep, env, timeoutMs);
     if (typeof r === 'string') settle(i, { endpoint: ep, ok: false, detail: r });
     else await join(i, r);
+    return attempts[i]!;
   };
 
   const run = async (): Promise<void> => {
     // A place with no socket fails at once: only the others are shown as being tried.
     candidates.forEach((ep, i) => worthTrying(ep) && trying.set(i, placeLabel(ep)));
-    await Promise.all(candidates.map((ep, i) => tryAt(i, ep)));
+    candidates.forEach((ep, i) => outcomes.push(tryAt(i, ep)));
+    await Promise.all(outcomes);
     await joins;
     const wantService = opts.podmanService !== false && (opts.hosts ?? []).length === 0;
     if (stopped || !wantService || joined.some((j) => j.c.probe.kind === 'podman')) return;
