@@ -32,7 +32,7 @@ export interface Wired {
   controller: Controller;
   /** An engine of this machine answered: it joins the store, the engines actions use, and is watched at once. */
   join(engine: Engine): void;
-  /** Starts the GPU monitor and the usage readings (after the first frame). */
+  /** Starts the GPU monitor, the usage readings and the inspects behind each list (after the first frame with a list). */
   start(): void;
   stop(): void;
 }
@@ -104,6 +104,8 @@ export function wire(store: Store<AppState, Action>, o: WireOptions): Wired {
   // Each engine joins `engines` and `watchers` the moment it answers: this machine's (join) and each server's.
   const servers = o.servers && wireServers(o.servers, store, engines, watchers, watch);
   const local = new Set<string>();
+  let started: () => void = () => undefined;
+  const detailsAfter = new Promise<void>((r) => (started = r));
   const join = (e: Engine) => {
     engines.set(e.id, e);
     local.add(e.id);
@@ -112,7 +114,7 @@ export function wire(store: Store<AppState, Action>, o: WireOptions): Wired {
     store.dispatch({ type: 'engines/set', engines: [...now.filter((x) => local.has(x.id)), engineInfo(e), ...now.filter((x) => !local.has(x.id))] });
     if (o.servers?.choice.local) store.dispatch({ type: 'servers/engine', name: o.servers.choice.localName, engineId: e.id });
     // Discovery pinged it a moment ago: its list is the next request.
-    const w = new EngineWatcher(e, store, { ...watch, pinged: true });
+    const w = new EngineWatcher(e, store, { ...watch, pinged: true, detailsAfter });
     watchers.set(e.id, w);
     w.start();
   };
@@ -177,6 +179,7 @@ export function wire(store: Store<AppState, Action>, o: WireOptions): Wired {
     controller,
     join,
     start() {
+      started();
       gpu?.start();
       usage.start();
     },

@@ -20,6 +20,8 @@ export interface WatchOptions {
   explain?: (err: unknown) => string | undefined;
   /** The engine answered a ping just now (discovery): the first connect lists without pinging again. */
   pinged?: boolean;
+  /** Inspects (ages by the engine's clock, GPU settings) wait for this: the first frame with a list, at start-up. */
+  detailsAfter?: Promise<unknown>;
 }
 
 const RELIST_EVENTS = new Set([
@@ -57,6 +59,7 @@ export class EngineWatcher {
   private lastListAt = 0;
   private readonly explain: WatchOptions['explain'];
   private pinged: boolean;
+  private readonly detailsAfter: Promise<unknown>;
 
   constructor(
     private readonly engine: Engine,
@@ -70,6 +73,7 @@ export class EngineWatcher {
     this.details = new DetailsReader(engine, store, opts.gpuGrants ?? false, () => this.stopped);
     this.explain = opts.explain;
     this.pinged = opts.pinged ?? false;
+    this.detailsAfter = opts.detailsAfter ?? Promise.resolve();
   }
 
   /** Connects (once: later calls do nothing). */
@@ -191,7 +195,7 @@ export class EngineWatcher {
         this.store.dispatch({ type: 'containers/set', engineId: this.engine.id, containers });
       }
       if (this.listRetryMs) this.listRecovered();
-      void this.details.fill();
+      void this.detailsAfter.then(() => this.details.fill());
       return true;
     } catch (e) {
       // An error the engine answered with (a transient 500) is not a lost connection.
