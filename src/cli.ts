@@ -12,7 +12,7 @@ export { reportCrash };
 
 /** `gantry gpus [--json]`: one sample, attributed, printed; exit 1 when nvidia-smi fails. */
 async function gpus(args: Args): Promise<void> {
-  const config = readConfig(args);
+  const config = await readConfig(args);
   // Loaded here: the TUI's start reads only what its first frame needs.
   const [{ buildReport, formatReport }, { gpusAcrossServers, localEngines, serversFor }] = await Promise.all([import('./gpuReport.js'), import('./app/servers.js')]);
   const servers = serversFor(args, config, false);

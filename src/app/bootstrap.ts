@@ -1,8 +1,8 @@
 // Start-up before the TUI: the config and the engines (discovery).
 // Everything here either returns what the TUI needs or exits with a message saying what to do.
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { ConfigError, configPath, loadConfig, type Config } from '../config.js';
+import { ConfigError, configPath, defaultConfig, type Config } from '../configDefaults.js';
 import type { DiscoveryOptions, DiscoveryResult } from '../engine/discovery.js';
 import { checkHostUrl, normaliseHostUrl } from '../engine/endpoints.js';
 import type { Args } from '../cli/args.js';
@@ -24,14 +24,26 @@ export function fail(message: string, code: number): never {
   process.exit(code);
 }
 
+/** True when nothing is at `path` (anything else, even a dangling link, is the config reader's to judge). */
+function absent(path: string): boolean {
+  try {
+    lstatSync(path);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
 /** The config file, or exit 2 naming the line that is wrong (or the --config file that is not there). */
-export function readConfig(args: Args): Config {
+export async function readConfig(args: Args): Promise<Config> {
   // Named but missing is a mistake (a typo, a wrong folder): the defaults would hide it.
   if (args.config !== undefined && !existsSync(args.config))
     fail(`gantry: --config ${args.config}: no such file. Give a config file that exists, or leave --config out (gantry then reads ${configPath()} if there is one).`, 2);
-  let config: Config;
+  const path = args.config ?? configPath();
+  let config: Config = defaultConfig();
   try {
-    config = loadConfig(args.config ?? configPath()).config;
+    // No file, no YAML parser loaded: most starts have no config.
+    if (!absent(path)) config = (await import('../config.js')).loadConfig(path).config;
   } catch (e) {
     if (e instanceof ConfigError) fail(`gantry: bad config: ${e.message}\n${e.hint ?? 'Fix or remove that line; gantry does not start on a half-read config.'}`, 2);
     throw e;

@@ -15,7 +15,7 @@ import { splashFrame } from './splash.js';
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export async function runTui(args: Args): Promise<void> {
-  const config = readConfig(args);
+  const config = await readConfig(args);
   if (process.env.TERM === 'dumb') {
     fail(
       'gantry: TERM=dumb: this terminal cannot move the cursor or draw in place, which the TUI needs. Run gantry in a terminal that can (xterm, tmux, screen: TERM=xterm-256color), or use `gantry gpus` and the docker or podman CLI in scripts.',
