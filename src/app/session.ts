@@ -64,9 +64,9 @@ export async function runSession({ args, config, color, screen, ui }: SessionSta
     servers && !servers.choice.local
       ? undefined
       : streamEngines(discoveryOptions(args, config), {
-          engine: (e) => {
+          engine: (e, rank) => {
             trace(`engine ${e.id} answered`);
-            w.join(e);
+            w.join(e, rank);
           },
           trying: (places) => store.dispatch({ type: 'engines/trying', places }),
           settled: (a) => {

@@ -30,8 +30,8 @@ import { wireServers, type Servers } from './servers.js';
 export interface Wired {
   store: Store<AppState, Action>;
   controller: Controller;
-  /** An engine of this machine answered: it joins the store, the engines actions use, and is watched at once. */
-  join(engine: Engine): void;
+  /** An engine of this machine answered: it joins the store, the engines actions use, and is watched at once. `rank` orders this machine's engines in the header and lists (the order their places were tried in), whichever answered first. */
+  join(engine: Engine, rank?: number): void;
   /** Starts the GPU monitor, the usage readings and the inspects behind each list (after the first frame with a list). */
   start(): void;
   stop(): void;
@@ -103,15 +103,16 @@ export function wire(store: Store<AppState, Action>, o: WireOptions): Wired {
   const watch = { resyncMs: config.resyncSeconds * 1000, gpuGrants: !args.noGpu && config.gpu };
   // Each engine joins `engines` and `watchers` the moment it answers: this machine's (join) and each server's.
   const servers = o.servers && wireServers(o.servers, store, engines, watchers, watch);
-  const local = new Set<string>();
+  const local = new Map<string, number>();
   let started: () => void = () => undefined;
   const detailsAfter = new Promise<void>((r) => (started = r));
-  const join = (e: Engine) => {
+  const join = (e: Engine, rank = local.size) => {
     engines.set(e.id, e);
-    local.add(e.id);
-    // This machine's engines first, then the servers' (in the order they answered).
+    local.set(e.id, rank);
+    // This machine's engines first, in the order their places were tried; then the servers' (in the order they answered).
     const now = store.getState().engines.filter((x) => x.id !== e.id);
-    store.dispatch({ type: 'engines/set', engines: [...now.filter((x) => local.has(x.id)), engineInfo(e), ...now.filter((x) => !local.has(x.id))] });
+    const mine = [...now.filter((x) => local.has(x.id)), engineInfo(e)].sort((a, b) => local.get(a.id)! - local.get(b.id)!);
+    store.dispatch({ type: 'engines/set', engines: [...mine, ...now.filter((x) => !local.has(x.id))] });
     if (o.servers?.choice.local) store.dispatch({ type: 'servers/engine', name: o.servers.choice.localName, engineId: e.id });
     // Discovery pinged it a moment ago: its list is the next request.
     const w = new EngineWatcher(e, store, { ...watch, pinged: true, detailsAfter });

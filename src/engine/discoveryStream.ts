@@ -19,8 +19,8 @@ import {
 } from './discovery.js';
 
 export interface StreamListener {
-  /** An engine answered and is not one already handed over: it is the caller's to use from now. */
-  engine?(engine: Engine): void;
+  /** An engine answered and is not one already handed over: it is the caller's to use from now. `rank`: its place's order among those tried. */
+  engine?(engine: Engine, rank: number): void;
   /** The places still being tried (how a person knows them), each time that changes. */
   trying?(places: string[]): void;
   /** A place answered or failed, the engine handed over or not (another path to one that was). */
@@ -81,7 +81,7 @@ export function streamEngines(opts: DiscoveryOptions, on: StreamListener = {}): 
       joined.push({ c, engine: e });
       cleanups.unshift(() => e.close());
       settle(i, { endpoint: c.endpoint, ok: true, detail: `${c.probe.kind} ${c.probe.version}` });
-      on.engine?.(e);
+      on.engine?.(e, i);
     }));
 
   /** The joined engine this one is, by real socket; by root dir (/info) only when one of its kind has joined. */
