@@ -1,13 +1,10 @@
 // gantry's entry point: parse the arguments, then run the command — the TUI, `gantry gpus` or `gantry doctor`.
 import { parseCli, USAGE, VERSION, type Args } from './cli/args.js';
 import { discover, fail, readConfig } from './app/bootstrap.js';
-import { buildReport, formatReport } from './gpuReport.js';
 import { inertJson, showControls } from './text/controls.js';
 import { trace } from './trace.js';
 import { runTui } from './app/run.js';
 import { reportCrash } from './crash.js';
-import { doctor } from './doctor/doctor.js';
-import { gpusAcrossServers, localEngines, serversFor } from './app/servers.js';
 
 export { VERSION };
 // bin/gantry reports an error that escapes main() with it (a crash log, mapped to source).
@@ -15,7 +12,9 @@ export { reportCrash };
 
 /** `gantry gpus [--json]`: one sample, attributed, printed; exit 1 when nvidia-smi fails. */
 async function gpus(args: Args): Promise<void> {
-  const config = readConfig(args);
+  const config = await readConfig(args);
+  // Loaded here: the TUI's start reads only what its first frame needs.
+  const [{ buildReport, formatReport }, { gpusAcrossServers, localEngines, serversFor }] = await Promise.all([import('./gpuReport.js'), import('./app/servers.js')]);
   const servers = serversFor(args, config, false);
   const discovery = await localEngines(servers, () => discover(args, config));
   if (servers) {
@@ -47,6 +46,6 @@ export async function main(argv: string[]): Promise<void> {
   if (args.help) return void process.stdout.write(USAGE + '\n');
   if (args.version) return void process.stdout.write(`gantry ${VERSION}\n`);
   if (args.command === 'gpus') return gpus(args);
-  if (args.command === 'doctor') process.exit(await doctor(args));
+  if (args.command === 'doctor') process.exit(await (await import('./doctor/doctor.js')).doctor(args));
   return runTui(args);
 }

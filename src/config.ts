@@ -2,81 +2,15 @@
 // Validated whole before gantry starts: an unknown key or a wrong type is named with its line,
 // and gantry never runs on a half-read config.
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { isScalar, isSeq } from 'yaml';
 import { CONTROL, quoteForMessage } from './text/controls.js';
 import { describeYaml, readYamlMap, type YamlNode } from './yamlMap.js';
 import { parseServersNode } from './remote/configEntry.js';
-import type { ServerSpec } from './remote/spec.js';
+import { ConfigError, DEFAULT_CONFIG, defaultConfig, MAX_CONFIG_BYTES, type Config } from './configDefaults.js';
 
-export interface Config {
-  /** Engines to use instead of discovery, like repeated --host. */
-  hosts: string[];
-  readOnly: boolean;
-  showStopped: boolean;
-  /** Start `podman system service` for the session when no Podman socket answers. */
-  podmanService: boolean;
-  /** Seconds between full re-lists of each engine (events drive updates in between). */
-  resyncSeconds: number;
-  /** Watch GPUs with nvidia-smi. */
-  gpu: boolean;
-  /** The nvidia-smi binary (default: nvidia-smi on PATH). */
-  nvidiaSmi: string;
-  /** GPU sampling period, ms. */
-  gpuIntervalMs: number;
-  /** A container holding GPU memory at 0 % utilisation this long is marked idle. */
-  gpuIdleMinutes: number;
-  /** Lines of a log shown when it opens (the since-key 0). */
-  logTail: number;
-  /** Lines a log panel keeps (a ring buffer: the oldest go first). */
-  logLines: number;
-  /** One log line longer than this many characters is cut with a marker. */
-  logLineMax: number;
-  /** Keep the containers' own colours in logs (c toggles). */
-  logColor: boolean;
-  /** Where s and S save logs (default: $XDG_STATE_HOME/gantry/logs, else ~/.local/state/gantry/logs). */
-  logDir: string;
-  /** What E runs in a container ('' : bash if it has one, else sh). */
-  shell: string;
-  /**
-   * Registries (host or host:port) that may be pulled over plain HTTP / without TLS verification.
-   * Podman pulls these through libpod with tlsVerify=false; Docker decides for itself (127.0.0.0/8
-   * and its daemon.json insecure-registries).
-   */
-  insecureRegistries: string[];
-  /** s (stop) and r (restart) ask first, naming the container and its GPU memory. */
-  confirmStop: boolean;
-  /** Remote servers shown beside this machine, reached by ssh. */
-  servers: ServerSpec[];
-  /** The ssh config gantry's ssh reads ('' : ssh's own, ~/.ssh/config); GANTRY_SSH_CONFIG wins. */
-  sshConfig: string;
-}
+// What every start reads without parsing YAML (the file's absence is the defaults): src/configDefaults.ts.
+export { ConfigError, configPath, DEFAULT_CONFIG, defaultConfig, MAX_CONFIG_BYTES, type Config } from './configDefaults.js';
 
-export const DEFAULT_CONFIG: Config = {
-  hosts: [],
-  readOnly: false,
-  showStopped: true,
-  podmanService: true,
-  resyncSeconds: 10,
-  gpu: true,
-  nvidiaSmi: 'nvidia-smi',
-  gpuIntervalMs: 1000,
-  gpuIdleMinutes: 30,
-  logTail: 200,
-  logLines: 10_000,
-  logLineMax: 65_536,
-  logColor: true,
-  logDir: '',
-  shell: '',
-  insecureRegistries: [],
-  confirmStop: true,
-  servers: [],
-  sshConfig: '',
-};
-
-/** The largest config read: a real one is a few hundred bytes. */
-export const MAX_CONFIG_BYTES = 1024 * 1024;
 /** The most entries a list may have, and the longest string value. */
 const MAX_LIST = 64;
 const MAX_STRING = 4096;
@@ -103,21 +37,6 @@ const SCHEMA: Record<keyof Config, { kind: Kind; min?: number; max?: number }> =
   servers: { kind: 'servers' },
   sshConfig: { kind: 'string' },
 };
-
-export class ConfigError extends Error {
-  /** What to do about it, when "fix or remove that line" is not it. */
-  constructor(
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
-  }
-}
-
-export function configPath(env: Record<string, string | undefined> = process.env, home = homedir()): string {
-  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(home, '.config');
-  return join(base, 'gantry', 'config.yaml');
-}
 
 /** Parses and validates config text. Throws ConfigError naming the file, line and problem. */
 export function parseConfig(text: string, file = 'config.yaml'): Config {
@@ -216,7 +135,7 @@ export function loadConfig(path: string): { config: Config; loaded: boolean } {
     text = readConfigText(path);
   } catch (e) {
     if (e instanceof ConfigError) throw e;
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { config: { ...DEFAULT_CONFIG, hosts: [], insecureRegistries: [] }, loaded: false };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { config: defaultConfig(), loaded: false };
     throw new ConfigError(`${path}: cannot read it (${(e as Error).message})`);
   }
   return { config: parseConfig(text, path), loaded: true };

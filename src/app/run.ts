@@ -1,18 +1,21 @@
-// The TUI from start to exit: config, discovery and the first lists, then the screen and the
-// wiring, then signals and crashes — every way out restores the terminal and stops a session
-// Podman service.
-import { noEngineMessage } from '../engine/discovery.js';
+// The TUI's start: the config and the terminal checks, then the first frame at once (the places
+// being tried, "connecting…"), while the engine code and the UI code load; src/app/session.ts does
+// the rest. This module and what it imports are all that every start reads before that frame.
+import { hostname } from 'node:os';
+import { placesToTry } from '../engine/discoveryPlaces.js';
+import { chooseServers } from '../remote/spec.js';
 import { noColor } from '../ui/theme.js';
-import { reportCrash } from '../crash.js';
 import type { Args } from '../cli/args.js';
+import type { Config } from '../config.js';
 import { trace } from '../trace.js';
-import { discover, fail, readConfig } from './bootstrap.js';
-import { firstLists, makeStore, wire, type Wired } from './wire.js';
+import { beforeFail, discoveryOptions, fail, readConfig } from './bootstrap.js';
 import { Screen } from './screen.js';
-import { localEngines, serversFor } from './servers.js';
+import { splashFrame } from './splash.js';
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export async function runTui(args: Args): Promise<void> {
-  const config = readConfig(args);
+  const config = await readConfig(args);
   if (process.env.TERM === 'dumb') {
     fail(
       'gantry: TERM=dumb: this terminal cannot move the cursor or draw in place, which the TUI needs. Run gantry in a terminal that can (xterm, tmux, screen: TERM=xterm-256color), or use `gantry gpus` and the docker or podman CLI in scripts.',
@@ -22,64 +25,30 @@ export async function runTui(args: Args): Promise<void> {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     fail('gantry: needs an interactive terminal (stdin and stdout must be a TTY). For scripts, use the docker or podman CLI.', 2);
   }
-  // Ink, React and Yoga load while discovery talks to the engines.
+  // The engine side first (discovery waits for it); Ink, React and Yoga load while engines answer.
+  const session = import('./session.js');
   const ui = import('../ui/mount.js');
   ui.catch(() => undefined);
-  // Remote servers connect while this machine's engines are discovered.
-  const servers = serversFor(args, config, !args.noGpu && config.gpu);
-  servers?.set.start();
-  const found = await localEngines(servers, () => discover(args, config));
-  const discovery = {
-    ...found,
-    shutdown() {
-      found.shutdown();
-      servers?.set.stop();
-    },
-  };
-  if (discovery.engines.length === 0 && !servers) {
-    discovery.shutdown();
-    fail(noEngineMessage(discovery.attempts), 1);
-  }
   const color = !noColor();
-  const store = makeStore({ args, config, discovery, color });
-  await firstLists(store, discovery.engines);
-  const { mount } = await ui;
-  trace('list fetched, ui loaded');
-
   const screen = new Screen(color);
-  let wired: Wired | undefined;
-  let exiting = false;
-  const shutdown = (code: number) => {
-    if (exiting) return;
-    exiting = true;
-    wired?.stop();
+  const places = splashPlaces(args, config);
+  // Until the session takes the signals over: leave the drawn screen, then go.
+  const early = (sig: NodeJS.Signals) => {
     screen.restore();
-    discovery.shutdown();
-    process.exit(code);
+    process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGHUP' ? 1 : 15));
   };
-  process.on('SIGTERM', () => shutdown(143));
-  process.on('SIGHUP', () => shutdown(129));
-  process.on('SIGINT', () => shutdown(130));
-  const crash = (err: unknown) => {
-    wired?.stop();
-    screen.restore();
-    discovery.shutdown();
-    reportCrash(err);
-    process.exit(70);
-  };
-  process.on('uncaughtException', crash);
-  process.on('unhandledRejection', crash);
-
-  wired = wire(store, { args, config, discovery, color, stage: screen, quit: () => shutdown(0), servers, redraw: () => screen.frames.redrawRegions() });
-  screen.show(mount, store, wired.controller);
-  trace('first render');
-  screen.frames.onFlush = () => {
-    if (Object.keys(store.getState().loaded).length > 0) {
-      trace('list painted');
-      screen.frames.onFlush = undefined;
-    }
-  };
-  wired.start();
+  for (const s of SIGNALS) process.on(s, early);
+  if (places) {
+    beforeFail(() => screen.restore());
+    screen.enter();
+    screen.frames.write(splashFrame(places, process.stdout.columns || 80, color));
+    trace('splash');
+  }
+  const { runSession } = await session;
+  trace('engine code loaded');
+  // runSession registers its own handlers before it waits for anything.
+  for (const s of SIGNALS) process.off(s, early);
+  await runSession({ args, config, color, screen, ui });
 
   // A hook for the end-to-end tests of the crash path: GANTRY_TEST_CRASH_MS=N throws after N ms.
   const crashMs = Number(process.env.GANTRY_TEST_CRASH_MS);
@@ -87,5 +56,16 @@ export async function runTui(args: Args): Promise<void> {
     setTimeout(() => {
       throw new Error('deliberate crash for testing (GANTRY_TEST_CRASH_MS)');
     }, crashMs);
+  }
+}
+
+/** What the first frame lists (this machine's places, the servers asked for); undefined: draw none (a bad --server is reported first). */
+function splashPlaces(args: Args, config: Config): string[] | undefined {
+  try {
+    const choice = chooseServers(config.servers, args.servers ?? [], hostname());
+    const local = !choice.multi || choice.local ? placesToTry(discoveryOptions(args, config)) : [];
+    return [...local, ...(choice.multi ? choice.remote.map((r) => r.name) : [])];
+  } catch {
+    return undefined;
   }
 }

@@ -22,6 +22,11 @@ export class Screen {
     this.frames = new FrameStdout(isUtf8Locale() ? process.stdout : asciiTerminal(process.stdout));
   }
 
+  /** Enters the alternate screen, where a first frame may be written to `frames` before the app is drawn. */
+  enter(): void {
+    this.term.enter();
+  }
+
   /** Enters the alternate screen and draws the app. */
   show(mount: Mount, store: Store<AppState, Action>, controller: Controller): void {
     this.app = { mount, store, controller };

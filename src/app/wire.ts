@@ -2,10 +2,11 @@
 // GPU monitor — built in dependency order, started by `start`, stopped by `stop`.
 import { homedir, userInfo } from 'node:os';
 import type { Config } from '../config.js';
-import type { DiscoveryResult } from '../engine/discovery.js';
+import type { Attempt } from '../engine/discovery.js';
 import type { Engine } from '../engine/engine.js';
 import { requestContainerAction, runContainerCommand, type ActionContext } from '../actions/containers.js';
 import { EngineWatcher } from '../store/sources.js';
+import { engineInfo } from '../store/serverSource.js';
 import { createStore, type Store } from '../store/store.js';
 import { initialState, reducer, type Action, type AppState } from '../store/state.js';
 import { selectedContainer } from '../store/select.js';
@@ -29,7 +30,9 @@ import { wireServers, type Servers } from './servers.js';
 export interface Wired {
   store: Store<AppState, Action>;
   controller: Controller;
-  /** Starts the watchers and the GPU monitor (after the first frame). */
+  /** An engine of this machine answered: it joins the store, the engines actions use, and is watched at once. `rank` orders this machine's engines in the header and lists (the order their places were tried in), whichever answered first. */
+  join(engine: Engine, rank?: number): void;
+  /** Starts the GPU monitor, the usage readings and the inspects behind each list (after the first frame with a list). */
   start(): void;
   stop(): void;
 }
@@ -37,7 +40,6 @@ export interface Wired {
 export interface WireOptions {
   args: Args;
   config: Config;
-  discovery: DiscoveryResult;
   color: boolean;
   stage: Stage;
   quit(): void;
@@ -47,10 +49,10 @@ export interface WireOptions {
   redraw?: () => void;
 }
 
-/** The store with the engines and the message about places that refused us. */
-export function makeStore(o: Pick<WireOptions, 'args' | 'config' | 'discovery' | 'color'>): Store<AppState, Action> {
-  const { args, config, discovery } = o;
-  const store = createStore(
+/** The store, before any engine has answered (they join as they do: Wired.join). */
+export function makeStore(o: Pick<WireOptions, 'args' | 'config' | 'color'>): Store<AppState, Action> {
+  const { args, config } = o;
+  return createStore(
     reducer,
     initialState({
       readOnly: args.readOnly || config.readOnly,
@@ -60,27 +62,12 @@ export function makeStore(o: Pick<WireOptions, 'args' | 'config' | 'discovery' |
       logColor: config.logColor && o.color,
     }),
   );
-  store.dispatch({
-    type: 'engines/set',
-    engines: discovery.engines.map((e) => ({ id: e.id, kind: e.kind, label: e.label, endpoint: e.url, status: 'connecting', version: e.version, sessionService: e.sessionService })),
-  });
-  // Places that exist but refused us (permission, UID/GID) are worth a line even when others work.
-  const refused = discovery.attempts.filter((a) => !a.ok && !/no socket there/.test(a.detail));
-  if (refused.length > 0) store.dispatch({ type: 'message', level: 'error', text: refused.map((a) => a.detail).join(' · ') });
-  return store;
 }
 
-/** The first lists, fetched while the UI code loads; an engine slower than 1.5 s comes later. */
-export async function firstLists(store: Store<AppState, Action>, engines: readonly Engine[]): Promise<void> {
-  const first = await Promise.race([
-    Promise.all(engines.map((e) => e.listContainers().then((list) => ({ id: e.id, list }), () => undefined))),
-    new Promise<undefined>((r) => setTimeout(() => r(undefined), 1500).unref()),
-  ]);
-  for (const r of first ?? []) {
-    if (!r) continue;
-    store.dispatch({ type: 'containers/set', engineId: r.id, containers: r.list });
-    store.dispatch({ type: 'engine/status', id: r.id, status: 'up' });
-  }
+/** Places that exist but refused us (permission, UID/GID) are worth a line even when others work: that line. */
+export function refusedMessage(attempts: readonly Attempt[]): string | undefined {
+  const refused = attempts.filter((a) => !a.ok && !/no socket there/.test(a.detail));
+  return refused.length > 0 ? refused.map((a) => a.detail).join(' · ') : undefined;
 }
 
 function gpuMonitor(store: Store<AppState, Action>, args: Args, config: Config): GpuMonitor | undefined {
@@ -109,14 +96,29 @@ function userName(): string {
 }
 
 export function wire(store: Store<AppState, Action>, o: WireOptions): Wired {
-  const { args, config, discovery } = o;
+  const { args, config } = o;
   const readOnly = args.readOnly || config.readOnly;
-  const engines = new Map<string, Engine>(discovery.engines.map((e) => [e.id, e]));
-  const watchers = new Map(
-    discovery.engines.map((e) => [e.id, new EngineWatcher(e, store, { resyncMs: config.resyncSeconds * 1000, gpuGrants: !args.noGpu && config.gpu })]),
-  );
-  // Each server's engines join `engines` and `watchers` the moment it answers.
-  const servers = o.servers && wireServers(o.servers, store, engines, watchers, { resyncMs: config.resyncSeconds * 1000, gpuGrants: !args.noGpu && config.gpu });
+  const engines = new Map<string, Engine>();
+  const watchers = new Map<string, EngineWatcher>();
+  const watch = { resyncMs: config.resyncSeconds * 1000, gpuGrants: !args.noGpu && config.gpu };
+  // Each engine joins `engines` and `watchers` the moment it answers: this machine's (join) and each server's.
+  const servers = o.servers && wireServers(o.servers, store, engines, watchers, watch);
+  const local = new Map<string, number>();
+  let started: () => void = () => undefined;
+  const detailsAfter = new Promise<void>((r) => (started = r));
+  const join = (e: Engine, rank = local.size) => {
+    engines.set(e.id, e);
+    local.set(e.id, rank);
+    // This machine's engines first, in the order their places were tried; then the servers' (in the order they answered).
+    const now = store.getState().engines.filter((x) => x.id !== e.id);
+    const mine = [...now.filter((x) => local.has(x.id)), engineInfo(e)].sort((a, b) => local.get(a.id)! - local.get(b.id)!);
+    store.dispatch({ type: 'engines/set', engines: [...mine, ...now.filter((x) => !local.has(x.id))] });
+    if (o.servers?.choice.local) store.dispatch({ type: 'servers/engine', name: o.servers.choice.localName, engineId: e.id });
+    // Discovery pinged it a moment ago: its list is the next request.
+    const w = new EngineWatcher(e, store, { ...watch, pinged: true, detailsAfter });
+    watchers.set(e.id, w);
+    w.start();
+  };
   const ctx: ActionContext = { store, engines, confirmStop: config.confirmStop, refresh: (id) => watchers.get(id)?.refresh() };
   const resources = new ResourcesController(store, engines, ctx);
   const prune = new PruneController(store, engines, () => {
@@ -176,8 +178,9 @@ export function wire(store: Store<AppState, Action>, o: WireOptions): Wired {
   return {
     store,
     controller,
+    join,
     start() {
-      for (const w of watchers.values()) w.start();
+      started();
       gpu?.start();
       usage.start();
     },

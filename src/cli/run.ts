@@ -117,7 +117,7 @@ export async function runOrPull(argv: string[]): Promise<void> {
   if (parsed.positionals.length !== 1) usage(what === 'pull' ? 'gantry pull takes one image reference, e.g. gantry pull busybox:latest' : 'gantry run takes one template name, e.g. gantry run gpu-dev');
   if (what === 'pull' && (v.gpus ?? v.image ?? v.name ?? v['dry-run'] ?? v['create-mounts']) !== undefined) usage('gantry pull takes only --engine and the engine options');
   const args = bootArgs(v);
-  const config = readConfig(args);
+  const config = await readConfig(args);
   if ((args.readOnly || config.readOnly) && !v['dry-run']) fail(`gantry: read-only mode: ${what} is disabled (started with --read-only)`, 1);
   if (what === 'pull') return pull(parsed.positionals[0]!, v.engine, args, config);
   return runTemplate(parsed.positionals[0]!, v, args, config);

@@ -61,13 +61,14 @@ export function sameEngine(a: Probe, b: Probe): boolean {
   return a.kind === b.kind && !!a.rootDir && a.rootDir === b.rootDir && !!a.realSocket && !!b.realSocket;
 }
 
-interface Connected {
+export interface Connected {
   endpoint: Endpoint;
   transport: Transport;
   probe: Probe;
 }
 
-async function tryEndpoint(ep: Endpoint, env: Record<string, string | undefined>, timeoutMs: number): Promise<Connected | string> {
+/** Connects to one place and asks what answers there (no /info: see Engine.rootDir); a string says why not. */
+export async function tryEndpoint(ep: Endpoint, env: Record<string, string | undefined>, timeoutMs: number): Promise<Connected | string> {
   const bad = checkHostUrl(ep.url);
   if (bad) return bad;
   const sock = socketPathOf(ep.url);
@@ -79,7 +80,7 @@ async function tryEndpoint(ep: Endpoint, env: Record<string, string | undefined>
     return explainConnectError(e, ep.url);
   }
   try {
-    const probe = await Engine.probe(transport.docker, ep.url, timeoutMs);
+    const probe = await Engine.probe(transport.docker, ep.url, timeoutMs, false);
     return { endpoint: ep, transport, probe };
   } catch (e) {
     transport.close();
@@ -87,7 +88,11 @@ async function tryEndpoint(ep: Endpoint, env: Record<string, string | undefined>
   }
 }
 
-async function startPodmanService(podman: string, timeoutMs: number): Promise<{ endpoint: Endpoint; child: ChildProcess; dir: string } | string> {
+/**
+ * Starts `podman system service` on a socket of its own and waits (up to timeoutMs) for the socket.
+ * `own` is given the way to stop it the moment it is spawned, so a signal while it starts stops it.
+ */
+export async function startPodmanService(podman: string, timeoutMs: number, own: (stop: () => void) => void): Promise<Endpoint | string> {
   const dir = mkdtempSync(join(tmpdir(), 'gantry-podman-'));
   const sock = join(dir, 'podman.sock');
   const url = `unix://${sock}`;
@@ -99,93 +104,24 @@ async function startPodmanService(podman: string, timeoutMs: number): Promise<{ 
   let exited = false;
   child.once('exit', () => (exited = true));
   child.once('error', () => (exited = true));
+  const stop = () => {
+    child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  own(stop);
   const deadline = Date.now() + timeoutMs;
   while (!existsSync(sock)) {
     if (exited || Date.now() > deadline) {
-      child.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
+      stop();
       const msg = stderr.trim().split('\n').slice(-2).join(' ') || 'no socket appeared';
       return `podman system service could not start: ${msg}`;
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { endpoint: { url, source: 'podman-session', why: 'Podman service started by gantry for this session' }, child, dir };
+  return { url, source: 'podman-session', why: 'Podman service started by gantry for this session' };
 }
 
-export async function discoverEngines(opts: DiscoveryOptions): Promise<DiscoveryResult> {
-  const env = opts.env;
-  const timeoutMs = opts.probeTimeoutMs ?? 3000;
-  const candidates = candidateEndpoints(opts, opts.hosts ?? []);
-  const attempts: Attempt[] = [];
-  const connected: Connected[] = [];
-  const cleanups: (() => void)[] = [];
-
-  const results = await Promise.all(candidates.map((ep) => tryEndpoint(ep, env, timeoutMs)));
-  results.forEach((r, i) => {
-    const endpoint = candidates[i]!;
-    if (typeof r === 'string') {
-      attempts.push({ endpoint, ok: false, detail: r });
-      return;
-    }
-    const dup = connected.find((c) => sameEngine(c.probe, r.probe));
-    if (dup) {
-      r.transport.close();
-      attempts.push({ endpoint, ok: true, detail: `same engine as ${dup.endpoint.url}` });
-      return;
-    }
-    connected.push(r);
-    attempts.push({ endpoint, ok: true, detail: `${r.probe.kind} ${r.probe.version}` });
-  });
-
-  const wantService = opts.podmanService !== false && (opts.hosts ?? []).length === 0;
-  if (wantService && !connected.some((c) => c.probe.kind === 'podman')) {
-    const podman = findOnPath('podman', env.PATH);
-    if (podman) {
-      const started = await startPodmanService(podman, Math.max(timeoutMs, 8000));
-      if (typeof started === 'string') {
-        attempts.push({ endpoint: { url: 'podman system service', source: 'podman-session', why: 'session service' }, ok: false, detail: explainConnectError(new Error(started), 'podman') });
-      } else {
-        const stop = () => {
-          started.child.kill('SIGTERM');
-          rmSync(started.dir, { recursive: true, force: true });
-        };
-        const r = await tryEndpoint(started.endpoint, env, timeoutMs);
-        if (typeof r === 'string') {
-          stop();
-          attempts.push({ endpoint: started.endpoint, ok: false, detail: r });
-        } else {
-          cleanups.push(stop);
-          connected.push(r);
-          attempts.push({ endpoint: started.endpoint, ok: true, detail: `${r.probe.kind} ${r.probe.version}` });
-        }
-      }
-    }
-  }
-
-  const counts: Record<string, number> = {};
-  const engines = connected.map((c) => {
-    const n = (counts[c.probe.kind] = (counts[c.probe.kind] ?? 0) + 1);
-    const id = n === 1 ? c.probe.kind : `${c.probe.kind}${n}`;
-    const e = new Engine(id, c.probe.kind, labelFor(c.endpoint, c.probe.kind, env), c.endpoint.url, c.transport);
-    e.version = c.probe.version;
-    e.sessionService = c.endpoint.source === 'podman-session';
-    return e;
-  });
-  for (const e of engines) cleanups.unshift(() => e.close());
-  return {
-    engines,
-    attempts,
-    shutdown() {
-      for (const f of cleanups.splice(0)) {
-        try {
-          f();
-        } catch {
-          // best effort at exit
-        }
-      }
-    },
-  };
-}
+export { discoverEngines, streamEngines, type EngineStream, type StreamListener } from './discoveryStream.js';
 
 /** The message printed when no engine answers: every place tried, and how to start one. */
 export function noEngineMessage(attempts: readonly Attempt[]): string {

@@ -89,10 +89,10 @@ export class Engine {
     return this.transport.docker;
   }
 
-  static async probe(docker: Docker, url: string, timeoutMs = 3000): Promise<Probe> {
+  /** What answers at `url`; with `rootDir` false, no /info is asked (Engine.rootDir asks it later, when needed). */
+  static async probe(docker: Docker, url: string, timeoutMs = 3000, rootDir = true): Promise<Probe> {
     const pinged = await pingEngine(docker, timeoutMs);
-    // The root dir only helps to spot one engine reached by two paths: never wait long for it.
-    const info = (calls(docker).info({ abortSignal: timeout(Math.min(timeoutMs, 1500)) }) as Promise<{ DockerRootDir?: string }>).catch(() => undefined);
+    const info = rootDir ? Engine.rootDir(docker, timeoutMs) : undefined;
     let kind = pinged.kind;
     let version = pinged.version;
     if (!kind) {
@@ -100,9 +100,9 @@ export class Engine {
       kind = kindFromVersion(v);
       version = v.Version;
     }
-    const rootDir = (await info)?.DockerRootDir;
+    const dir = await info;
     const probe: Probe = { kind, version: version ?? '?' };
-    if (rootDir) probe.rootDir = rootDir;
+    if (dir) probe.rootDir = dir;
     const sock = socketPathOf(url);
     if (sock) {
       try {
@@ -112,6 +112,14 @@ export class Engine {
       }
     }
     return probe;
+  }
+
+  /** The engine's root dir (/info): it only helps to spot one engine reached by two paths, so never wait long for it. */
+  static rootDir(docker: Docker, timeoutMs = 3000): Promise<string | undefined> {
+    return (calls(docker).info({ abortSignal: timeout(Math.min(timeoutMs, 1500)) }) as Promise<{ DockerRootDir?: string }>).then(
+      (i) => i.DockerRootDir || undefined,
+      () => undefined,
+    );
   }
 
   async ping(timeoutMs = 3000): Promise<void> {

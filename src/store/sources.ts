@@ -18,6 +18,10 @@ export interface WatchOptions {
   backoffMs?: [number, number];
   /** Words for a lost engine when they are known better elsewhere (its server is unreachable). */
   explain?: (err: unknown) => string | undefined;
+  /** The engine answered a ping just now (discovery): the first connect lists without pinging again. */
+  pinged?: boolean;
+  /** Inspects (ages by the engine's clock, GPU settings) wait for this: the first frame with a list, at start-up. */
+  detailsAfter?: Promise<unknown>;
 }
 
 const RELIST_EVENTS = new Set([
@@ -54,6 +58,8 @@ export class EngineWatcher {
   readonly details: DetailsReader;
   private lastListAt = 0;
   private readonly explain: WatchOptions['explain'];
+  private pinged: boolean;
+  private readonly detailsAfter: Promise<unknown>;
 
   constructor(
     private readonly engine: Engine,
@@ -66,6 +72,8 @@ export class EngineWatcher {
     this.backoff = this.backoffRange[0];
     this.details = new DetailsReader(engine, store, opts.gpuGrants ?? false, () => this.stopped);
     this.explain = opts.explain;
+    this.pinged = opts.pinged ?? false;
+    this.detailsAfter = opts.detailsAfter ?? Promise.resolve();
   }
 
   /** Connects (once: later calls do nothing). */
@@ -92,11 +100,12 @@ export class EngineWatcher {
   private async connect(): Promise<void> {
     if (this.stopped) return;
     try {
-      await this.engine.ping();
+      if (!this.pinged) await this.engine.ping();
     } catch (e) {
       this.down(e);
       return;
     }
+    this.pinged = false;
     // Events missed while disconnected may have restarted anything: ask inspect again.
     this.details.clear();
     this.closeEvents = this.engine.watchEvents(
@@ -188,7 +197,7 @@ export class EngineWatcher {
         this.store.dispatch({ type: 'containers/set', engineId: this.engine.id, containers });
       }
       if (this.listRetryMs) this.listRecovered();
-      void this.details.fill();
+      void this.detailsAfter.then(() => this.details.fill());
       return true;
     } catch (e) {
       // An error the engine answered with (a transient 500) is not a lost connection.

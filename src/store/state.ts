@@ -171,6 +171,8 @@ export function reducer(s: AppState, a: Action): AppState {
   switch (a.type) {
     case 'engines/set':
       return reselect({ ...s, engines: a.engines }, 'containers');
+    case 'engines/trying':
+      return { ...s, connecting: a.places };
     case 'engine/status':
       return setEngineStatus(s, a);
     case 'engine/list-error':

@@ -236,6 +236,8 @@ export interface ContainerUsage {
 
 export interface AppState {
   engines: EngineInfo[];
+  /** Places on this machine still being tried (as shown: a socket path), before an engine answers there. */
+  connecting?: string[];
   /** CPU and memory by container key (local engines: every running one; remote: the selected). */
   usage: Record<string, ContainerUsage>;
   containers: Record<string, Container[]>;
@@ -253,6 +255,7 @@ export interface AppState {
 
 export type Action =
   | { type: 'engines/set'; engines: EngineInfo[] }
+  | { type: 'engines/trying'; places: string[] }
   | { type: 'engine/status'; id: string; status: EngineInfo['status']; error?: string }
   | { type: 'engine/list-error'; id: string; error?: string }
   | { type: 'containers/set'; engineId: string; containers: Container[] }

@@ -95,7 +95,7 @@ export function App({ store, controller, color = true, size, paceMs = 0 }: AppPr
   }
   return (
     <Box flexDirection="column" height={layout.height} width={cols} overflow="hidden">
-      <Header engines={shownEngines(state)} width={cols} theme={theme} />
+      <Header engines={shownEngines(state)} connecting={state.connecting} width={cols} theme={theme} />
       <Tabs state={state} width={cols} theme={theme} />
       {down.map((e) => (
         <Banner key={e.id} engine={e} width={cols} theme={theme} />

@@ -15,10 +15,11 @@ import { scopesFor, topMode } from './modes/top.js';
 import { currentList } from './modes/list.js';
 import { PromptText } from './prompt.js';
 
-export function Header({ engines, width, theme }: { engines: EngineInfo[]; width: number; theme: Theme }) {
+/** The header: each engine and its state, then each place still being tried, "connecting…". */
+export function Header({ engines, connecting = [], width, theme }: { engines: EngineInfo[]; connecting?: string[] | undefined; width: number; theme: Theme }) {
   const right = '? help ';
   let used = ' gantry '.length + right.length;
-  const perEngine = Math.max(12, Math.floor((width - used) / Math.max(1, engines.length)) - 2);
+  const perEngine = Math.max(12, Math.floor((width - used) / Math.max(1, engines.length + connecting.length)) - 2);
   const parts = engines.map((e) => {
     const dot = e.status === 'up' ? '●' : e.status === 'down' ? '○' : '◌';
     const color = e.status === 'up' ? theme.up : e.status === 'down' ? theme.down : theme.connecting;
@@ -39,6 +40,17 @@ export function Header({ engines, width, theme }: { engines: EngineInfo[]; width
           {' gantry'}
         </Text>
         {parts}
+        {connecting.map((place) => {
+          const label = truncate(printable(place), perEngine - 16);
+          used += 2 + 2 + label.length + ' connecting…'.length;
+          return (
+            <Text key={`?${place}`}>
+              {'  '}
+              <Text color={theme.connecting}>◌</Text> {label}
+              <Text color={theme.dim}> connecting…</Text>
+            </Text>
+          );
+        })}
         {' '.repeat(Math.max(1, width - used))}
         <Text color={theme.dim}>{right}</Text>
       </Text>

@@ -95,13 +95,15 @@ describe.skipIf(!engines || !sshd)('servers in bin/gantry', () => {
   }, 150_000);
 
   it('the TUI shows the servers\u2019 engines beside this machine\u2019s, one row per server for the same container', async () => {
-    const s = gantry(['--host', dockerTe!.url, '--nvidia-smi', FAKE], { cols: 160, rows: 32 });
+    const s = gantry(['--host', dockerTe!.url, '--nvidia-smi', FAKE], { cols: 200, rows: 32 });
     await s.waitFor((t) => /node-a\/docker ●/.test(t) && /node-a\/podman ●/.test(t) && /node-b\/docker ●/.test(t), 90_000);
     await s.press('/');
     s.type(name);
     await s.press(KEY.ENTER);
     // The ENGINE column says where a row is from: this machine's engines are named after it too.
-    const screen = await s.waitFor((t) => engineOf(t).length === 3, 30_000);
+    // Once the filter is applied (before, the three newest rows are the same three, beside other rows
+    // whose CPU%/MEM readings can narrow the ENGINE column).
+    const screen = await s.waitFor((t) => engineOf(t).length === 3 && t.includes('[1] Containers 3/'), 30_000);
     expect(engineOf(screen).sort()).toEqual([`${hostname()}/docker`, 'node-a/docker', 'node-b/docker'].sort());
     expect(screen).not.toContain('node-badkey/');
   }, 150_000);

@@ -97,6 +97,7 @@ function sameList(a: ListProps, b: ListProps): boolean {
     a.theme === b.theme &&
     x.containers === y.containers &&
     x.engines === y.engines &&
+    x.connecting === y.connecting &&
     x.servers === y.servers &&
     x.ui.server === y.ui.server &&
     x.loaded === y.loaded &&
@@ -114,11 +115,14 @@ function sameList(a: ListProps, b: ListProps): boolean {
 
 function emptyText(state: AppState): string | undefined {
   if (visibleContainers(state).length > 0) return undefined;
-  if (state.engines.length > 0 && state.engines.every((e) => !state.loaded[e.id])) return 'loading containers…';
+  if (state.engines.every((e) => !state.loaded[e.id])) {
+    if (state.connecting?.length) return `connecting to ${state.connecting.join(', ')}…`;
+    if (state.engines.length > 0) return 'loading containers…';
+  }
   const filter = state.ui.filters.containers;
   if (filter) return `no container matches "${filter}" (Esc clears the filter)`;
   if (!state.ui.showStopped && containerCounts(state).total > 0) return 'no running containers (e shows stopped ones)';
-  return 'no containers on any engine';
+  return state.connecting?.length ? `no containers yet (connecting to ${state.connecting.join(', ')}…)` : 'no containers on any engine';
 }
 
 const ContainerList = React.memo(function ContainerList({ state, rows, width, now, theme }: ListProps) {

@@ -1,0 +1,113 @@
+// The TUI once its code is loaded: the store and the wiring, this machine's engines joining the
+// moment each answers (the places still being tried say "connecting…"), remote servers, the screen
+// as soon as the UI code is here, then signals and crashes — every way out restores the terminal
+// and stops a session Podman service.
+import { noEngineMessage, streamEngines, type Attempt, type EngineStream } from '../engine/discovery.js';
+import { reportCrash } from '../crash.js';
+import type { Args } from '../cli/args.js';
+import type { Config } from '../config.js';
+import type { Mount } from '../ui/mount.js';
+import { trace } from '../trace.js';
+import { discoveryOptions, fail } from './bootstrap.js';
+import { makeStore, refusedMessage, wire, type Wired } from './wire.js';
+import type { Screen } from './screen.js';
+import { serversFor } from './servers.js';
+
+export interface SessionStart {
+  args: Args;
+  config: Config;
+  color: boolean;
+  /** The terminal: its alternate screen may already show the first frame (src/app/splash.ts). */
+  screen: Screen;
+  /** The UI code, loading. */
+  ui: Promise<{ mount: Mount }>;
+}
+
+export async function runSession({ args, config, color, screen, ui }: SessionStart): Promise<void> {
+  // Remote servers connect while this machine's engines are discovered.
+  const servers = serversFor(args, config, !args.noGpu && config.gpu);
+  servers?.set.start();
+  const store = makeStore({ args, config, color });
+  let wired: Wired | undefined;
+  let local: EngineStream | undefined;
+  let exiting = false;
+  const leave = () => {
+    wired?.stop();
+    screen.restore();
+    local?.shutdown();
+    servers?.set.stop();
+  };
+  const shutdown = (code: number) => {
+    if (exiting) return;
+    exiting = true;
+    leave();
+    process.exit(code);
+  };
+  // From here on, a signal (during discovery too) stops what discovery started.
+  process.on('SIGTERM', () => shutdown(143));
+  process.on('SIGHUP', () => shutdown(129));
+  process.on('SIGINT', () => shutdown(130));
+  const crash = (err: unknown) => {
+    leave();
+    reportCrash(err);
+    process.exit(70);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+
+  wired = wire(store, { args, config, color, stage: screen, quit: () => shutdown(0), servers, redraw: () => screen.frames.redrawRegions() });
+  const w = wired;
+  // This machine's engines (none when it is not among the servers asked for), joining as they answer.
+  const failed: Attempt[] = [];
+  trace('discovery start');
+  local =
+    servers && !servers.choice.local
+      ? undefined
+      : streamEngines(discoveryOptions(args, config), {
+          engine: (e, rank) => {
+            trace(`engine ${e.id} answered`);
+            w.join(e, rank);
+          },
+          trying: (places) => store.dispatch({ type: 'engines/trying', places }),
+          settled: (a) => {
+            if (a.ok) return;
+            failed.push(a);
+            const text = refusedMessage(failed);
+            if (text) store.dispatch({ type: 'message', level: 'error', text });
+          },
+        });
+  void local?.done.then(() => trace('discovery done'));
+  // No engine at all: the message, on the main screen, whether or not the TUI was drawn yet.
+  const noEngine = local?.done.then((d) => (d.engines.length === 0 && !servers ? d.attempts : undefined));
+  const giveUp = (attempts: readonly Attempt[]) => {
+    if (exiting) return;
+    exiting = true;
+    leave();
+    fail(noEngineMessage(attempts), 1);
+  };
+  // Places with no socket fail at once: when that is all there is, nothing is drawn.
+  const first = await Promise.race([ui.then(() => undefined), noEngine ?? new Promise<undefined>(() => undefined)]);
+  if (first) return giveUp(first);
+  const { mount } = await ui;
+  trace('ui loaded');
+  screen.show(mount, store, w.controller);
+  trace('first render');
+  // The GPU monitor and usage readings start once a list is on screen (spawning nvidia-smi costs
+  // the event loop a moment), or a second after the first frame when no engine has answered yet.
+  let started = false;
+  const start = () => {
+    if (started || exiting) return;
+    started = true;
+    w.start();
+  };
+  setTimeout(start, 1000).unref();
+  screen.frames.onFlush = () => {
+    if (Object.keys(store.getState().loaded).length > 0) {
+      trace('list painted');
+      screen.frames.onFlush = undefined;
+      setImmediate(start);
+    }
+  };
+  void noEngine?.then((attempts) => attempts && giveUp(attempts));
+
+}
