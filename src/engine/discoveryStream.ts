@@ -50,7 +50,7 @@ export function streamEngines(opts: DiscoveryOptions, on: StreamListener = {}): 
   const candidates = candidateEndpoints(opts, opts.hosts ?? []);
   // By candidate, in their order (the session service's last), whatever order they settle in.
   const attempts: (Attempt | undefined)[] = candidates.map(() => undefined);
-  const joined: { c: Connected; engine: Engine; rootDir?: Promise<string | undefined> }[] = [];
+  const joined: { c: Connected; engine: Engine; rank: number; rootDir?: Promise<string | undefined> }[] = [];
   const cleanups: (() => void)[] = [];
   const trying = new Map<number, string>();
   let stopped = false;
@@ -78,7 +78,7 @@ export function streamEngines(opts: DiscoveryOptions, on: StreamListener = {}): 
       const e = new Engine(n === 1 ? c.probe.kind : `${c.probe.kind}${n}`, c.probe.kind, labelFor(c.endpoint, c.probe.kind, env), c.endpoint.url, c.transport);
       e.version = c.probe.version;
       e.sessionService = c.endpoint.source === 'podman-session';
-      joined.push({ c, engine: e });
+      joined.push({ c, engine: e, rank: i });
       cleanups.unshift(() => e.close());
       settle(i, { endpoint: c.endpoint, ok: true, detail: `${c.probe.kind} ${c.probe.version}` });
       on.engine?.(e, i);
@@ -153,7 +153,8 @@ export function streamEngines(opts: DiscoveryOptions, on: StreamListener = {}): 
     }
   };
   const done = run().then(() => ({
-    engines: joined.map((j) => j.engine),
+    // In the order the places were tried, whichever answered first (as the TUI shows them).
+    engines: [...joined].sort((a, b) => a.rank - b.rank).map((j) => j.engine),
     attempts: attempts.filter((a): a is Attempt => a !== undefined),
     shutdown,
   }));
