@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { KEY } from '../helpers/pty.js';
 import { e2eSetup } from '../helpers/e2e.js';
-import { enginesOrSkip, inspectState, removeTestContainers, runContainer, uniqueName } from '../helpers/engines.js';
+import { enginesOrSkip, inspectState, removeTestContainers, runContainer, uniqueName, waitUntil } from '../helpers/engines.js';
 
 const engines = enginesOrSkip('end-to-end disk and prune tests (test/e2e/resources.test.ts)');
 const { gantry } = e2eSetup('e2e-res');
@@ -71,7 +71,9 @@ describe.skipIf(!engines)('disk use and clean-up', () => {
     for (const n of ['a', 'b', 'c']) expect(q).toContain(`${prefix}-${n}`);
     await s.press('y');
     await s.waitFor(/removed .*-a/);
-    for (const [i, c] of made.entries()) expect(await inspectState(i < 2 ? dockerTe! : podmanTe!, c.id)).toBeUndefined();
+    // One at a time: the message names the first removal before the last is done.
+    const gone = async () => (await Promise.all(made.map((c, i) => inspectState(i < 2 ? dockerTe! : podmanTe!, c.id)))).every((st) => st === undefined);
+    await waitUntil(gone, 30_000, 'the three marked containers to be removed');
     expect(await inspectState(dockerTe!, keep.id)).toBe('created');
   });
 
