@@ -119,10 +119,10 @@ export class EngineWatcher {
         this.down(err);
       },
     );
-    const ok = await this.list();
+    const ok = await this.list(true);
     if (ok) {
       this.backoff = this.backoffRange[0];
-      this.store.dispatch({ type: 'engine/status', id: this.engine.id, status: 'up' });
+      if (!this.isUp()) this.store.dispatch({ type: 'engine/status', id: this.engine.id, status: 'up' });
       this.scheduleResync();
     }
   }
@@ -177,7 +177,12 @@ export class EngineWatcher {
     this.resyncTimer.unref?.();
   }
 
-  private async list(): Promise<boolean> {
+  private isUp(): boolean {
+    return this.store.getState().engines.find((e) => e.id === this.engine.id)?.status === 'up';
+  }
+
+  /** connecting: the engine is marked up in the same update as its list (never a list under "connecting…"). */
+  private async list(connecting = false): Promise<boolean> {
     if (this.stopped) return false;
     if (this.listing) {
       this.relistAgain = true;
@@ -194,7 +199,10 @@ export class EngineWatcher {
       const loaded = this.store.getState().loaded[this.engine.id];
       if (!this.stopped && (signature !== this.lastSignature || !loaded)) {
         this.lastSignature = signature;
-        this.store.dispatch({ type: 'containers/set', engineId: this.engine.id, containers });
+        this.store.batch(() => {
+          this.store.dispatch({ type: 'containers/set', engineId: this.engine.id, containers });
+          if (connecting && !this.isUp()) this.store.dispatch({ type: 'engine/status', id: this.engine.id, status: 'up' });
+        });
       }
       if (this.listRetryMs) this.listRecovered();
       void this.detailsAfter.then(() => this.details.fill());
