@@ -4,6 +4,7 @@
 // container per state, four at a time; an event that changes those times (start, die, restart)
 // forgets a container's, a reconnect forgets them all. Ages drawn from these never run backwards.
 import type { ContainerDetails, Engine } from '../engine/engine.js';
+import { isNotFound } from '../engine/errors.js';
 import type { Container, ContainerState } from '../engine/models.js';
 import type { GpuGrantInput } from '../gpu/reservations.js';
 import type { Store } from './store.js';
@@ -26,12 +27,16 @@ function sinceOf(state: ContainerState, d: ContainerDetails): number | undefined
 
 const FLUSH_MS = 200;
 const WORKERS = 4;
+/** After an inspect that failed (timed out, the engine answered 500): ask again in 1 s, 2 s, … 30 s. */
+const RETRY_MS: readonly [number, number] = [1000, 30_000];
 
 export class DetailsReader {
   /** Per container id: the state it was inspected in, and the time its age counts from then. */
   private readonly known = new Map<string, { state: ContainerState; since?: number }>();
   private filling = false;
   private again = false;
+  private retryMs = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
   /** Inspects done since the reader started (for tests and the bench). */
   inspects = 0;
 
@@ -57,6 +62,11 @@ export class DetailsReader {
 
   clear(): void {
     this.known.clear();
+  }
+
+  stop(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
   }
 
   private needs(c: Container, s: AppState): boolean {
@@ -89,6 +99,7 @@ export class DetailsReader {
     let times: Record<string, { state: ContainerState; since: number }> = {};
     let grants: Record<string, GpuGrantInput | null> = {};
     let flushed = Date.now();
+    let failed = false;
     const flush = () => {
       if (this.stopped()) return;
       if (Object.keys(grants).length) this.store.dispatch({ type: 'grants/set', grants });
@@ -101,9 +112,17 @@ export class DetailsReader {
       while (next < todo.length && !this.stopped()) {
         const c = todo[next++]!;
         this.inspects++;
-        const d = await this.engine.details(c.id).catch(() => undefined);
+        let d: ContainerDetails | undefined;
+        try {
+          d = await this.engine.details(c.id);
+        } catch (e) {
+          // Gone (404): not asked again until a list shows it in another state. Any other failure: asked again later.
+          if (!isNotFound(e)) {
+            failed = true;
+            continue;
+          }
+        }
         const since = d ? sinceOf(c.state, d) : undefined;
-        // A container gone or unreadable is not asked again until its state changes.
         this.known.set(c.id, since === undefined ? { state: c.state } : { state: c.state, since });
         if (since !== undefined) times[c.id] = { state: c.state, since };
         if (this.gpuGrants && c.state === 'running') grants[c.key] = d ? d.grant : null;
@@ -113,5 +132,23 @@ export class DetailsReader {
     };
     await Promise.all(Array.from({ length: Math.min(WORKERS, todo.length) }, worker));
     flush();
+    if (failed) this.retryLater();
+    else this.retryMs = 0;
+  }
+
+  /**
+   * An inspect that failed for a reason that can pass (a timeout on a loaded engine, a 500) leaves
+   * its container unknown, and the reader asks again after a while: without this, the row would
+   * show no age until its state changed (a clean-clone CI run saw a killed container's row never
+   * get its FinishedAt).
+   */
+  private retryLater(): void {
+    if (this.retryTimer || this.stopped()) return;
+    this.retryMs = this.retryMs ? Math.min(this.retryMs * 2, RETRY_MS[1]) : RETRY_MS[0];
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (!this.stopped()) void this.fill();
+    }, this.retryMs);
+    this.retryTimer.unref?.();
   }
 }

@@ -90,6 +90,7 @@ export class EngineWatcher {
     clearTimeout(this.debounceTimer);
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.retryTimer);
+    this.details.stop();
   }
 
   /** Re-lists now (after an action), coalescing with one in flight. */

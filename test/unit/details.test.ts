@@ -24,7 +24,7 @@ async function until(cond: () => boolean): Promise<void> {
 }
 
 function rig() {
-  const state = { status: 'Up About a minute', kind: 'running' as Container['state'], startedAt: T0, finishedAt: undefined as number | undefined, inspects: 0, lists: 0 };
+  const state = { status: 'Up About a minute', kind: 'running' as Container['state'], startedAt: T0, finishedAt: undefined as number | undefined, inspects: 0, lists: 0, fail: [] as Error[] };
   let onEvent: (e: EngineEvent) => void = () => undefined;
   const engine = {
     id: 'docker',
@@ -37,6 +37,8 @@ function rig() {
     listContainers: async () => (state.lists++, [row(state.status, state.kind)]),
     details: async () => {
       state.inspects++;
+      const f = state.fail.shift();
+      if (f) throw f;
       return { grant: {}, startedAt: state.startedAt, ...(state.finishedAt ? { finishedAt: state.finishedAt } : {}) };
     },
   } as unknown as Engine;
@@ -105,6 +107,42 @@ describe('ages by the engine clock', () => {
       r.event('start');
       await until(() => r.get()?.state === 'running' && r.get()?.since === T0 + 200_000);
       expect(r.state.inspects).toBe(3);
+    } finally {
+      r.w.stop();
+    }
+  });
+
+  it('an inspect that failed for a passing reason (a timeout, a 500) is asked again: the row gets its age without a new event', async () => {
+    const r = rig();
+    r.state.fail.push(Object.assign(new Error('(HTTP code 500) server error'), { statusCode: 500 }), new Error('The operation was aborted due to timeout'));
+    r.w.start();
+    try {
+      await until(() => r.get() !== undefined);
+      expect(r.get()!.since).toBeUndefined();
+      // Asked again after 1 s, then 2 s: the third inspect answers.
+      await until(() => r.get()?.since === T0);
+      expect(r.state.inspects).toBe(3);
+    } finally {
+      r.w.stop();
+    }
+  });
+
+  it('a container the engine no longer knows (404) is not asked again until its state changes', async () => {
+    const r = rig();
+    r.state.fail.push(Object.assign(new Error('(HTTP code 404) no such container'), { statusCode: 404 }));
+    r.w.start();
+    try {
+      await until(() => r.state.inspects === 1 && r.get() !== undefined);
+      const lists = r.state.lists;
+      r.w.refresh();
+      await until(() => r.state.lists > lists);
+      await new Promise((res) => setTimeout(res, 1500));
+      expect(r.state.inspects).toBe(1);
+      expect(r.get()!.since).toBeUndefined();
+      Object.assign(r.state, { kind: 'exited', status: 'Exited (0) 1 second ago', finishedAt: T0 + 5000 });
+      r.event('die');
+      await until(() => r.get()?.since === T0 + 5000);
+      expect(r.state.inspects).toBe(2);
     } finally {
       r.w.stop();
     }
