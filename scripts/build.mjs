@@ -2,6 +2,7 @@
 // needs no dependencies at install time. `node scripts/build.mjs --report` lists what each chunk holds.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
+import { startPatchesPlugin } from './bundle-patches.mjs';
 import { inkOutputPlugin } from './ink-output.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -59,8 +60,9 @@ const result = await build({
   metafile: true,
   // ssh2's optional native parts, should anything still reach for them.
   external: ['cpu-features', '*.node'],
-  // Ink's output stage and text caches replaced by gantry's (scripts/ink-output.mjs says why).
-  plugins: [stubUnused, inkOutputPlugin],
+  // Ink's output stage and text caches replaced by gantry's (scripts/ink-output.mjs says why);
+  // less work before the first frame (scripts/bundle-patches.mjs).
+  plugins: [stubUnused, inkOutputPlugin, startPatchesPlugin],
   define: {
     GANTRY_VERSION: JSON.stringify(pkg.version),
     GANTRY_NODE_MAJOR: String(Number(/\d+/.exec(pkg.engines.node)[0])),

@@ -5,7 +5,7 @@
 // directly; only the rare sequences whose boundaries need Unicode's full rules (ZWJ emoji, flags,
 // Hangul jamo, Indic conjuncts, prepended marks) go to Intl.Segmenter, a short window at a time.
 // Widths are string-width's, so text measured here agrees with Ink's measuring of the same text.
-import stringWidth from 'string-width';
+import stringWidth from './stringWidth.js';
 
 /** Kinds of code point, for finding cluster boundaries. */
 const SIMPLE = 0; // starts a cluster; marks after it join it
@@ -96,7 +96,8 @@ function clusterWidth(s: string, i: number, j: number): number {
   return w;
 }
 
-const segmenter = new Intl.Segmenter();
+/** Made on first use: its ICU set-up costs ~18 ms, and most text never needs it. */
+let segmenter: Intl.Segmenter | undefined;
 /** A window of this many code units is segmented at a time; a cluster longer than the cap is cut. */
 const WINDOW = 64;
 const MAX_CLUSTER = 256;
@@ -220,7 +221,7 @@ export class Clusters {
       const end = Math.min(s.length, i + size);
       const win = s.slice(i, end);
       const ends: number[] = [];
-      for (const { index, segment } of segmenter.segment(win)) ends.push(i + index + segment.length);
+      for (const { index, segment } of (segmenter ??= new Intl.Segmenter()).segment(win)) ends.push(i + index + segment.length);
       // The last cluster may go on past the window: keep it only when the window reached the end.
       if (end < s.length && ends.length > 1) ends.pop();
       if (ends.length > 1 || end >= s.length || size >= MAX_CLUSTER) {

@@ -6,7 +6,7 @@
 // the same writes land on it. A row that did change is drawn by Ink's own Output, so every row is
 // exactly what Ink would draw (test/ui/ink-output.test.tsx compares them frame by frame).
 import sliceAnsi from 'slice-ansi';
-import stringWidth from 'string-width';
+import stringWidth from '../../text/stringWidth.js';
 import InkOutput from '../../../node_modules/ink/build/output.js';
 import { composeRow, isPlain } from './row.js';
 

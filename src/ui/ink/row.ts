@@ -8,7 +8,7 @@
 // through Ink's own tokenizer and reducer. Anything else (wide or combining characters, emoji,
 // links, other escapes) returns undefined and the row is drawn by Ink's Output itself.
 import { ansiCodesToString, diffAnsiCodes, reduceAnsiCodesIncremental, tokenize, type AnsiCode } from '@alcalzone/ansi-tokenize';
-import stringWidth from 'string-width';
+import stringWidth from '../../text/stringWidth.js';
 
 interface Cell {
   value: string;

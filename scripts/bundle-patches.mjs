@@ -1,0 +1,82 @@
+// esbuild plugins that take work off gantry's way to its first frame, each pinned to the version of
+// the library it touches (the build stops on another version rather than guess):
+//
+// - yoga-layout 3.2.1 (Ink's layout engine) loads its WebAssembly from a base64 data: URL with
+//   `fetch` whenever `fetch` exists. In Node, the first touch of `fetch` loads undici (Node's HTTP
+//   client, ~50 ms of module compiling on the 2-core test machine, before the first frame) only to
+//   decode the string yoga then decodes itself on failure. Patched: yoga decodes it itself at once.
+// - string-width 8.3.0 (and wrap-ansi's 7.2.0), slice-ansi 8.0.0 and @alcalzone/ansi-tokenize 0.2.5 each make an
+//   Intl.Segmenter when they are imported; the first one made costs ~18-30 ms of ICU set-up on the
+//   way to the first frame, though the first frame's text never needs one. Patched: made on first use.
+// - Ink's and its libraries' imports of string-width get src/text/stringWidth.ts (string-width
+//   with a fast path for the narrow characters gantry's chrome draws; it says why).
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** Edits that make `const NAME = CTOR;` a `let`, set where NAME.segment( is first called. */
+const lazy = (name, ctor, uses = 1) => [
+  [`const ${name} = ${ctor};`, `let ${name};`, 1],
+  [`${name}.segment(`, `(${name} ??= ${ctor}).segment(`, uses],
+];
+
+const PATCHES = [
+  {
+    pkg: 'yoga-layout',
+    version: '3.2.1',
+    file: 'node_modules/yoga-layout/dist/binaries/yoga-wasm-base64-esm.js',
+    edits: [['"function"!=typeof fetch', '!0', 2]],
+  },
+  { pkg: 'string-width', version: '8.3.0', file: 'node_modules/string-width/index.js', edits: lazy('segmenter', 'new Intl.Segmenter()') },
+  // wrap-ansi's own copy.
+  {
+    pkg: 'wrap-ansi/node_modules/string-width',
+    version: '7.2.0',
+    file: 'node_modules/wrap-ansi/node_modules/string-width/index.js',
+    edits: lazy('segmenter', 'new Intl.Segmenter()'),
+  },
+  {
+    pkg: '@alcalzone/ansi-tokenize',
+    version: '0.2.5',
+    file: 'node_modules/@alcalzone/ansi-tokenize/build/tokenize.js',
+    edits: lazy('segmenter', 'new Intl.Segmenter(undefined, { granularity: "grapheme" })'),
+  },
+  {
+    pkg: 'slice-ansi',
+    version: '8.0.0',
+    file: 'node_modules/slice-ansi/tokenize-ansi.js',
+    edits: lazy('GRAPHEME_SEGMENTER', "new Intl.Segmenter(undefined, {granularity: 'grapheme'})", 3),
+  },
+];
+
+const root = new URL('../', import.meta.url);
+const versionOf = (pkg) => JSON.parse(readFileSync(new URL(`node_modules/${pkg}/package.json`, root), 'utf8')).version;
+const WRAPPER = fileURLToPath(new URL('src/text/stringWidth.ts', root));
+const REAL_WIDTH = fileURLToPath(new URL('node_modules/string-width/index.js', root));
+
+export const startPatchesPlugin = {
+  name: 'start-patches',
+  setup(b) {
+    for (const p of PATCHES) {
+      const found = versionOf(p.pkg);
+      if (found !== p.version) throw new Error(`${p.pkg} ${found} is installed, but scripts/bundle-patches.mjs patches ${p.pkg} ${p.version}: run npm ci, or check the patch against the new version and change it there`);
+    }
+    // string-width v8 (the top-level copy) from anywhere but the wrapper itself: the wrapper.
+    b.onResolve({ filter: /^string-width$/ }, async (a) => {
+      if (a.importer === WRAPPER || a.pluginData?.startPatches) return undefined;
+      const r = await b.resolve(a.path, { kind: a.kind, resolveDir: a.resolveDir, importer: a.importer, pluginData: { startPatches: true } });
+      return r.path === REAL_WIDTH ? { path: WRAPPER } : r;
+    });
+    for (const p of PATCHES) {
+      const path = fileURLToPath(new URL(p.file, root));
+      b.onLoad({ filter: new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`) }, (a) => {
+        let text = readFileSync(a.path, 'utf8');
+        for (const [from, to, times] of p.edits) {
+          const n = text.split(from).length - 1;
+          if (n !== times) throw new Error(`scripts/bundle-patches.mjs: expected ${times} × ${JSON.stringify(from)} in ${a.path}, found ${n}`);
+          text = text.split(from).join(to);
+        }
+        return { contents: text, loader: 'js' };
+      });
+    }
+  },
+};
