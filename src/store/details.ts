@@ -139,8 +139,7 @@ export class DetailsReader {
   /**
    * An inspect that failed for a reason that can pass (a timeout on a loaded engine, a 500) leaves
    * its container unknown, and the reader asks again after a while: without this, the row would
-   * show no age until its state changed (a clean-clone CI run saw a killed container's row never
-   * get its FinishedAt).
+   * show no age until its state changed.
    */
   private retryLater(): void {
     if (this.retryTimer || this.stopped()) return;

@@ -4,6 +4,7 @@
 import type { Engine, EngineEvent } from '../engine/engine.js';
 import { explainConnectError, explainEngineAnswer } from '../engine/errors.js';
 import { changesTimes, DetailsReader } from './details.js';
+import { Settling } from './settle.js';
 import type { Store } from './store.js';
 import type { Action, AppState } from './state.js';
 
@@ -44,6 +45,9 @@ export class EngineWatcher {
   private debounceTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
+  private settleTimer: NodeJS.Timeout | undefined;
+  /** What the events say the next list should show (Docker's list can lag its own events). */
+  private readonly settling = new Settling();
   /** Set while the engine answers list calls with errors: the next retry's delay. */
   private listRetryMs = 0;
   private listing = false;
@@ -90,6 +94,7 @@ export class EngineWatcher {
     clearTimeout(this.debounceTimer);
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.retryTimer);
+    clearTimeout(this.settleTimer);
     this.details.stop();
   }
 
@@ -109,9 +114,13 @@ export class EngineWatcher {
     this.pinged = false;
     // Events missed while disconnected may have restarted anything: ask inspect again.
     this.details.clear();
+    this.settling.clear();
     this.closeEvents = this.engine.watchEvents(
       (ev) => {
-        if (ev.type === 'container' && ev.id && changesTimes(ev.action)) this.details.forget(ev.id);
+        if (ev.type === 'container' && ev.id) {
+          if (changesTimes(ev.action)) this.details.forget(ev.id);
+          this.settling.note(ev.id, ev.action);
+        }
         if (eventNeedsRelist(ev)) this.scheduleList();
       },
       (err) => {
@@ -168,6 +177,16 @@ export class EngineWatcher {
     }, this.debounceMs);
   }
 
+  /** A list that does not show yet what the events said: asked again after `ms`. */
+  private settleLater(ms: number | undefined): void {
+    if (ms === undefined || this.settleTimer || this.stopped) return;
+    this.settleTimer = setTimeout(() => {
+      this.settleTimer = undefined;
+      void this.list();
+    }, ms);
+    this.settleTimer.unref?.();
+  }
+
   private scheduleResync(): void {
     clearTimeout(this.resyncTimer);
     if (this.stopped) return;
@@ -193,6 +212,7 @@ export class EngineWatcher {
     try {
       const containers = this.details.apply(await this.engine.listContainers());
       this.lastListAt = Date.now();
+      this.settleLater(this.settling.check(containers));
       // A resync that finds nothing new costs no render: compare what the rows are made of. A row
       // with its own start time shows its age from that (on the list's clock), so the engine's age
       // words ("Up 45 seconds" → "Up 55 seconds") are not a change; its health words are.
