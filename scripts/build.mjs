@@ -18,6 +18,9 @@ const UNUSED = {
   '@grpc/grpc-js': 'gantry does not build images (BuildKit sessions)',
   '@grpc/proto-loader': 'gantry does not build images (BuildKit sessions)',
   protobufjs: 'gantry does not build images (BuildKit progress)',
+  // dockerode's build context packing (a directory made into a tar stream, .dockerignore applied).
+  'tar-fs': 'gantry does not build images',
+  '@balena/dockerignore': 'gantry does not build images',
   // Ink's React devtools bridge (only with DEV=true) and its websocket.
   'react-devtools-core': 'Ink devtools are not bundled',
   ws: 'Ink devtools are not bundled',

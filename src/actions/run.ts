@@ -10,12 +10,18 @@ import type { Action, AppState } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import { holderText } from '../run/gpuPick.js';
 import { draftFromTemplate, engineTarget, resolveGpus, specFromDraft, startRun, type RunDraft } from '../run/run.js';
-import { builtinTemplate, listTemplates, loadTemplate, TemplateError, type Template, type TemplateContext } from '../run/templates.js';
+import { TemplateError, templatesDir, type Template, type TemplateContext } from '../run/templates.js';
 import { refusedReadOnly } from './readOnly.js';
 import { fieldDef, fieldText, isListField, listItems, removeItem, setItem, setText, type FieldId } from './runForm.js';
 import { gpuChoices, rowIndexOf, runView, visibleRows, type Question, type RunFormState, type RunView } from './runView.js';
 import { RunPicker } from './runPicker.js';
 import { whenPresent } from './whenPresent.js';
+
+/** The template files' code (with the YAML parser, 113 KiB): loaded when the run form first opens. */
+let files: typeof import('../run/templateFiles.js') | undefined;
+export function loadTemplateFiles(): Promise<typeof import('../run/templateFiles.js')> {
+  return import('../run/templateFiles.js').then((m) => (files = m));
+}
 
 export interface RunDeps {
   templates: TemplateContext;
@@ -51,6 +57,8 @@ export interface RunControls {
 
 export class RunController implements RunControls {
   private f: RunFormState | undefined;
+  /** While the first open loads the template files' code (tests wait on it). */
+  loading: Promise<void> | undefined;
   private version = 0;
   /** Mount sources the user agreed to have created. */
   private createMounts = false;
@@ -92,6 +100,20 @@ export class RunController implements RunControls {
     // Narrowed to one server (the Servers pane): its engines only.
     const engines = shownEngines(s).filter((e) => e.status !== 'down' && this.engines.has(e.id)).map((e) => ({ id: e.id, kind: e.kind }));
     if (engines.length === 0) return this.say('no engine is connected: nothing to run on', 'error');
+    if (!files) {
+      this.loading ??= loadTemplateFiles().then(
+        () => {
+          this.loading = undefined;
+          this.open(o);
+        },
+        (e: Error) => {
+          this.loading = undefined;
+          this.say(`the run form could not load: ${e.message}`, 'error');
+        },
+      );
+      return;
+    }
+    const { builtinTemplate, listTemplates, loadTemplate } = files;
     const listed = listTemplates(this.deps.templates);
     let templates: Template[] = listed.templates.length ? listed.templates : [builtinTemplate(this.deps.templates)];
     if (o.template) {
@@ -170,7 +192,7 @@ export class RunController implements RunControls {
   }
 
   private templatesDir(): string {
-    return listTemplates(this.deps.templates).dir;
+    return templatesDir(this.deps.templates.env, this.deps.templates.home);
   }
 
   add(): { text: string; completeImages: boolean } | undefined {

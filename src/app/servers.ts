@@ -12,7 +12,6 @@ import { initialServers, ServerSource } from '../store/serverSource.js';
 import { EngineWatcher, type WatchOptions } from '../store/sources.js';
 import type { Action, AppState } from '../store/state.js';
 import type { Store } from '../store/store.js';
-import { buildServersReport, formatServersReport } from '../serversReport.js';
 import { fail } from './bootstrap.js';
 
 /** A remote server runs its own nvidia-smi (--nvidia-smi and nvidiaSmi: name this machine's); its entry may say another. */
@@ -53,6 +52,8 @@ export function resolveServers(
 
 /** `gantry gpus` over every chosen server; the exit code: 0 when all answered, 1 when none did, 3 when some did. */
 export async function gpusAcrossServers(s: Servers, local: readonly Engine[], nvidiaSmi: string, json: boolean): Promise<number> {
+  // The report's code (and execa's, for nvidia-smi) is loaded only by `gantry gpus`, not by the TUI.
+  const { buildServersReport, formatServersReport } = await import('../serversReport.js');
   s.set.start();
   const report = await buildServersReport({
     ...(s.choice.local ? { local: { name: s.choice.localName, nvidiaSmi, engines: local } } : {}),

@@ -17,7 +17,8 @@ import { holderText, rankGpus } from '../run/gpuPick.js';
 import { freshRanking, sampleGpuView } from '../run/gpuSample.js';
 import { pullWith } from './pull.js';
 import { draftFromTemplate, engineTarget, nameFromPattern, resolveGpus, specFromDraft, startRun } from '../run/run.js';
-import { loadTemplate, TemplateError, type GpuRequest } from '../run/templates.js';
+import { loadTemplate } from '../run/templateFiles.js';
+import { TemplateError, type GpuRequest } from '../run/templates.js';
 
 export const RUN_USAGE = `Usage: gantry run TEMPLATE [options]    start a container from a template, then exit
        gantry pull REF [options]        pull an image with progress lines, then exit

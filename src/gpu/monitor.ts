@@ -1,10 +1,13 @@
 // Two long-lived nvidia-smi children in loop mode (one for GPUs, one for compute processes), read
 // line by line and restarted with backoff when they die. Spawning nvidia-smi per poll costs
 // 25–110 ms of CPU each time; one loop child costs about 0.1 % CPU (fixtures README).
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import { createInterface } from 'node:readline';
 import { quoteForMessage } from '../text/controls.js';
 import { APP_FIELDS, GPU_FIELDS, NvidiaSmiError, errorLine, parseAppLine, parseGpuLine, type GpuProcess, type GpuSample } from './parse.js';
+
+/** execa (78 KiB of code) is loaded when the first loop starts, after the first frame, not at start-up. */
+let execa: typeof import('execa').execa | undefined;
 
 export type GpuStatus =
   | { state: 'starting' }
@@ -152,6 +155,16 @@ export class GpuMonitor {
   private spawn(which: 'gpu' | 'app'): void {
     if (this.stopped) return;
     const loop = this.loops[which];
+    if (!execa) {
+      void import('execa').then(
+        (m) => {
+          execa = m.execa;
+          this.spawn(which);
+        },
+        (e: Error) => this.setStatus({ state: 'failed', message: `nvidia-smi could not start: ${e.message}` }),
+      );
+      return;
+    }
     const args = which === 'gpu' ? gpuArgs(this.intervalMs) : appArgs(this.intervalMs);
     let child: ResultPromise;
     try {

@@ -16,7 +16,7 @@ import type { Engine } from '../../src/engine/engine.js';
 import type { RunSpec } from '../../src/engine/runSpec.js';
 import { commandArgv } from '../../src/run/commandLine.js';
 import { draftFromTemplate, engineTarget, specFromDraft, startRun } from '../../src/run/run.js';
-import { parseTemplate } from '../../src/run/templates.js';
+import { parseTemplate } from '../../src/run/templateFiles.js';
 import { enginesOrSkip, RUN_LABEL, uniqueName, waitUntil, type TestEngine } from '../helpers/engines.js';
 
 const run = promisify(execFile);

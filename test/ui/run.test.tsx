@@ -105,6 +105,11 @@ function setup(opts: { readOnly?: boolean; engines?: Engine[]; attach?: RunDeps[
     for (const k of keys) {
       r.stdin.write(k);
       await tick();
+      // The first open of the form loads the template files' code (not loaded at start-up), then opens.
+      if (run.loading) {
+        await run.loading;
+        await tick();
+      }
     }
   };
   const frame = () => r.lastFrame()!;

@@ -2,7 +2,7 @@
 // template's own parsers and words), list items one per line, Tab completion of image references,
 // and the command line as shell lines that read back as the one command.
 import { describe, expect, it } from 'vitest';
-import { builtinTemplate } from '../../src/run/templates.js';
+import { builtinTemplate } from '../../src/run/templateFiles.js';
 import { draftFromTemplate } from '../../src/run/run.js';
 import { fieldText, formRows, listItems, removeItem, setItem, setText } from '../../src/actions/runForm.js';
 import { completeTag, tagMatches } from '../../src/actions/imageRefs.js';

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { dockerCreateBody, podmanCreateJson, checkSpec, type RunSpec } from '../../src/engine/runSpec.js';
 import { commandArgv, commandText, parseSize, sizeFlag, splitCommand } from '../../src/run/commandLine.js';
 import { draftFromTemplate, nameFromPattern, nextFreeName, specFromDraft } from '../../src/run/run.js';
-import { builtinTemplate, listTemplates, loadTemplate, parseTemplate, TemplateError, type TemplateContext } from '../../src/run/templates.js';
+import { builtinTemplate, listTemplates, loadTemplate, parseTemplate } from '../../src/run/templateFiles.js';
+import { TemplateError, type TemplateContext } from '../../src/run/templates.js';
 
 const ctx: TemplateContext = { env: {}, home: '/home/alice', pwd: '/home/alice/proj', user: 'alice' };
 const parse = (text: string) => parseTemplate(text, 't.yaml', 't', ctx);
