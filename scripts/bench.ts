@@ -18,6 +18,8 @@ const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 30);
 const GPU_S = Number(process.env.BENCH_GPU_S ?? 20);
 const FAKE_SMI = `${ROOT}test/helpers/fake-nvidia-smi`;
 const KEYS = Number(process.env.BENCH_KEYS ?? 40);
+/** First paints timed per tool (separate launches; the median is reported): one launch varies by ±20 %. */
+const PAINTS = Number(process.env.BENCH_PAINTS ?? 5);
 const LAZYDOCKER = process.env.LAZYDOCKER ?? `${ROOT}../shared/bin/lazydocker`;
 const FLOOD_S = Number(process.env.BENCH_FLOOD_S ?? 300);
 const MANY = Number(process.env.BENCH_MANY ?? 1000);
@@ -37,7 +39,9 @@ function programPid(s: PtySession): number {
 }
 
 interface Result {
+  /** The median of PAINTS launches. */
   firstPaintMs: number;
+  firstPaintsMs: number[];
   idleCpuPct: number;
   /** The largest over the idle period. */
   rssMiB: number;
@@ -48,12 +52,22 @@ interface Result {
 }
 
 async function measure(label: string, start: () => PtySession, painted: (screen: string) => boolean, moveKey: string): Promise<Result> {
-  process.stderr.write(`bench: ${label}: first paint… `);
+  process.stderr.write(`bench: ${label}: first paint (${PAINTS} launches)… `);
+  const firstPaintsMs: number[] = [];
+  for (let i = 1; i < PAINTS; i++) {
+    const t = performance.now();
+    const p = start();
+    await p.waitFor(painted, 30_000, 2);
+    firstPaintsMs.push(performance.now() - t);
+    await p.dispose();
+    await new Promise((r) => setTimeout(r, 500));
+  }
   const t0 = performance.now();
   const s = start();
   await s.waitFor(painted, 30_000, 2);
-  const firstPaintMs = performance.now() - t0;
-  process.stderr.write(`${firstPaintMs.toFixed(0)} ms; idle ${IDLE_S} s… `);
+  firstPaintsMs.push(performance.now() - t0);
+  const firstPaintMs = pct(firstPaintsMs, 50);
+  process.stderr.write(`${firstPaintsMs.map((x) => x.toFixed(0)).join(' ')} ms (median ${firstPaintMs.toFixed(0)}); idle ${IDLE_S} s… `);
   await new Promise((r) => setTimeout(r, 2000));
   const pid = programPid(s);
   const c0 = cpuTicks(pid);
@@ -80,7 +94,7 @@ async function measure(label: string, start: () => PtySession, painted: (screen:
   }
   process.stderr.write('done\n');
   await s.dispose();
-  return { firstPaintMs, idleCpuPct, rssMiB: rssMax / 1024, rssEndMiB: rssEnd / 1024, keyP50Ms: pct(lat, 50), keyP95Ms: pct(lat, 95) };
+  return { firstPaintMs, firstPaintsMs, idleCpuPct, rssMiB: rssMax / 1024, rssEndMiB: rssEnd / 1024, keyP50Ms: pct(lat, 50), keyP95Ms: pct(lat, 95) };
 }
 
 const hostUptime = () => Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
@@ -296,8 +310,8 @@ async function main() {
 
   const g = results.gantry;
   const l = results.lazydocker;
-  const rows: [string, keyof Result, string, string][] = [
-    ['first paint, 30 containers', 'firstPaintMs', 'ms', '≤ 1.2× lazydocker'],
+  const rows: [string, Exclude<keyof Result, 'firstPaintsMs'>, string, string][] = [
+    [`first paint, 30 containers (median of ${PAINTS} launches)`, 'firstPaintMs', 'ms', '≤ 1.2× lazydocker'],
     [`CPU (${IDLE_S} s, 20 logging, log panel following one, GPU polling)`, 'idleCpuPct', '%', '≤ 0.5× lazydocker and ≤ 1 %'],
     [`resident memory after ${IDLE_S} s`, 'rssEndMiB', 'MiB', '≤ 60 MiB'],
     [`resident memory (max over ${IDLE_S} s)`, 'rssMiB', 'MiB', '≤ 60 MiB'],
