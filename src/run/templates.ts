@@ -2,7 +2,8 @@
 // templates), one per template, named by the file. Validated like config.yaml: an unknown key or
 // a wrong type is named with its file and line. Mount sources expand ~, $HOME, $USER and $PWD
 // ($PWD: where gantry was started). One template is built in: gpu-dev, the lab wiki's long
-// `docker run -it --rm --gpus … --ipc=host …` with an editable image.
+// `docker run -it --rm --gpus … --ipc=host …` with an editable image. Here: the template's shape
+// and the fields' parsers (the run form uses them too); reading the YAML files is templateFiles.ts.
 import { join } from 'node:path';
 import { ULIMIT_NAMES, type MountSpec, type PortSpec, type RestartName, type RunSpec, type UlimitSpec } from '../engine/runSpec.js';
 

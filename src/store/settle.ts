@@ -9,19 +9,19 @@ import type { Container } from '../engine/models.js';
 
 type Expect = 'running' | 'paused' | 'stopped' | 'gone' | 'present';
 
-const EXPECT: Record<string, Expect> = {
-  start: 'running',
-  restart: 'running',
-  unpause: 'running',
-  pause: 'paused',
-  stop: 'stopped',
-  die: 'stopped',
-  died: 'stopped',
-  exited: 'stopped',
-  destroy: 'gone',
-  remove: 'gone',
-  create: 'present',
-};
+const EXPECT = new Map<string, Expect>([
+  ['start', 'running'],
+  ['restart', 'running'],
+  ['unpause', 'running'],
+  ['pause', 'paused'],
+  ['stop', 'stopped'],
+  ['die', 'stopped'],
+  ['died', 'stopped'],
+  ['exited', 'stopped'],
+  ['destroy', 'gone'],
+  ['remove', 'gone'],
+  ['create', 'present'],
+]);
 
 /** Lists asked again at most this many times per event; the delays double from FIRST_MS. */
 const TRIES = 6;
@@ -45,7 +45,7 @@ export class Settling {
 
   /** A container event: what the next list should show of that container (the latest event wins). */
   note(id: string, action: string): void {
-    const expect = EXPECT[action.split(':')[0]!.trim()];
+    const expect = EXPECT.get(action.split(':')[0]!.trim());
     if (expect && id) this.want.set(id, { expect, tries: 0 });
   }
 
