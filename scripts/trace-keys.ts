@@ -83,7 +83,9 @@ const events = readFileSync(file, 'utf8')
   .map((l) => {
     const [at, stage, ...rest] = l.split(' ');
     return { at: Number(at), stage: stage!, detail: rest.join(' ') };
-  });
+  })
+  // Collections are written when V8 reports them, after the moment they began.
+  .sort((a, b) => a.at - b.at);
 rmSync(dir, { recursive: true, force: true });
 
 // Per key: the first of each stage after it was sent (and before the next key was sent).
@@ -110,6 +112,8 @@ for (const [i, k] of keys.entries()) {
     'dispatched→write': write - dispatched,
     'write→seen': k.seen - write,
     total: k.seen - k.sent,
+    // V8's collections that began while the key was on its way.
+    'gc during key': mine.filter((e) => e.stage === 'gc' && e.at <= k.seen).reduce((n, e) => n + Number(e.detail.split(' ')[0]), 0),
     'writes before stdin': before,
   });
 }

@@ -56,6 +56,19 @@ describe.skipIf(!engines).each(engines ?? [])('$kind logs', (te) => {
     expect(calls).toBeLessThan(50);
   });
 
+  it('hands on every line of a 200,000-line burst once, in order (gathered and paused on the way)', async () => {
+    const c = await runContainer(te, { name: uniqueName('logs-burst'), cmd: ['sh', '-c', 'seq 1 200000; echo burst-done; sleep 600'] });
+    const got: string[] = [];
+    const f = followLogs(te.docker, c.id, { tty: false, tail: 'all' }, (l) => {
+      for (const x of l) got.push(x.text);
+    }, () => undefined);
+    await waitUntil(() => got[got.length - 1] === 'burst-done', 60_000, 'the whole burst');
+    f.cancel();
+    expect(got).toHaveLength(200_001);
+    const wrong = got.slice(0, 200_000).findIndex((t, i) => t !== String(i + 1));
+    expect(wrong).toBe(-1);
+  });
+
   it('reports a container removed while its logs are followed', async () => {
     const c = await runContainer(te, { name: uniqueName('logs-rm'), cmd: ['sh', '-c', 'while true; do echo tick; sleep 0.2; done'] });
     const ends: string[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LogBuffer } from '../../src/engine/logs/buffer.js';
-import { LineSplitter } from '../../src/engine/logs/lines.js';
+import { LineSplitter, timestampLength } from '../../src/engine/logs/lines.js';
 import { Demuxer } from '../../src/engine/logs/demux.js';
 import { LogDecoder } from '../../src/engine/logs/follow.js';
 import { compileQuery, matches, matchRanges, step, type FilterMode } from '../../src/engine/logs/search.js';
@@ -77,6 +77,44 @@ describe('LineSplitter', () => {
   });
 });
 
+describe('timestampLength', () => {
+  // The rule it implements by hand (a regular expression per line was a third of the garbage a log flood made).
+  const TS = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})) /;
+  const byRegex = (s: string) => TS.exec(s)?.[0].length ?? 0;
+
+  it('reads the engines\' timestamps, with and without a fraction or an offset', () => {
+    expect(timestampLength('2026-12-02T09:13:28.123456789Z step 3')).toBe(31);
+    expect(timestampLength('2026-12-02T09:13:28Z x')).toBe(21);
+    expect(timestampLength('2026-12-02T09:13:28.5+01:00 x')).toBe(28);
+    expect(timestampLength('2026-12-02T09:13:28Z')).toBe(0); // no space after it
+    expect(timestampLength('2026-12-02 09:13:28Z x')).toBe(0);
+    expect(timestampLength('xx 2026-12-02T09:13:28Z x', 3)).toBe(21);
+    expect(timestampLength('2026-12-02T09:13:28Z x', 0, 20)).toBe(0); // the space is past the end
+  });
+
+  it('agrees with the regular expression on 20,000 mutated timestamps', () => {
+    const seeds = ['2026-12-02T09:13:28.123456789Z a', '2026-12-02T09:13:28Z b', '2026-12-02T09:13:28.5-07:30 c', '2026-12-02T09:13:28+00:00 d'];
+    const alphabet = '0123456789-T:.Z+ xa';
+    let seed = 7;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    for (let i = 0; i < 20_000; i++) {
+      const chars = [...seeds[i % seeds.length]!];
+      for (let k = rnd(3); k >= 0; k--) {
+        const at = rnd(chars.length + 1);
+        const op = rnd(3);
+        if (op === 0) chars.splice(at, 1);
+        else if (op === 1) chars.splice(at, 0, alphabet[rnd(alphabet.length)]!);
+        else chars[Math.min(at, chars.length - 1)] = alphabet[rnd(alphabet.length)]!;
+      }
+      const s = chars.join('');
+      expect([s, timestampLength(s)]).toEqual([s, byRegex(s)]);
+    }
+  });
+});
+
 describe('Demuxer', () => {
   const frame = (type: number, s: string) => {
     const p = Buffer.from(s);
@@ -97,6 +135,37 @@ describe('Demuxer', () => {
         ['stdout', 'out three\n'],
       ]);
     }
+  });
+
+  it('hands frames of one stream that each end a line over as one, at any chunk boundary', () => {
+    const all = Buffer.concat([frame(1, 'a 1\n'), frame(1, 'a 2\n'), frame(1, 'a 3'), frame(1, ' rest\n'), frame(2, 'e 1\n'), frame(2, 'e 2\n'), frame(1, 'b 1\n')]);
+    const whole = new Demuxer().write(all);
+    // A frame that starts mid-line (after 'a 3') starts a piece of its own; so does another stream.
+    expect(whole.map((f) => [f.stream, f.data.toString()])).toEqual([
+      ['stdout', 'a 1\na 2\na 3'],
+      ['stdout', ' rest\n'],
+      ['stderr', 'e 1\ne 2\n'],
+      ['stdout', 'b 1\n'],
+    ]);
+    for (let cut = 0; cut <= all.length; cut++) {
+      const d = new Demuxer();
+      const frames = [...d.write(all.subarray(0, cut)), ...d.write(all.subarray(cut))];
+      const text = (stream: string) =>
+        frames
+          .filter((f) => f.stream === stream)
+          .map((f) => f.data.toString())
+          .join('');
+      expect(text('stdout')).toBe('a 1\na 2\na 3 rest\nb 1\n');
+      expect(text('stderr')).toBe('e 1\ne 2\n');
+    }
+  });
+
+  it('does not keep the chunk a partial frame came in', () => {
+    const chunk = Buffer.concat([frame(1, 'one\n'), frame(1, 'two\n').subarray(0, 6)]);
+    const d = new Demuxer();
+    d.write(chunk);
+    chunk.fill(0);
+    expect(d.write(frame(1, 'two\n').subarray(6)).map((f) => f.data.toString())).toEqual(['two\n']);
   });
 
   it('passes a big frame on in pieces as its bytes arrive, never gathering it, and small frames after it whole', () => {

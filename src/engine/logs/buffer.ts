@@ -10,7 +10,7 @@ export interface LogLine {
   seq: number;
   stream: LogStream;
   /** RFC 3339 time from the engine, when timestamps were asked for. */
-  ts?: string;
+  ts?: string | undefined;
   text: string;
 }
 
@@ -67,8 +67,8 @@ export class LogBuffer {
   }
 
   push(stream: LogStream, text: string, ts?: string): LogLine {
-    const line: LogLine = { seq: this.nextSeq++, stream, text: cutLine(text, this.maxLineBytes) };
-    if (ts !== undefined) line.ts = ts;
+    // Every field set at once: one object shape (a field added later costs a property array per line).
+    const line: LogLine = { seq: this.nextSeq++, stream, text: cutLine(text, this.maxLineBytes), ts };
     const size = line.text.length + 32;
     while (this.count > 0 && (this.count >= this.maxLines || this.bytes + size > this.maxBytes)) this.evict();
     this.ring[(this.head + this.count) % this.maxLines] = line;

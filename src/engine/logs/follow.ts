@@ -6,7 +6,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { Demuxer } from './demux.js';
-import { LineSplitter, TS } from './lines.js';
+import { LineSplitter, timestampLength } from './lines.js';
 import { sanitizeLine, Utf8Stream } from './sanitize.js';
 import type { LogStream } from './buffer.js';
 import { explainActionError } from '../errors.js';
@@ -14,10 +14,24 @@ import { destroyStream } from '../ndjson.js';
 import { stripSgr } from '../../text/ansi.js';
 import { cutMarker } from '../../text/width.js';
 
+/** Bytes of log stream decoded at most per turn of the event loop (~2,400 lines of a flood). */
+const GATHER_MAX = 256 * 1024;
+
+/** Buffer.concat without its per-chunk call into C++ (these are thousands of ~110-byte chunks). */
+function joinChunks(chunks: Buffer[], size: number): Buffer {
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
 export interface FollowedLine {
   stream: LogStream;
   text: string;
-  ts?: string;
+  ts?: string | undefined;
 }
 
 export interface FollowOptions {
@@ -59,11 +73,14 @@ export class LogDecoder {
   private readonly demux = new Demuxer();
   private readonly sources: Record<'stdout' | 'stderr', { dec: Utf8Stream; split: LineSplitter }>;
 
+  private readonly sanitize: { keepColor: boolean };
+
   constructor(
     private readonly tty: boolean,
-    private readonly keepColor: boolean,
+    keepColor: boolean,
     maxLineBytes = 64 * 1024,
   ) {
+    this.sanitize = { keepColor };
     this.sources = {
       stdout: { dec: new Utf8Stream(), split: new LineSplitter(maxLineBytes, true) },
       stderr: { dec: new Utf8Stream(), split: new LineSplitter(maxLineBytes, true) },
@@ -80,8 +97,8 @@ export class LogDecoder {
         // continues a line does not start a new one, so its timestamp goes. (A later piece of one
         // big frame is not a frame: it has no timestamp of its own.)
         if (!f.continued && this.sources[f.stream].split.midLine) {
-          const m = TS.exec(text);
-          if (m) text = text.slice(m[0].length);
+          const n = timestampLength(text);
+          if (n > 0) text = text.slice(n);
         }
         this.add(out, f.stream, text);
       }
@@ -100,10 +117,10 @@ export class LogDecoder {
     const lines = src.split.write(text);
     if (final) lines.push(...src.split.flush());
     for (const l of lines) {
-      const line: FollowedLine = { stream: which, text: sanitizeLine(l.text, { keepColor: this.keepColor }) };
-      if (l.cut > 0) line.text += cutMarker(l.cut);
-      if (l.ts) line.ts = l.ts;
-      out.push(line);
+      let text = sanitizeLine(l.text, this.sanitize);
+      if (l.cut > 0) text += cutMarker(l.cut);
+      // Every field set at once: one object shape for every line.
+      out.push({ stream: which, text, ts: l.ts || undefined });
     }
   }
 }
@@ -188,8 +205,42 @@ export function followLogs(
     for (const l of lines) if (!shown?.(l)) batch.push(l);
     if (batch.length > 0 && !timer) timer = setTimeout(flush, batchMs);
   };
+  // The engines write a log line per HTTP chunk, so a flood is 40,000 'data' events a second of
+  // ~110 bytes each. They are gathered and decoded together once per turn of the event loop; past
+  // GATHER_MAX bytes in one turn the stream is paused until that turn's bytes are decoded, so a key
+  // waits for at most one such batch (Node reads a socket up to 32 times, 2 MiB, per turn).
+  let gathered: Buffer[] = [];
+  let gatheredBytes = 0;
+  let decodeQueued = false;
+  let paused = false;
+  const decodeGathered = () => {
+    decodeQueued = false;
+    if (gathered.length === 0) return;
+    const chunk = gathered.length === 1 ? gathered[0]! : joinChunks(gathered, gatheredBytes);
+    gathered = [];
+    gatheredBytes = 0;
+    if (!cancelled) take(decoder.write(chunk));
+    if (paused && !cancelled) {
+      paused = false;
+      stream?.resume();
+    }
+  };
+  const gather = (chunk: Buffer) => {
+    if (cancelled) return;
+    gathered.push(chunk);
+    gatheredBytes += chunk.length;
+    if (!decodeQueued) {
+      decodeQueued = true;
+      setImmediate(decodeGathered);
+    }
+    if (gatheredBytes >= GATHER_MAX && !paused) {
+      paused = true;
+      stream?.pause();
+    }
+  };
   const finish = (reason: string) => {
     if (cancelled) return;
+    decodeGathered();
     take(decoder.end());
     clearTimeout(timer);
     flush();
@@ -203,9 +254,7 @@ export function followLogs(
         return;
       }
       stream = s;
-      s.on('data', (chunk: Buffer) => {
-        if (!cancelled) take(decoder.write(chunk));
-      });
+      s.on('data', gather);
       s.on('end', () => finish('the log stream ended (the container stopped, or the engine closed it)'));
       s.on('error', (e: unknown) => finish(`the log stream failed: ${explainActionError(e)}`));
     },
