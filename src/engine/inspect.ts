@@ -14,6 +14,7 @@ import { gpuGrant, type GpuGrant } from '../gpu/reservations.js';
 import { bareName, type ContainerState, type PortMapping } from './models.js';
 import { normaliseState } from './status.js';
 import { isSecretEnv } from '../text/secrets.js';
+import { compareNames } from '../text/compare.js';
 
 export type MountType = 'bind' | 'volume' | 'tmpfs' | 'other';
 
@@ -191,7 +192,7 @@ function mounts(raw: RawInspect): MountSummary[] {
     if (shown.length) s.options = shown.join(',');
     out.push(s);
   }
-  return out.sort((a, b) => a.target.localeCompare(b.target));
+  return out.sort((a, b) => compareNames(a.target, b.target));
 }
 
 function portKey(p: PortMapping): string {
@@ -245,7 +246,7 @@ function ports(raw: RawInspect): PortMapping[] {
     published2.add(id);
     out.push({ containerPort: cp.containerPort, protocol: cp.protocol });
   }
-  return out.sort((a, b) => a.containerPort - b.containerPort || a.protocol.localeCompare(b.protocol) || (a.hostPort ?? 0) - (b.hostPort ?? 0));
+  return out.sort((a, b) => a.containerPort - b.containerPort || compareNames(a.protocol, b.protocol) || (a.hostPort ?? 0) - (b.hostPort ?? 0));
 }
 
 function networks(raw: RawInspect): NetworkSummary[] {
@@ -258,7 +259,7 @@ function networks(raw: RawInspect): NetworkSummary[] {
     if (ip) s.ip = ip;
     out.push(s);
   }
-  return out.sort((a, b) => a.name.localeCompare(b.name));
+  return out.sort((a, b) => compareNames(a.name, b.name));
 }
 
 function gpus(raw: RawInspect, env: string[]): GpuRequest | undefined {

@@ -4,6 +4,7 @@ import { shortImageId, type PortMapping } from '../engine/models.js';
 import { showControls } from '../text/controls.js';
 import { isSecretEnv, maskArgs, maskSecretsInText, maskValue } from '../text/secrets.js';
 import { binaryBytes } from './bytes.js';
+import { compareNames } from '../text/compare.js';
 
 const KEY_WIDTH = 12;
 const MAX_VALUE = 400;
@@ -88,7 +89,7 @@ export function summaryLines(s: InspectSummary, now = Date.now()): string[] {
     add('health', parts);
   }
   const labels = Object.entries(s.labels)
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => compareNames(a, b))
     .map(([k, v]) => `${k}=${isSecretEnv(k, v) ? maskValue(v) : v}`);
   add('labels', labels.length ? labels : ['(none)']);
   const secrets = s.env.filter((e) => e.secret).length;

@@ -7,6 +7,7 @@ import { serverSummaries, type ServerSummary } from './servers.js';
 import { PANES, type AppState, type ListId, type ListSort, type PaneId, type ResourcePane, type ResourceRow, type ResourceRowOf } from './types.js';
 
 import { containerComparator, DEFAULT_SORT, isActive } from './sort.js';
+import { compareNames } from '../text/compare.js';
 
 export { isActive };
 
@@ -108,12 +109,12 @@ export function resourceRows<P extends ResourcePane>(s: AppState, pane: P): Reso
   if (pane === 'images') {
     const imgs = out as ImageRow[];
     const name = (i: ImageRow) => i.repoTags[0] ?? '\uffff' + i.id;
-    if (s.ui.imageSort === 'size') imgs.sort((a, b) => b.size - a.size || name(a).localeCompare(name(b)));
-    else if (s.ui.imageSort === 'age') imgs.sort((a, b) => b.created - a.created || name(a).localeCompare(name(b)));
-    else imgs.sort((a, b) => name(a).localeCompare(name(b)));
+    if (s.ui.imageSort === 'size') imgs.sort((a, b) => b.size - a.size || compareNames(name(a), name(b)));
+    else if (s.ui.imageSort === 'age') imgs.sort((a, b) => b.created - a.created || compareNames(name(a), name(b)));
+    else imgs.sort((a, b) => compareNames(name(a), name(b)));
   } else {
     const n = (r: ResourceRow) => (r as ResourceRowOf['volumes' | 'networks']).name;
-    out.sort((a, b) => n(a).localeCompare(n(b)) || a.engineId.localeCompare(b.engineId));
+    out.sort((a, b) => compareNames(n(a), n(b)) || compareNames(a.engineId, b.engineId));
   }
   let m = rowMemo.get(src);
   if (!m) rowMemo.set(src, (m = new Map()));

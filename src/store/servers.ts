@@ -5,6 +5,7 @@ import type { AttributedProcess } from '../gpu/attribute.js';
 import type { GpuSample } from '../gpu/parse.js';
 import type { ServerGpu, ServerStatus } from '../remote/server.js';
 import type { AppState } from './state.js';
+import { compareNames } from '../text/compare.js';
 
 export type ServerState = ServerStatus['state'];
 
@@ -169,7 +170,7 @@ export function serverSummaries(s: AppState): ServerSummary[] {
   if (memo && memo.list === list && memo.containers === s.containers && memo.gpu === s.gpu && memo.df === s.resources.df) return memo.out;
   const out = list
     .map((e) => summary(s, e))
-    .sort((a, b) => ORDER[a.state] - ORDER[b.state] || b.freeMiB - a.freeMiB || a.name.localeCompare(b.name));
+    .sort((a, b) => ORDER[a.state] - ORDER[b.state] || b.freeMiB - a.freeMiB || compareNames(a.name, b.name));
   memo = { list, containers: s.containers, gpu: s.gpu, df: s.resources.df, out };
   return out;
 }

@@ -4,6 +4,7 @@
 import type { Container } from '../engine/models.js';
 import { containerGpu } from './gpu.js';
 import type { AppState, ContainerSortBy, ListSort } from './types.js';
+import { compareNames } from '../text/compare.js';
 
 const ACTIVE: ReadonlySet<string> = new Set(['running', 'restarting', 'paused', 'removing']);
 
@@ -27,7 +28,7 @@ export const SORT_TITLES: Record<ContainerSortBy, string> = { state: 'STATE', na
 export const DEFAULT_SORT: ListSort = CONTAINER_SORTS[0]!;
 
 const byName = (a: Container, b: Container) =>
-  a.name.localeCompare(b.name, undefined, { numeric: true, sensitivity: 'base' }) || a.engineId.localeCompare(b.engineId) || a.id.localeCompare(b.id);
+  compareNames(a.name, b.name) || compareNames(a.engineId, b.engineId) || compareNames(a.id, b.id);
 
 /** The comparator for `sort` (a stable tie-break by name, whatever the direction). */
 export function containerComparator(s: Pick<AppState, 'gpu' | 'grants' | 'usage'>, sort: ListSort): (a: Container, b: Container) => number {
