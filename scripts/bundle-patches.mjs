@@ -8,6 +8,9 @@
 // - string-width 8.3.0 (and wrap-ansi's 7.2.0), slice-ansi 8.0.0 and @alcalzone/ansi-tokenize 0.2.5 each make an
 //   Intl.Segmenter when they are imported; the first one made costs ~18-30 ms of ICU set-up on the
 //   way to the first frame, though the first frame's text never needs one. Patched: made on first use.
+// - slice-ansi 8.0.0 segments graphemes of every line it slices (Ink's output stage slices each
+//   coloured row); text whose characters never join is segmented by src/text/stringWidth.ts
+//   instead, so no segmenter (and its ~3 MiB of ICU data in memory) is made for gantry's rows.
 // - Ink's and its libraries' imports of string-width get src/text/stringWidth.ts (string-width
 //   with a fast path for the narrow characters gantry's chrome draws; it says why).
 import { readFileSync } from 'node:fs';
@@ -18,6 +21,8 @@ const lazy = (name, ctor, uses = 1) => [
   [`const ${name} = ${ctor};`, `let ${name};`, 1],
   [`${name}.segment(`, `(${name} ??= ${ctor}).segment(`, uses],
 ];
+
+const WRAPPER_PATH = fileURLToPath(new URL('../src/text/stringWidth.ts', import.meta.url));
 
 const PATCHES = [
   {
@@ -38,19 +43,35 @@ const PATCHES = [
     pkg: '@alcalzone/ansi-tokenize',
     version: '0.2.5',
     file: 'node_modules/@alcalzone/ansi-tokenize/build/tokenize.js',
-    edits: lazy('segmenter', 'new Intl.Segmenter(undefined, { granularity: "grapheme" })'),
+    edits: [
+      // As slice-ansi below: text whose characters never join is segmented one character a grapheme.
+      ['import isFullwidthCodePoint from "is-fullwidth-code-point";', `import isFullwidthCodePoint from "is-fullwidth-code-point";\nimport { narrowSegmentList as __narrowSegmentList } from ${JSON.stringify(WRAPPER_PATH)};`, 1],
+      ['for (const { segment, index } of segmenter.segment(str)) {', 'for (const { segment, index } of __narrowSegmentList(str) ?? segmenter.segment(str)) {', 1],
+      ...lazy('segmenter', 'new Intl.Segmenter(undefined, { granularity: "grapheme" })'),
+    ],
   },
   {
     pkg: 'slice-ansi',
     version: '8.0.0',
     file: 'node_modules/slice-ansi/tokenize-ansi.js',
-    edits: lazy('GRAPHEME_SEGMENTER', "new Intl.Segmenter(undefined, {granularity: 'grapheme'})", 3),
+    edits: [
+      // Text whose characters never join (gantry's rows: ASCII, box drawing, ● …, colour codes) is
+      // segmented by src/text/stringWidth.ts, one character a grapheme; other text as before.
+      [
+        "import isFullwidthCodePoint from 'is-fullwidth-code-point';",
+        `import isFullwidthCodePoint from 'is-fullwidth-code-point';\nimport { narrowSegments as __narrowSegments, narrowPair as __narrowPair } from ${JSON.stringify(WRAPPER_PATH)};`,
+        1,
+      ],
+      ['const graphemeSegments = GRAPHEME_SEGMENTER.segment(string);', 'const graphemeSegments = __narrowSegments(string) ?? GRAPHEME_SEGMENTER.segment(string);', 1],
+      ['function areValuesInSameGrapheme(leftValue, rightValue) {', 'function areValuesInSameGrapheme(leftValue, rightValue) {\n\tif (__narrowPair(leftValue, rightValue)) return false;', 1],
+      ...lazy('GRAPHEME_SEGMENTER', "new Intl.Segmenter(undefined, {granularity: 'grapheme'})", 3),
+    ],
   },
 ];
 
 const root = new URL('../', import.meta.url);
 const versionOf = (pkg) => JSON.parse(readFileSync(new URL(`node_modules/${pkg}/package.json`, root), 'utf8')).version;
-const WRAPPER = fileURLToPath(new URL('src/text/stringWidth.ts', root));
+const WRAPPER = WRAPPER_PATH;
 const REAL_WIDTH = fileURLToPath(new URL('node_modules/string-width/index.js', root));
 
 export const startPatchesPlugin = {

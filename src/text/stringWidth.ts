@@ -61,3 +61,43 @@ function csiEnd(s: string, i: number): number {
   while (c >= 0x20 && c <= 0x2f) c = s.charCodeAt(++i);
   return c >= 0x40 && c <= 0x7e ? i : -1;
 }
+
+/** True when every code unit of `s` is a NARROW character, printable ASCII or ESC (escape sequences are made of those). */
+function narrowOrEscape(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 0x1b && (c >= LIMIT || narrow[c] === 0)) return false;
+  }
+  return true;
+}
+
+export interface Segments {
+  containing(index: number): { index: number; segment: string } | undefined;
+}
+
+/**
+ * slice-ansi's grapheme segments of `s` when none of its characters can join another (each is a
+ * grapheme of its own, one column wide), without a segmenter; undefined for any other text. The
+ * bundle (scripts/bundle-patches.mjs) has slice-ansi ask here first: Ink's output stage slices
+ * every coloured row through it, and the segmenter it made brings ~3 MiB of ICU into memory.
+ */
+export function narrowSegments(s: string): Segments | undefined {
+  if (!narrowOrEscape(s)) return undefined;
+  return { containing: (i) => (i >= 0 && i < s.length ? { index: i, segment: s[i]! } : undefined) };
+}
+
+/** True when `a` then `b` are two graphemes for certain: both one NARROW or printable ASCII character. */
+export function narrowPair(a: string, b: string): boolean {
+  if (a.length !== 1 || b.length !== 1) return false;
+  const x = a.charCodeAt(0);
+  const y = b.charCodeAt(0);
+  return x < LIMIT && narrow[x] === 1 && y < LIMIT && narrow[y] === 1;
+}
+
+/** ansi-tokenize's grapheme segments of `s` (each character one) when none can join another; undefined for any other text. */
+export function narrowSegmentList(s: string): { segment: string; index: number }[] | undefined {
+  if (!narrowOrEscape(s)) return undefined;
+  const out: { segment: string; index: number }[] = [];
+  for (let i = 0; i < s.length; i++) out.push({ segment: s[i]!, index: i });
+  return out;
+}

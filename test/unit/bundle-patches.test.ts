@@ -28,6 +28,19 @@ async function bundle(source: string): Promise<string> {
   return r.outputFiles[0]!.text;
 }
 
+/** Counts the segmenters made until `restore` is called. */
+function countSegmenters(): { made: unknown[]; restore: () => void } {
+  const made: unknown[] = [];
+  const Real = Intl.Segmenter;
+  (Intl as { Segmenter: unknown }).Segmenter = class extends Real {
+    constructor(...a: ConstructorParameters<typeof Real>) {
+      super(...a);
+      made.push(a);
+    }
+  };
+  return { made, restore: () => ((Intl as { Segmenter: unknown }).Segmenter = Real) };
+}
+
 describe('bundle patches', () => {
   it('Yoga loads its WebAssembly without fetch, and the text libraries make their segmenters on first use', async () => {
     const code = await bundle(`
@@ -44,17 +57,10 @@ describe('bundle patches', () => {
     writeFileSync(file, code);
 
     // Loading it: no fetch touched, no segmenter made.
-    const made: unknown[] = [];
-    const Real = Intl.Segmenter;
     const fetchDesc = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
     let fetchTouched = false;
     Object.defineProperty(globalThis, 'fetch', { configurable: true, get: () => ((fetchTouched = true), fetchDesc?.get ? fetchDesc.get.call(globalThis) : fetchDesc?.value) });
-    (Intl as { Segmenter: unknown }).Segmenter = class extends Real {
-      constructor(...a: ConstructorParameters<typeof Real>) {
-        super(...a);
-        made.push(a);
-      }
-    };
+    const { made, restore } = countSegmenters();
     try {
       const m = await import(pathToFileURL(file).href);
       expect(fetchTouched).toBe(false);
@@ -73,9 +79,58 @@ describe('bundle patches', () => {
       expect(m.tokenize('a\x1b[31mb').length).toBe(3);
       expect(made.length).toBeGreaterThan(0);
     } finally {
-      (Intl as { Segmenter: unknown }).Segmenter = Real;
+      restore();
       if (fetchDesc) Object.defineProperty(globalThis, 'fetch', fetchDesc);
     }
+  });
+
+  it('slice-ansi cuts text of characters that never join without a segmenter, exactly as it did with one', async () => {
+    const file = join(dir, 'slice.mjs');
+    writeFileSync(file, await bundle(`import sliceAnsi from 'slice-ansi'; export default sliceAnsi;`));
+    const patched = (await import(pathToFileURL(file).href)).default as (s: string, a: number, b?: number) => string;
+    const original = (await import('slice-ansi')).default;
+    const { made, restore } = countSegmenters();
+    const pieces = ['a', 'Z', ' ', '7', '│', '●', '…', 'é', '▏', '↑', '─', 'Ω', '\x1b[31m', '\x1b[39m', '\x1b[1m', '\x1b[22m', '\x1b[38;5;244m', '\x1b[0m', '\x1b[7m', '\x1b[27m'];
+    let seed = 5;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const cases: [string, number, number][] = [];
+    for (let i = 0; i < 3000; i++) {
+      const s = Array.from({ length: rnd(30) }, () => pieces[rnd(pieces.length)]).join('');
+      const a = rnd(20);
+      cases.push([s, a, a + rnd(20)]);
+    }
+    let got: string[];
+    try {
+      got = cases.map(([s, a, b]) => patched(s, a, b));
+      expect(made).toHaveLength(0);
+    } finally {
+      restore();
+    }
+    expect(got).toEqual(cases.map(([s, a, b]) => original(s, a, b)));
+    // Text that can join still goes through the segmenter: a combining mark stays with its letter.
+    expect(patched('\x1b[31me\u0301x\x1b[39m', 0, 1)).toBe(original('\x1b[31me\u0301x\x1b[39m', 0, 1));
+    expect(patched('👩‍💻ab', 0, 2)).toBe('👩‍💻');
+  });
+
+  it('ansi-tokenize reads text of characters that never join without a segmenter, as it did with one', async () => {
+    const file = join(dir, 'tokenize.mjs');
+    writeFileSync(file, await bundle(`export { tokenize } from '@alcalzone/ansi-tokenize';`));
+    const patched = (await import(pathToFileURL(file).href)).tokenize as (s: string) => unknown[];
+    const { tokenize: original } = await import('@alcalzone/ansi-tokenize');
+    const { made, restore } = countSegmenters();
+    const texts = ['\x1b[31m', '\x1b[1;38;5;244m', 'plain ● row │ 12.5 %', '\x1b[7m up 3m \x1b[27m…', ''];
+    let got: unknown[];
+    try {
+      got = texts.map((t) => patched(t));
+      expect(made).toHaveLength(0);
+    } finally {
+      restore();
+    }
+    expect(got).toEqual(texts.map((t) => original(t)));
+    expect(patched('e\u0301漢')).toEqual(original('e\u0301漢'));
   });
 
   it("every import of string-width v8 is gantry's wrapper (src/text/stringWidth.ts)", async () => {
