@@ -59,12 +59,36 @@ export function notAnsweringMessage(seconds: number, printed = ''): string {
   return `nvidia-smi is not answering (${seconds} s${partial})`;
 }
 
+/**
+ * How each loop child runs: `sh -c KEEPER gantry-gpu BINARY ARGS…`. nvidia-smi in loop mode ends
+ * only when killed or when a write finds its reader gone, and the process loop prints nothing
+ * while no process uses a GPU: a gantry killed with SIGKILL (or an ssh connection that dropped)
+ * left it polling the driver every second, for ever. The keeper runs it in the background and
+ * reads its own stdin, a pipe that gantry holds open and never writes: at end of file (gantry
+ * gone, however it ended, or the loop stopped) it kills nvidia-smi. SIGTERM to the keeper does
+ * the same; nvidia-smi's own exit code is the keeper's, and 127 says it is not installed. One line:
+ * through ssh it is one quoted word.
+ */
+export const KEEPER =
+  "trap 'kill -9 $p $w 2>/dev/null; wait; exit 143' HUP INT TERM; b=$1; shift; command -v \"$b\" >/dev/null 2>&1 || exit 127; " +
+  'exec 3<&0; "$b" "$@" 3<&- </dev/null & p=$!; (while read -r _ <&3; do :; done; kill -9 $p) 2>/dev/null & w=$!; ' +
+  'wait $p; r=$?; kill $w 2>/dev/null; exit $r';
+
+/** nvidia-smi on this machine: through `sh`, which says 127 when it is not installed. */
+const LOCAL: GpuLauncher = { command: (file, args) => ({ file, args }), missing: { exitCode: 127, message: MISSING_MESSAGE } };
+
 export function gpuArgs(intervalMs: number): string[] {
   return [`--query-gpu=${GPU_FIELDS.join(',')}`, '--format=csv,noheader,nounits', `-lms`, String(intervalMs)];
 }
 
 export function appArgs(intervalMs: number): string[] {
   return [`--query-compute-apps=${APP_FIELDS.join(',')}`, '--format=csv,noheader,nounits', `-lms`, String(intervalMs)];
+}
+
+/** Ends a loop child: its stdin closed and SIGTERM, on either of which the keeper kills nvidia-smi (SIGKILL). */
+function endChild(child: ResultPromise): void {
+  child.stdin?.destroy();
+  child.kill('SIGTERM');
 }
 
 interface Loop {
@@ -82,7 +106,7 @@ interface Loop {
 export class GpuMonitor {
   private readonly binary: string;
   private readonly intervalMs: number;
-  private readonly launch: GpuLauncher | undefined;
+  private readonly launch: GpuLauncher;
   private readonly onUpdate: (s: GpuSnapshot) => void;
   private stopped = false;
   private status: GpuStatus = { state: 'starting' };
@@ -108,7 +132,7 @@ export class GpuMonitor {
   constructor(opts: GpuMonitorOptions) {
     this.binary = opts.binary ?? 'nvidia-smi';
     this.intervalMs = Math.max(100, opts.intervalMs ?? 1000);
-    this.launch = opts.launch;
+    this.launch = opts.launch ?? LOCAL;
     this.onUpdate = opts.onUpdate;
     this.stallMs = opts.stallMs ?? Math.max(5000, 3 * this.intervalMs);
     this.startMs = opts.startMs ?? Math.max(10_000, this.stallMs);
@@ -126,12 +150,10 @@ export class GpuMonitor {
     this.stopped = true;
     clearTimeout(this.flushTimer);
     clearInterval(this.watchdog);
-    const now = Date.now();
     for (const l of Object.values(this.loops)) {
       clearTimeout(l.timer);
-      // One that has printed nothing for a while may be hung and deaf to SIGTERM: it would outlive gantry.
-      const silent = l === this.loops.gpu && now - (l.lineAt || l.spawnedAt) >= this.stallMs;
-      l.child?.kill(silent ? 'SIGKILL' : 'SIGTERM');
+      // A hung nvidia-smi may be deaf to SIGTERM: the keeper kills it with SIGKILL.
+      if (l.child) endChild(l.child);
       l.child = undefined;
     }
   }
@@ -168,8 +190,9 @@ export class GpuMonitor {
     const args = which === 'gpu' ? gpuArgs(this.intervalMs) : appArgs(this.intervalMs);
     let child: ResultPromise;
     try {
-      const cmd = this.launch?.command(this.binary, args) ?? { file: this.binary, args };
-      child = execa(cmd.file, cmd.args, { reject: false, buffer: false, stdin: 'ignore', stderr: 'pipe', cleanup: true });
+      const cmd = this.launch.command('sh', ['-c', KEEPER, 'gantry-gpu', this.binary, ...args]);
+      // stdin: the pipe the keeper watches (never written; it ends when the loop or gantry does).
+      child = execa(cmd.file, cmd.args, { reject: false, buffer: false, stdin: 'pipe', stderr: 'pipe', cleanup: true });
     } catch (e) {
       this.setStatus({ state: 'failed', message: `nvidia-smi could not start: ${(e as Error).message}` });
       return;
@@ -215,8 +238,8 @@ export class GpuMonitor {
         this.pendingGpus = [];
       }
       const enoent = (r as { code?: string }).code === 'ENOENT' || /ENOENT/.test(String((r as { message?: string }).message ?? ''));
-      if (enoent || (this.launch && r.exitCode === this.launch.missing.exitCode)) {
-        this.setStatus({ state: 'missing', message: this.launch?.missing.message ?? MISSING_MESSAGE });
+      if (enoent || r.exitCode === this.launch.missing.exitCode) {
+        this.setStatus({ state: 'missing', message: this.launch.missing.message });
       } else if (this.status.state !== 'failed' || !loop.lastLines.length) {
         const why = loop.lastLines.map((l) => quoteForMessage(l, 200)).join(' ').trim() || `exit code ${String(r.exitCode ?? r.signal ?? '?')}`;
         this.setStatus({ state: 'failed', message: `nvidia-smi stopped (${why}); restarting` });
@@ -261,8 +284,8 @@ export class GpuMonitor {
           const l = this.loops[which];
           const c = l.child;
           l.child = undefined;
-          // SIGKILL: a hung nvidia-smi may not act on SIGTERM, and there is nothing for it to save.
-          c?.kill('SIGKILL');
+          // The keeper kills it with SIGKILL: a hung nvidia-smi may not act on SIGTERM.
+          if (c) endChild(c);
           this.restartLater(which);
         }
         this.gpus = [];
