@@ -145,7 +145,10 @@ describe.skipIf(!engines)('hostile strings through every pane', () => {
     await s.press('2');
     await filter(`gantry-hostile`);
     // The image each hostile container runs, by its user (its tags, long, are cut to the column).
-    await s.waitFor((t) => t.includes(`1: hostile-docker-${tag}`) && t.includes(`1: hostile-podman-${tag}`));
+    // The hostile images are tags of the test image, which other test files' containers may be
+    // running at the same moment: the count is theirs too, and another user may be named first.
+    const usedBy = (kind: string) => new RegExp(`\\d+: (?:[^│\\n]*, )?hostile-${kind}-${tag}`);
+    await s.waitFor((t) => usedBy('docker').test(t) && usedBy('podman').test(t));
     await s.press('3');
     await filter(`hostile-vol-${tag}`);
     await s.waitFor(`hostile-vol-${tag}-vvvv`);
