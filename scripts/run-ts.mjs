@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { inkOutputPlugin } from './ink-output.mjs';
+import { startPatchesPlugin } from './bundle-patches.mjs';
 
 execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -19,11 +20,13 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  // Every package stays outside the bundle but Ink, which gets gantry's output stage as in
-  // dist/ (the frame costs measure what gantry runs).
-  external: Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((p) => p !== 'ink'),
+  // Every package stays outside the bundle but Ink and string-width, which get gantry's output
+  // stage and the bundle's patches as in dist/ (the frame costs measure what gantry runs).
+  external: Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((p) => p !== 'ink' && p !== 'string-width'),
   plugins: [
     inkOutputPlugin,
+    // The bundle's patches (string-width's fast path for Ink's measuring among them), as in dist/.
+    startPatchesPlugin,
     {
       // Ink's React devtools bridge (only with DEV=true) is not installed.
       name: 'no-devtools',
