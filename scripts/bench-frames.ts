@@ -1,8 +1,8 @@
 // The frame costs `npm run bench` prints (part "frames"): the real App, store, log session and
 // frame writer in this process, drawing a 160×45 screen of 30 containers with the GPU strip and
 // the log panel following, into a terminal that only counts bytes. Each figure is the CPU time
-// (and wall time) from the change to the frame written: a new log line, moving the selection, a
-// full redraw (a resize, every row drawn cold). No engine is needed.
+// (and wall time) from the change to the frame written: a new log line, a GPU sample, moving the
+// selection, a full redraw (a resize, every row drawn cold). No engine is needed.
 import { EventEmitter } from 'node:events';
 import { createStore } from '../src/store/store.js';
 import { initialState, reducer, type Action, type AppState } from '../src/store/state.js';
@@ -26,6 +26,8 @@ export interface FrameCosts {
   cols: number;
   rows: number;
   logLine: FrameCost;
+  /** A GPU sample whose values changed (nvidia-smi's loop, once a second). */
+  gpu: FrameCost;
   move: FrameCost;
   full: FrameCost;
 }
@@ -100,7 +102,7 @@ function containers(): Container[] {
   });
 }
 
-function gpus(): Action {
+function gpus(tick = 0): Action {
   return {
     type: 'gpu/update',
     status: { state: 'ok' },
@@ -109,8 +111,8 @@ function gpus(): Action {
       uuid: `GPU-${index}`,
       name: 'NVIDIA RTX 6000 Ada Generation',
       memoryTotalMiB: 49140,
-      memoryUsedMiB: 1000 * (index + 1),
-      utilizationPct: index * 10,
+      memoryUsedMiB: 1000 * (index + 1) + (tick % 7) * 64,
+      utilizationPct: (index * 10 + tick) % 100,
       temperatureC: 30 + index,
       powerW: 60,
       powerLimitW: 300,
@@ -175,6 +177,12 @@ export async function frameCosts(cols = 160, rows = 45, n = Number(process.env.B
     // What LogsController does when lines arrive with the panel on screen (its redraw option).
     frames.redrawRegions();
   });
+  let tick = 0;
+  // As the GPU loop's sample lands: the strip's values change. Not a key, so it is paced (drawn at
+  // the end of a 50 ms window, by a timer that does not keep the process alive: this one does).
+  const alive = setInterval(() => undefined, 1000);
+  const gpu = await measure(() => store.dispatch(gpus(++tick)));
+  clearInterval(alive);
   let k = 0;
   // Typed, as a person's key: through Ink's input and gantry's key handling (drawn at once, not paced).
   const move = await measure(() => stdin.type(k++ % 20 < 10 ? 'j' : 'k'));
@@ -185,7 +193,7 @@ export async function frameCosts(cols = 160, rows = 45, n = Number(process.env.B
   });
   app.unmount();
   frames.dispose();
-  return { cols, rows, logLine, move, full };
+  return { cols, rows, logLine, gpu, move, full };
 }
 
 /** The table of frame costs, beside the goal. */
@@ -197,6 +205,7 @@ export function frameTable(f: FrameCosts): string[] {
     '| frame | CPU | wall p50 / p95 | bytes out | goal |',
     '| --- | --- | --- | --- | --- |',
     row('a new log line', f.logLine, '≤ 3 ms'),
+    row('a GPU sample (values changed)', f.gpu, '—'),
     row('moving the selection', f.move, '≤ 8 ms'),
     row(`a full redraw`, f.full, '≤ 15 ms'),
   ];

@@ -1,6 +1,6 @@
 // The screen's outline: header, pane tabs, banners, the body (the mode on top, else the pane),
 // the GPU strip, the status line and the hints. Keys go through useKeys to the mode on top.
-import React, { useEffect, useState, useSyncExternalStore } from 'react';
+import React, { useContext, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, Text, useStdout } from 'ink';
 import type { Action, AppState } from '../store/state.js';
 import type { Store } from '../store/store.js';
@@ -9,7 +9,8 @@ import type { Controller } from './controller.js';
 import { computeLayout, MIN_COLS, MIN_ROWS, panelLayout } from './layout.js';
 import { shownEngines, visibleContainers } from '../store/select.js';
 import { Banner, Header, Hints, StatusLine, Tabs, TooSmall } from './chrome.js';
-import { GpuStrip } from './gpu.js';
+import { GpuStrip, stripOnly } from './gpu.js';
+import { RegionHost } from './region.js';
 import { useKeys } from './keys/useKeys.js';
 import { Help } from './modes/help.js';
 import { ConfirmBox } from './modes/confirm.js';
@@ -74,8 +75,21 @@ function Body({ state, controller, rows, width, now, theme }: PaneProps) {
 }
 
 export function App({ store, controller, color = true, size, paceMs = 0 }: AppProps) {
-  const pacer = React.useMemo(() => new Pacer(store.subscribe, paceMs), [store, paceMs]);
+  const host = useContext(RegionHost);
+  /** The state React last drew. */
+  const shown = useRef<AppState | undefined>(undefined);
+  const pacer = React.useMemo(() => {
+    if (!host) return new Pacer(store.subscribe, paceMs);
+    // A GPU sample that changes only the strip's figures redraws the strip (a region), not the App.
+    const source = (listener: () => void) =>
+      store.subscribe(() => {
+        if (shown.current && stripOnly(shown.current, store.getState())) host.redrawRegions();
+        else listener();
+      });
+    return new Pacer(source, paceMs);
+  }, [store, paceMs, host]);
   const state = useSyncExternalStore(pacer.subscribe, store.getState, store.getState);
+  shown.current = state;
   traceKey('render');
   const { cols, rows } = useTerminalSize(size);
   const now = useNow(15_000);
@@ -101,7 +115,7 @@ export function App({ store, controller, color = true, size, paceMs = 0 }: AppPr
         <Banner key={e.id} engine={e} width={cols} theme={theme} />
       ))}
       <Body state={state} controller={controller} rows={layout.listRows} width={cols} now={now} theme={theme} />
-      {state.gpu.enabled ? <GpuStrip state={state} width={cols} theme={theme} /> : null}
+      {state.gpu.enabled ? <GpuStrip getState={store.getState} width={cols} theme={theme} /> : null}
       <StatusLine state={state} width={cols} theme={theme} />
       <Hints state={state} width={cols} theme={theme} />
     </Box>

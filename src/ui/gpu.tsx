@@ -1,10 +1,10 @@
 // The GPU strip (always on screen), and the GPU helpers the GPUs pane shares with it.
 import React from 'react';
-import { Text } from 'ink';
 import type { AppState } from '../store/state.js';
 import type { GpuSample } from '../gpu/parse.js';
 import { printable, truncate } from '../text/width.js';
-import type { Theme } from './theme.js';
+import { paint, type Theme } from './theme.js';
+import { Region } from './region.js';
 import { bar } from '../present/bars.js';
 import { sharedGpus } from '../store/gpu.js';
 
@@ -75,23 +75,46 @@ function stripSource(s: AppState): { name?: string; gpu: GpuSource } {
   return { name: entry.name, gpu: entry.gpu ?? { status: { state: 'starting' }, gpus: [] } };
 }
 
-export function GpuStrip({ state, width, theme }: { state: AppState; width: number; theme: Theme }) {
+/** The strip's row, with its colour as SGR codes, from the state as it is now. */
+export function stripRow(state: AppState, width: number, theme: Theme): string {
   const { name, gpu } = stripSource(state);
   const who = name === undefined ? '' : ` ${name}:`;
   const notice = sourceNotice(gpu);
   if (notice) {
     const color = gpu.status.state === 'failed' || gpu.status.state === 'missing' ? theme.warn : theme.dim;
-    return (
-      <Text color={color} wrap="truncate">
-        {truncate(printable(who + ' ' + notice), width)}
-      </Text>
-    );
+    return paint(truncate(printable(who + ' ' + notice), width), { color });
   }
   // Said first, so a narrow terminal does not cut it off.
   const hidden = gpu.status.state === 'no-processes-visible' ? ' (processes hidden: inside a container?)' : '';
-  return (
-    <Text color={theme.accent} wrap="truncate">
-      {stripText(gpu.gpus, width, printable(who) + hidden, gpu === state.gpu ? new Set(sharedGpus(state).keys()) : undefined)}
-    </Text>
-  );
+  const shared = gpu === state.gpu ? new Set(sharedGpus(state).keys()) : undefined;
+  return paint(stripText(gpu.gpus, width, printable(who) + hidden, shared), { color: theme.accent });
+}
+
+/**
+ * The strip is a region (region.tsx): the frame writer draws it from the store's latest state, so
+ * a GPU sample that changes only the strip's figures is drawn without a React render (App, stripOnly).
+ */
+export function GpuStrip({ getState, width, theme }: { getState: () => AppState; width: number; theme: Theme }) {
+  return <Region id="gpu-strip" width={width} height={1} rows={(w) => [stripRow(getState(), w, theme)]} />;
+}
+
+const sameJson = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * True when `next` differs from `shown` (the state last drawn by React) only in figures that on
+ * this screen the strip alone draws: the GPUs' memory used, utilisation, temperature, power and the
+ * sample's time. The same GPUs, processes, status and idle clocks; no view open that reads a GPU's
+ * figures (the GPUs and Servers panes, the run form, the menu). Then only the strip is redrawn.
+ */
+export function stripOnly(shown: AppState, next: AppState): boolean {
+  if (shown === next) return false;
+  for (const k of Object.keys(next) as (keyof AppState)[]) if (k !== 'gpu' && next[k] !== shown[k]) return false;
+  const ui = next.ui;
+  if (ui.pane === 'gpus' || ui.pane === 'servers' || ui.run || ui.menu) return false;
+  const [a, b] = [shown.gpu, next.gpu];
+  if (a.enabled !== b.enabled || a.idleMs !== b.idleMs || a.gpus.length !== b.gpus.length) return false;
+  const same = (x: GpuSample, y: GpuSample) =>
+    x.index === y.index && x.uuid === y.uuid && x.name === y.name && x.memoryTotalMiB === y.memoryTotalMiB && x.migEnabled === y.migEnabled;
+  if (!a.gpus.every((g, i) => same(g, b.gpus[i]!))) return false;
+  return sameJson(a.status, b.status) && sameJson(a.processes, b.processes) && sameJson(a.zeroSince, b.zeroSince);
 }
