@@ -62,15 +62,17 @@ export function notAnsweringMessage(seconds: number, printed = ''): string {
 /**
  * How each loop child runs: `sh -c KEEPER gantry-gpu BINARY ARGS…`. nvidia-smi in loop mode ends
  * only when killed or when a write finds its reader gone, and the process loop prints nothing
- * while no process uses a GPU: a gantry killed with SIGKILL (or an ssh connection that dropped)
- * left it polling the driver every second, for ever. The keeper runs it in the background and
+ * while no process uses a GPU: a gantry killed with SIGKILL left it polling the driver every
+ * second, for ever (here, or on a server through ssh). The keeper runs it in the background and
  * reads its own stdin, a pipe that gantry holds open and never writes: at end of file (gantry
  * gone, however it ended, or the loop stopped) it kills nvidia-smi. SIGTERM to the keeper does
- * the same; nvidia-smi's own exit code is the keeper's, and 127 says it is not installed. One line:
+ * the same; nvidia-smi's own exit code is the keeper's, 127 says it is not installed, 126 (with a
+ * line on stderr) that the path is not an executable file. One line:
  * through ssh it is one quoted word.
  */
 export const KEEPER =
-  "trap 'kill -9 $p $w 2>/dev/null; wait; exit 143' HUP INT TERM; b=$1; shift; command -v \"$b\" >/dev/null 2>&1 || exit 127; " +
+  "trap 'kill -9 $p $w 2>/dev/null; wait; exit 143' HUP INT TERM; b=$1; shift; c=$(command -v \"$b\") || exit 127; " +
+  '[ -f "$c" ] && [ -x "$c" ] || { echo "$b: not an executable file" >&2; exit 126; }; ' +
   'exec 3<&0; "$b" "$@" 3<&- </dev/null & p=$!; (while read -r _ <&3; do :; done; kill -9 $p) 2>/dev/null & w=$!; ' +
   'wait $p; r=$?; kill $w 2>/dev/null; exit $r';
 

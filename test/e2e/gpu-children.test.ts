@@ -3,49 +3,21 @@
 // gantry killed with SIGKILL left it polling the driver for ever, on this machine or on a server.
 // The stand-in here is that silent loop (a shell loop that never writes), so only gantry's own
 // clean-up can end it.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { e2eSetup } from '../helpers/e2e.js';
 import { enginesOrSkip } from '../helpers/engines.js';
 import { GANTRY, KEY, PtySession } from '../helpers/pty.js';
 import { sshdOrSkip } from '../helpers/sshd.js';
+import { childrenOf, pidsWhere } from '../helpers/procs.js';
 
 const { tmp, env, gantry } = e2eSetup('gpu-children');
 const silent = join(tmp, 'silent-nvidia-smi');
 writeFileSync(silent, '#!/bin/sh\nwhile :; do sleep 0.2; done\n', { mode: 0o755 });
 
 /** Pids of the silent stand-in's processes (argv: /bin/sh SILENT …), on this machine or "the server" (the same one). */
-function silentLoops(): number[] {
-  const out: number[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    let argv: string[];
-    try {
-      argv = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
-    } catch {
-      continue; // gone meanwhile
-    }
-    if (argv[1] === silent) out.push(Number(d));
-  }
-  return out;
-}
-
-/** Pids whose parent is `pid`. */
-function childrenOf(pid: number): number[] {
-  const out: number[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      // pid (comm) state ppid …: comm may hold spaces and parentheses, so read after the last ')'.
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(d));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
+const silentLoops = () => pidsWhere((argv) => argv[1] === silent);
 
 async function until(what: string, ok: () => boolean, timeoutMs = 15_000): Promise<void> {
   const end = Date.now() + timeoutMs;

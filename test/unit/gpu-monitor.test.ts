@@ -1,11 +1,11 @@
 // The loop-mode monitor, driven by the nvidia-smi stand-in that replays the real captures.
-import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GpuMonitor, type GpuSnapshot } from '../../src/gpu/monitor.js';
 import { ROOT } from '../helpers/pty.js';
+import { descendsFrom, pidsWhere } from '../helpers/procs.js';
 
 const FAKE = `${ROOT}test/helpers/fake-nvidia-smi`;
 let monitors: GpuMonitor[] = [];
@@ -39,14 +39,14 @@ async function until(cond: () => boolean, ms = 8000, state?: () => string) {
   }
 }
 
-/** This worker's own stand-in children: other test files (and other checkouts) run their own at the same time. */
-function fakeChildren(): number {
-  try {
-    return execFileSync('pgrep', ['-P', String(process.pid), '-f', 'fake-nvidia-smi --query'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).length;
-  } catch {
-    return 0;
-  }
-}
+/**
+ * Pids of the stand-ins (node FAKE QUERY…) that descend from this worker, under their keepers:
+ * other test files (and other checkouts) run their own at the same time.
+ */
+const fakes = (query = '--query'): number[] =>
+  pidsWhere((argv) => argv[1] === FAKE && argv[2]?.startsWith(query) === true).filter((p) => descendsFrom(p, process.pid));
+
+const fakeChildren = () => fakes().length;
 
 describe('GpuMonitor', () => {
   it('reads GPUs and processes from the loop children', async () => {
@@ -98,6 +98,18 @@ describe('GpuMonitor', () => {
     expect((last()!.status as { message: string }).message).toMatch(/nvidia-smi not found.*--nvidia-smi PATH.*--no-gpu/);
   });
 
+  it('says a path that is not an executable file is not one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gantry-smi-'));
+    const bin = join(dir, 'nvidia-smi');
+    writeFileSync(bin, 'not a program\n');
+    for (const path of [bin, dir]) {
+      const { m, last } = start(path);
+      await until(() => last()?.status.state === 'failed');
+      expect((last()!.status as { message: string }).message).toBe(`nvidia-smi stopped ("${path}: not an executable file"); restarting`);
+      m.stop();
+    }
+  });
+
   it("reports a failing driver in nvidia-smi's words and keeps retrying", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gantry-smi-'));
     const bin = join(dir, 'nvidia-smi');
@@ -113,7 +125,8 @@ describe('GpuMonitor', () => {
     const { m, last } = start(FAKE);
     await until(() => (last()?.gpus.length ?? 0) > 0);
     expect(fakeChildren()).toBe(before + 2);
-    execFileSync('pkill', ['-P', String(process.pid), '-f', 'fake-nvidia-smi --query-gpu']);
+    // The nvidia-smi process itself dies (its keeper passes the exit on).
+    for (const pid of fakes('--query-gpu')) process.kill(pid, 'SIGTERM');
     await until(() => last()?.status.state === 'failed');
     await until(() => fakeChildren() === before + 2 && last()?.status.state === 'ok', 10_000, () => `${fakeChildren()} stand-ins running (want ${before + 2}), status ${JSON.stringify(last()?.status)}`);
     m.stop();
