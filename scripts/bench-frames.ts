@@ -10,7 +10,7 @@ import { LogSession } from '../src/store/logs.js';
 import type { Container } from '../src/engine/models.js';
 import type { Controller } from '../src/ui/controller.js';
 import { FrameStdout } from '../src/ui/screen.js';
-import { mount } from '../src/ui/mount.js';
+import { mount, ready } from '../src/ui/mount.js';
 import { forgetFrames } from '../src/ui/ink/output.js';
 
 export interface FrameCost {
@@ -148,6 +148,8 @@ export async function frameCosts(cols = 160, rows = 45, n = Number(process.env.B
   const nextFlush = () => new Promise<void>((r) => (flushed = r));
   const first = nextFlush();
   const stdin = new FakeStdin();
+  // Yoga's WebAssembly (the bundle loads it without a top-level await, as dist/ does).
+  await ready;
   const app = mount(store, controller, frames, true, stdin as unknown as NodeJS.ReadStream);
   await first;
   await sleep(50);

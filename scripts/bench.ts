@@ -9,7 +9,7 @@
 // Prints tables with ratios and writes JSON to bench-results.json.
 import Docker from 'dockerode';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { PtySession, GANTRY, ROOT } from '../test/helpers/pty.js';
 import { frameCosts, frameTable, type FrameCosts } from './bench-frames.js';
 import { cpuTicks, pct, rssKiB, rssSummary, soak, TICK, type RssSummary, type SoakResult } from './bench-proc.js';
@@ -30,8 +30,60 @@ const PARTS = new Set((process.env.BENCH_PARTS ?? 'frames,basic,flood,many').spl
  * gantry as the basic and soak parts run it: GPU polling through the nvidia-smi stand-in (4-GPU
  * profile), as on a GPU server in use: every sample's figures differ from the last (VARY).
  */
-const gantryOnLoggers = (dsock: string, args = ['--nvidia-smi', FAKE_SMI]) =>
-  PtySession.gantry(['--host', `unix://${dsock}`, ...args], { cols: 160, rows: 45, env: { FAKE_NVIDIA_SMI_PROFILE: 'rtx4', FAKE_NVIDIA_SMI_VARY: '1' } });
+const gantryOnLoggers = (dsock: string, args = ['--nvidia-smi', FAKE_SMI], env: Record<string, string> = {}) =>
+  PtySession.gantry(['--host', `unix://${dsock}`, ...args], { cols: 160, rows: 45, env: { FAKE_NVIDIA_SMI_PROFILE: 'rtx4', FAKE_NVIDIA_SMI_VARY: '1', XDG_CACHE_HOME: BENCH_CACHE, ...env } });
+/** The bench's own cache folder: bin/gantry's code cache (V8's compiled code of the bundle) is made here from scratch. */
+const BENCH_CACHE = `${ROOT}.gantry-test/bench-cache`;
+
+/** First paints of n separate launches, ms, each stopped once painted. */
+async function paints(start: () => PtySession, painted: (screen: string) => boolean, n = PAINTS): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    const p = start();
+    await p.waitFor(painted, 30_000, 2);
+    out.push(performance.now() - t);
+    await p.dispose();
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return out;
+}
+
+/**
+ * A build's first start compiles the bundle; it then saves V8's code cache (3 s after its list)
+ * and every later start uses it. One start stays until the cache is saved; then first paints with
+ * the cache off (GANTRY_CODE_CACHE=off, as a build's first start) and on alternate, so that the
+ * machine's drift over a minute weighs on both alike. The rest of the bench runs with the cache,
+ * as a user's starts do.
+ */
+async function coldAndWarm(dsock: string, painted: (screen: string) => boolean): Promise<{ cold: number[]; warm: number[] }> {
+  rmSync(BENCH_CACHE, { recursive: true, force: true });
+  process.stderr.write('bench: gantry: saving the code cache… ');
+  await saveCodeCache(() => gantryOnLoggers(dsock), painted);
+  process.stderr.write(`first paint without and with it, alternating (${PAINTS} each)… `);
+  const cold: number[] = [];
+  const warm: number[] = [];
+  for (let i = 0; i < PAINTS; i++) {
+    cold.push(...(await paints(() => gantryOnLoggers(dsock, undefined, { GANTRY_CODE_CACHE: 'off' }), painted, 1)));
+    warm.push(...(await paints(() => gantryOnLoggers(dsock), painted, 1)));
+  }
+  process.stderr.write(`${cold.map((x) => x.toFixed(0)).join(' ')} / ${warm.map((x) => x.toFixed(0)).join(' ')} ms\n`);
+  return { cold, warm };
+}
+
+/** Keeps a start open until bin/gantry has saved its code cache in BENCH_CACHE (at once when there is one). */
+async function saveCodeCache(start: () => PtySession, painted: (screen: string) => boolean): Promise<void> {
+  const saved = () => existsSync(`${BENCH_CACHE}/gantry`) && readdirSync(`${BENCH_CACHE}/gantry`).some((f) => f.endsWith('.v8'));
+  if (saved()) return;
+  const s = start();
+  await s.waitFor(painted, 30_000, 2);
+  const end = Date.now() + 15_000;
+  while (!saved()) {
+    if (Date.now() > end) throw new Error(`bin/gantry saved no code cache in ${BENCH_CACHE}/gantry within 15 s of its list`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await s.dispose();
+}
 
 function sh(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
@@ -57,15 +109,8 @@ interface Result {
 
 async function measure(label: string, start: () => PtySession, painted: (screen: string) => boolean, moveKey: string): Promise<Result> {
   process.stderr.write(`bench: ${label}: first paint (${PAINTS} launches)… `);
-  const firstPaintsMs: number[] = [];
-  for (let i = 1; i < PAINTS; i++) {
-    const t = performance.now();
-    const p = start();
-    await p.waitFor(painted, 30_000, 2);
-    firstPaintsMs.push(performance.now() - t);
-    await p.dispose();
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  // The last launch stays for the idle period and the keys.
+  const firstPaintsMs = await paints(start, painted, PAINTS - 1);
   const t0 = performance.now();
   const s = start();
   await s.waitFor(painted, 30_000, 2);
@@ -223,9 +268,11 @@ async function main() {
   }
   const painted = (scr: string) => names.slice(0, 10).filter((n) => scr.includes(n)).length >= 5;
   const results: Record<string, Result> = {};
+  let codeCache: { cold: number[]; warm: number[] } | undefined;
   let withGpu = NaN;
   let withoutGpu = NaN;
   if (PARTS.has('basic')) {
+  codeCache = await coldAndWarm(dsock, painted);
   results.gantry = await measure('gantry', () => gantryOnLoggers(dsock), painted, 'j');
   // What GPU polling at 1 s costs gantry itself: the same idle period with and without it.
   const gpuCost = async (args: string[]) => {
@@ -281,7 +328,7 @@ async function main() {
     });
     await fc.start();
     {
-      const s = PtySession.gantry(['--host', `unix://${dsock}`, '--no-gpu'], { cols: 160, rows: 45 });
+      const s = PtySession.gantry(['--host', `unix://${dsock}`, '--no-gpu'], { cols: 160, rows: 45, env: { XDG_CACHE_HOME: BENCH_CACHE } });
       await s.waitFor(/\d+ flood line/, 30_000, 5);
       floods.gantry = await flood('gantry', s, true);
       await s.dispose();
@@ -311,7 +358,9 @@ async function main() {
     }
     process.stderr.write('measuring… ');
     const paintedMany = (scr: string) => /bench-many-0\d{3}/.test(scr);
-    many.gantry = await manyKeys(PtySession.gantry(['--host', `unix://${dsock}`, '--no-gpu'], { cols: 160, rows: 45 }), paintedMany);
+    // As a user's starts (but a build's first): with the code cache (the basic part saved it, or this start does).
+    await saveCodeCache(() => PtySession.gantry(['--host', `unix://${dsock}`, '--no-gpu'], { cols: 160, rows: 45, env: { XDG_CACHE_HOME: BENCH_CACHE } }), paintedMany);
+    many.gantry = await manyKeys(PtySession.gantry(['--host', `unix://${dsock}`, '--no-gpu'], { cols: 160, rows: 45, env: { XDG_CACHE_HOME: BENCH_CACHE } }), paintedMany);
     if (existsSync(LAZYDOCKER)) many.lazydocker = await manyKeys(new PtySession(LAZYDOCKER, [], { cols: 160, rows: 45, env: { DOCKER_HOST: `unix://${dsock}` } }), paintedMany);
     process.stderr.write('removing… ');
     for (let i = 0; i < manyNames.length; i += 20) await Promise.all(manyNames.slice(i, i + 20).map((n) => docker.getContainer(n).remove({ force: true }).catch(() => undefined)));
@@ -342,6 +391,12 @@ async function main() {
   ];
   if (g) lines.push(
     '',
+    ...(codeCache
+      ? [
+          `First paint, 30 containers, without / with the code cache (a build's first start / every later one), alternating, median of ${PAINTS} each: ${fmt(pct(codeCache.cold, 50))} / ${fmt(pct(codeCache.warm, 50))} ms`,
+          '',
+        ]
+      : []),
     `GPU polling at 1 s (nvidia-smi stand-in, loop mode, figures changing every sample), gantry's own CPU, mean of two ${GPU_S} s readings each: ${withGpu.toFixed(2)} % with, ${withoutGpu.toFixed(2)} % without (--no-gpu): ${(withGpu - withoutGpu).toFixed(2)} points (target ≤ 0.3 points)`,
   );
   if (frames) lines.push('', ...frameTable(frames));
@@ -382,7 +437,7 @@ async function main() {
   console.log(lines.join('\n'));
   writeFileSync(
     `${ROOT}bench-results.json`,
-    JSON.stringify({ date: new Date().toISOString(), idleSeconds: IDLE_S, frames, results, gpuPolling: { seconds: GPU_S, withPct: withGpu, withoutPct: withoutGpu }, flood: { seconds: FLOOD_S, ...floods }, soak: soaked, many: { count: MANY, ...many } }, null, 2),
+    JSON.stringify({ date: new Date().toISOString(), idleSeconds: IDLE_S, frames, results, codeCache, gpuPolling: { seconds: GPU_S, withPct: withGpu, withoutPct: withoutGpu }, flood: { seconds: FLOOD_S, ...floods }, soak: soaked, many: { count: MANY, ...many } }, null, 2),
   );
   console.log(`\n(JSON: ${ROOT}bench-results.json; gantry is ${GANTRY})`);
 }

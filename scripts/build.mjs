@@ -1,7 +1,8 @@
-// Bundles gantry into dist/: one file loads faster than hundreds of modules, and the package then
-// needs no dependencies at install time. `node scripts/build.mjs --report` lists what each chunk holds.
+// Bundles gantry into dist/gantry.cjs: one file loads faster than hundreds of modules, and the
+// package then needs no dependencies at install time. `node scripts/build.mjs --report` lists what it holds.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { startPatchesPlugin } from './bundle-patches.mjs';
 import { inkOutputPlugin } from './ink-output.mjs';
 
@@ -43,19 +44,25 @@ const stubUnused = {
   },
 };
 
-// Chunk names change with their content: start from an empty dist/ so old ones do not pile up.
+// One CommonJS file, dist/gantry.cjs: bin/gantry compiles it with V8's code cache (the compiled
+// code of an earlier start, kept per user), which ES modules cannot use in Node 20; a start then
+// skips parsing and compiling ~1 MiB of JavaScript. Code no start needs at once (execa, yaml, the
+// run form, doctor) is in the file but never compiled until used: esbuild wraps each module so
+// that it runs on first import.
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+// The build's identity, filled in below: bin/gantry names its code cache after it.
+const ID_HOLDER = '0'.repeat(16);
 const result = await build({
-  // Split: the UI (Ink, React, Yoga) is a chunk cli.ts imports while discovery runs.
   entryPoints: { gantry: 'src/cli.ts' },
   outdir: 'dist',
-  splitting: true,
-  chunkNames: 'chunk-[hash]',
+  outExtension: { '.js': '.cjs' },
   bundle: true,
   platform: 'node',
   target: 'node20',
-  format: 'esm',
+  format: 'cjs',
   minify: true,
+  // bin/gantry reads the file as latin1 (faster than utf8): it must be ASCII, as esbuild writes by default.
+  charset: 'ascii',
   // Positions only (no sources inside): read by the crash log, never at start-up (src/crash.ts).
   sourcemap: 'external',
   sourcesContent: false,
@@ -64,53 +71,38 @@ const result = await build({
   // ssh2's optional native parts, should anything still reach for them.
   external: ['cpu-features', '*.node'],
   // Ink's output stage and text caches replaced by gantry's (scripts/ink-output.mjs says why);
-  // less work before the first frame (scripts/bundle-patches.mjs).
+  // less work before the first frame, no top-level await (scripts/bundle-patches.mjs).
   plugins: [stubUnused, inkOutputPlugin, startPatchesPlugin],
   define: {
     GANTRY_VERSION: JSON.stringify(pkg.version),
     GANTRY_NODE_MAJOR: String(Number(/\d+/.exec(pkg.engines.node)[0])),
     'process.env.NODE_ENV': '"production"',
   },
-  // dockerode and friends are CommonJS: give the ESM bundle a require().
-  banner: {
-    js: "import { createRequire as __gantryCreateRequire } from 'node:module'; const require = __gantryCreateRequire(import.meta.url); import { fileURLToPath as __gantryPath } from 'node:url'; const __filename = __gantryPath(import.meta.url); const __dirname = __gantryPath(new URL('.', import.meta.url));",
-  },
+  banner: { js: `/*gantry-build:${ID_HOLDER}*/` },
   logLevel: 'warning',
 });
+const out = new URL('../dist/gantry.cjs', import.meta.url);
+const text = readFileSync(out, 'latin1');
+const bad = /[^\x00-\x7f]/.exec(text);
+if (bad) throw new Error(`dist/gantry.cjs has a byte that is not ASCII at ${bad.index}: bin/gantry reads it as latin1`);
+if (!text.startsWith(`/*gantry-build:${ID_HOLDER}*/`)) throw new Error('dist/gantry.cjs does not start with the build id banner');
+// The id replaces the zeros in place (same length: the source map's positions stay right).
+const id = createHash('sha256').update(text).digest('hex').slice(0, ID_HOLDER.length);
+writeFileSync(out, text.replace(ID_HOLDER, id), 'latin1');
 
-/** What each chunk holds, by package (or src/ folder), biggest first; which ones every start reads. */
-function chunkReport(meta) {
-  const outputs = Object.fromEntries(Object.entries(meta.outputs).filter(([f]) => f.endsWith('.js')));
-  const entry = Object.keys(outputs).find((f) => outputs[f].entryPoint === 'src/cli.ts');
-  // A chunk and what it imports statically, transitively.
-  const closure = (f, into = new Set()) => {
-    if (into.has(f)) return into;
-    into.add(f);
-    for (const i of outputs[f].imports) if (i.kind === 'import-statement' && outputs[i.path]) closure(i.path, into);
-    return into;
-  };
-  // Read at every start, before the first frame: the entry and its static imports.
-  const atStart = closure(entry);
-  // Read before the first list: the engine side (src/app/session.ts) and the UI (src/ui/mount.ts), loaded side by side.
-  const chunkOf = (src) => Object.keys(outputs).find((f) => outputs[f].entryPoint === src || Object.keys(outputs[f].inputs).includes(src));
-  const forList = new Set([...closure(chunkOf('src/app/session.ts')), ...closure(chunkOf('src/ui/mount.ts'))].filter((f) => !atStart.has(f)));
-  const holds = (o, part) => Object.keys(o.inputs).some((i) => i.includes(part));
-  const role = (f, o) =>
-    f === entry ? 'main' : atStart.has(f) ? 'read at start' : holds(o, 'node_modules/ink/') && holds(o, 'src/ui/') ? 'UI' : forList.has(f) ? 'read for the first list' : 'loaded when needed';
-  const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
-  const bytes = (set) => [...set].reduce((n, f) => n + outputs[f].bytes, 0);
-  const lines = [`every start reads ${kib(bytes(atStart))} before the first frame (${atStart.size} files), then ${kib(bytes(forList))} more for the first list (${forList.size} files)`];
-  for (const [file, o] of Object.entries(outputs).sort((a, b) => b[1].bytes - a[1].bytes)) {
-    lines.push(`${file} ${kib(o.bytes)} (${role(file, o)})`);
-    if (!report) continue;
-    const by = {};
-    for (const [input, v] of Object.entries(o.inputs)) {
-      const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
-      const k = m ? m[1] : input.startsWith('unused:') ? `${input} (stub)` : input.replace(/^(src\/[^/]+)\/.*/, '$1/');
-      by[k] = (by[k] ?? 0) + v.bytesInOutput;
-    }
-    for (const [k, v] of Object.entries(by).sort((a, b) => b[1] - a[1])) if (v > 0) lines.push(`  ${(v / 1024).toFixed(1).padStart(7)} KiB  ${k}`);
+/** What the bundle holds, by package (or src/ folder), biggest first (all of it with --report). */
+function bundleReport(meta, id) {
+  const [file, o] = Object.entries(meta.outputs).find(([f]) => f.endsWith('.cjs'));
+  const by = {};
+  for (const [input, v] of Object.entries(o.inputs)) {
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+    const k = m ? m[1] : input.startsWith('unused:') ? `${input} (stub)` : input.replace(/^(src\/[^/]+)\/.*/, '$1/');
+    by[k] = (by[k] ?? 0) + v.bytesInOutput;
   }
+  const parts = Object.entries(by).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
+  const lines = [`${file} ${(o.bytes / 1024).toFixed(0)} KiB, build ${id}`];
+  for (const [k, v] of report ? parts : parts.slice(0, 8)) lines.push(`  ${(v / 1024).toFixed(1).padStart(7)} KiB  ${k}`);
+  if (!report && parts.length > 8) lines.push(`  … ${parts.length - 8} more (node scripts/build.mjs --report)`);
   return lines.join('\n');
 }
-console.log(chunkReport(result.metafile));
+console.log(bundleReport(result.metafile, id));

@@ -13,7 +13,12 @@
 //   instead, so no segmenter (and its ~3 MiB of ICU data in memory) is made for gantry's rows.
 // - Ink's and its libraries' imports of string-width get src/text/stringWidth.ts (string-width
 //   with a fast path for the narrow characters gantry's chrome draws; it says why).
-import { readFileSync } from 'node:fs';
+// - The bundle is one CommonJS file (V8 can then keep its compiled code between starts: bin/gantry),
+//   and CommonJS has no top-level await. yoga-layout 3.2.1 awaits its WebAssembly at the top of its
+//   index: patched to start loading at once and export `yogaReady`, which src/ui/mount.ts's `ready`
+//   passes on and the session awaits before the first render. Ink 6.8.0's reconciler awaits only
+//   with DEV=true (React devtools, which the bundle leaves out, and Ink's own package.json): dropped.
+import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** Edits that make `const NAME = CTOR;` a `let`, set where NAME.segment( is first called. */
@@ -30,6 +35,21 @@ const PATCHES = [
     version: '3.2.1',
     file: 'node_modules/yoga-layout/dist/binaries/yoga-wasm-base64-esm.js',
     edits: [['"function"!=typeof fetch', '!0', 2]],
+  },
+  {
+    pkg: 'yoga-layout',
+    version: '3.2.1',
+    file: 'node_modules/yoga-layout/dist/src/index.js',
+    edits: [['const Yoga = wrapAssembly(await loadYoga());\nexport default Yoga;', 'let Yoga;\nexport const yogaReady = loadYoga().then((m) => { Yoga = wrapAssembly(m); });\nexport { Yoga as default };', 1]],
+  },
+  {
+    pkg: 'ink',
+    version: '6.8.0',
+    file: 'node_modules/ink/build/reconciler.js',
+    edits: [
+      ["if (isDev()) {\n    try {\n        await import('./devtools.js');", "if (false) {\n    try {", 1],
+      ['const packageJson = isDev()\n    ? await loadPackageJson()\n    : { name: undefined, version: undefined };', 'const packageJson = { name: undefined, version: undefined };', 1],
+    ],
   },
   { pkg: 'string-width', version: '8.3.0', file: 'node_modules/string-width/index.js', edits: lazy('segmenter', 'new Intl.Segmenter()') },
   // wrap-ansi's own copy.
@@ -72,7 +92,8 @@ const PATCHES = [
 const root = new URL('../', import.meta.url);
 const versionOf = (pkg) => JSON.parse(readFileSync(new URL(`node_modules/${pkg}/package.json`, root), 'utf8')).version;
 const WRAPPER = WRAPPER_PATH;
-const REAL_WIDTH = fileURLToPath(new URL('node_modules/string-width/index.js', root));
+// esbuild loads files by their real path (node_modules may be a link, as in test/e2e/package.test.ts).
+const REAL_WIDTH = realpathSync(fileURLToPath(new URL('node_modules/string-width/index.js', root)));
 
 export const startPatchesPlugin = {
   name: 'start-patches',
@@ -88,7 +109,7 @@ export const startPatchesPlugin = {
       return r.path === REAL_WIDTH ? { path: WRAPPER } : r;
     });
     for (const p of PATCHES) {
-      const path = fileURLToPath(new URL(p.file, root));
+      const path = realpathSync(fileURLToPath(new URL(p.file, root)));
       b.onLoad({ filter: new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`) }, (a) => {
         let text = readFileSync(a.path, 'utf8');
         for (const [from, to, times] of p.edits) {

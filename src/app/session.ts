@@ -13,6 +13,9 @@ import { makeStore, refusedMessage, wire, type Wired } from './wire.js';
 import type { Screen } from './screen.js';
 import { serversFor } from './servers.js';
 
+/** After the first list, when bin/gantry saves V8's compiled code (a moment of work, once per build). */
+const SAVE_CODE_CACHE_MS = 3000;
+
 export interface SessionStart {
   args: Args;
   config: Config;
@@ -20,7 +23,7 @@ export interface SessionStart {
   /** The terminal: its alternate screen may already show the first frame (src/app/splash.ts). */
   screen: Screen;
   /** The UI code, loading. */
-  ui: Promise<{ mount: Mount }>;
+  ui: Promise<{ mount: Mount; ready: Promise<unknown> }>;
 }
 
 export async function runSession({ args, config, color, screen, ui }: SessionStart): Promise<void> {
@@ -88,7 +91,8 @@ export async function runSession({ args, config, color, screen, ui }: SessionSta
   // Places with no socket fail at once: when that is all there is, nothing is drawn.
   const first = await Promise.race([ui.then(() => undefined), noEngine ?? new Promise<undefined>(() => undefined)]);
   if (first) return giveUp(first);
-  const { mount } = await ui;
+  const { mount, ready } = await ui;
+  await ready;
   trace('ui loaded');
   screen.show(mount, store, w.controller);
   trace('first render');
@@ -106,6 +110,9 @@ export async function runSession({ args, config, color, screen, ui }: SessionSta
       trace('list painted');
       screen.frames.onFlush = undefined;
       setImmediate(start);
+      // By then V8 has compiled what a start runs: bin/gantry keeps it for the next start (once per build).
+      const save = (globalThis as Record<symbol, (() => void) | undefined>)[Symbol.for('gantry.saveCodeCache')];
+      if (typeof save === 'function') setTimeout(save, SAVE_CODE_CACHE_MS).unref();
     }
   };
   void noEngine?.then((attempts) => attempts && giveUp(attempts));

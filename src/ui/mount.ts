@@ -2,6 +2,7 @@
 // of the bundle) while discovery is already talking to the engines.
 import React from 'react';
 import { render } from 'ink';
+import * as yoga from 'yoga-layout';
 import { App } from './App.js';
 import { RegionHost } from './region.js';
 import type { Controller } from './controller.js';
@@ -17,6 +18,9 @@ export interface Mounted {
 }
 
 export type Mount = typeof mount;
+
+/** Resolves when Yoga's WebAssembly is instantiated (the build makes it a promise instead of a top-level await). */
+export const ready: Promise<unknown> = (yoga as { yogaReady?: Promise<unknown> }).yogaReady ?? Promise.resolve();
 
 export function mount(store: Store<AppState, Action>, controller: Controller, frames: FrameStdout, color: boolean, stdin?: NodeJS.ReadStream): Mounted {
   // The frame writer fills the regions (the log's lines) itself.

@@ -215,7 +215,7 @@ describe.skipIf(!engines)('with real Docker and Podman', () => {
     // Private, versioned, and the throw is found in the source, not only in the minified bundle.
     expect(statSync(m![1]!).mode & 0o777).toBe(0o600);
     expect(log).toMatch(/^gantry \d+\.\d+\.\d+\S* crashed at /);
-    expect(log).toMatch(/\n {4}at src\/app\/run\.ts:\d+:\d+ \(dist\/gantry\.js:\d+:\d+/);
+    expect(log).toMatch(/\n {4}at src\/app\/run\.ts:\d+:\d+ \(dist\/gantry\.cjs:\d+:\d+/);
     expect(screen).toContain('gantry doctor');
   });
 

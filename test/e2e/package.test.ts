@@ -40,10 +40,10 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('the npm package', () => {
   it('holds the bundle built by prepack, the launcher, README and LICENSE, and nothing else', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n').sort();
-    expect(files).toContain('package/dist/gantry.js');
-    expect(files).toContain('package/dist/gantry.js.map');
+    expect(files).toContain('package/dist/gantry.cjs');
+    expect(files).toContain('package/dist/gantry.cjs.map');
     expect(files).toContain('package/LICENSE');
-    expect(files.filter((f) => !/^package\/(dist\/[\w-]+\.js(\.map)?|bin\/gantry|bin\/package\.json|package\.json|README\.md|LICENSE)$/.test(f))).toEqual([]);
+    expect(files.filter((f) => !/^package\/(dist\/gantry\.cjs(\.map)?|bin\/gantry|bin\/package\.json|package\.json|README\.md|LICENSE)$/.test(f))).toEqual([]);
   });
 
   it('installs offline as one package, runs no install script, and links bin/gantry', () => {

@@ -1,4 +1,5 @@
-// The set-up every end-to-end file shares: a private config and state folder, NO_COLOR (inverse
+// The set-up every end-to-end file shares: a private config, state and cache folder (the code
+// cache: the file's first start compiles, later ones use it), NO_COLOR (inverse
 // video only, so styles are easy to read back), and every gantry started here stopped after each test.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ export function e2eSetup(prefix: string, extraEnv: Record<string, string | undef
   const tmp = mkdtempSync(join(tmpdir(), `gantry-${prefix}-`));
   // Readable by the unprivileged user some tests run gantry as.
   chmodSync(tmp, 0o755);
-  const env = { XDG_CONFIG_HOME: join(tmp, 'config'), XDG_STATE_HOME: join(tmp, 'state'), NO_COLOR: '1', ...extraEnv };
+  const env = { XDG_CONFIG_HOME: join(tmp, 'config'), XDG_STATE_HOME: join(tmp, 'state'), XDG_CACHE_HOME: join(tmp, 'cache'), NO_COLOR: '1', ...extraEnv };
   let sessions: PtySession[] = [];
   afterEach(async () => {
     await Promise.all(sessions.map((s) => s.dispose()));

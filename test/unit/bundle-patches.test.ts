@@ -4,6 +4,7 @@
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -44,12 +45,12 @@ function countSegmenters(): { made: unknown[]; restore: () => void } {
 describe('bundle patches', () => {
   it('Yoga loads its WebAssembly without fetch, and the text libraries make their segmenters on first use', async () => {
     const code = await bundle(`
-      import Yoga from 'yoga-layout';
+      import Yoga, { yogaReady } from 'yoga-layout';
       import stringWidth from 'string-width';
       import wrapAnsi from 'wrap-ansi';
       import sliceAnsi from 'slice-ansi';
       import { tokenize } from '@alcalzone/ansi-tokenize';
-      export { Yoga, stringWidth, wrapAnsi, sliceAnsi, tokenize };
+      export { Yoga, yogaReady, stringWidth, wrapAnsi, sliceAnsi, tokenize };
     `);
     expect(code).not.toContain('typeof fetch');
     expect(code).not.toMatch(/(?<!\?\?)=\s*new Intl\.Segmenter\(/);
@@ -65,7 +66,8 @@ describe('bundle patches', () => {
       const m = await import(pathToFileURL(file).href);
       expect(fetchTouched).toBe(false);
       expect(made).toHaveLength(0);
-      // Yoga works.
+      // Yoga works, once its WebAssembly is in (a promise, not a top-level await).
+      await m.yogaReady;
       const node = m.Yoga.Node.create();
       node.setWidth(40);
       node.calculateLayout(undefined, undefined);
@@ -82,6 +84,32 @@ describe('bundle patches', () => {
       restore();
       if (fetchDesc) Object.defineProperty(globalThis, 'fetch', fetchDesc);
     }
+  });
+
+  it('leaves no top-level await in Yoga or Ink, so the bundle can be CommonJS (bin/gantry compiles it with a code cache)', async () => {
+    const build1 = (plugins: unknown[]) =>
+      build({
+        stdin: { contents: `import { render, Box } from 'ink'; import Yoga, { yogaReady } from 'yoga-layout'; export { render, Box, Yoga, yogaReady };`, resolveDir: process.cwd(), loader: 'ts' },
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        write: false,
+        plugins: plugins as never,
+        define: { 'process.env.NODE_ENV': '"production"' },
+        logLevel: 'silent',
+      });
+    // Without the patches esbuild refuses: top-level await is not CommonJS.
+    await expect(build1([])).rejects.toThrow(/Top-level await/);
+    const file = join(dir, 'ink.cjs');
+    writeFileSync(file, (await build1([startPatchesPlugin])).outputFiles[0]!.text);
+    const m = createRequire(import.meta.url)(file);
+    await m.yogaReady;
+    const node = m.Yoga.Node.create();
+    node.setWidth(12);
+    node.calculateLayout(undefined, undefined);
+    expect(node.getComputedWidth()).toBe(12);
+    expect(typeof m.render).toBe('function');
   });
 
   it('slice-ansi cuts text of characters that never join without a segmenter, exactly as it did with one', async () => {
