@@ -124,7 +124,7 @@ describe.skipIf(!engines)('code cache', () => {
     expect(existsSync(join(home, 'gantry'))).toBe(false);
   }, 40_000);
 
-  it('keeps the four newest caches (other builds, other Node versions) and removes the rest', async () => {
+  it('keeps the four newest caches (other builds, other Node versions) and removes the rest, and old half-written ones', async () => {
     const home = join(tmp, 'c5');
     const dir = join(home, 'gantry');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -135,10 +135,16 @@ describe.skipIf(!engines)('code cache', () => {
       utimesSync(f, 1_000_000 + i * 1000, 1_000_000 + i * 1000);
       return f;
     });
+    // What a gantry killed while writing left: removed when old, kept while it may still be written.
+    const stale = join(dir, `code-${'f'.repeat(16)}-v20.0.0-x64-00000000.v8.4242.tmp`);
+    const writing = join(dir, `code-${'f'.repeat(16)}-v20.0.0-x64-00000000.v8.4343.tmp`);
+    writeFileSync(stale, 'half');
+    utimesSync(stale, 1_000_000, 1_000_000);
+    writeFileSync(writing, 'half');
     const run = await start(home);
     await run.until(/ code cache saved/);
     expect(cachesIn(dir)).toHaveLength(1);
-    expect(readdirSync(dir).sort()).toEqual([...cachesIn(dir), ...old.slice(2).map((f) => f.slice(dir.length + 1))].sort());
+    expect(readdirSync(dir).sort()).toEqual([...cachesIn(dir), ...old.slice(2).map((f) => f.slice(dir.length + 1)), writing.slice(dir.length + 1)].sort());
   }, 40_000);
 
   it.skipIf(process.getuid?.() !== 0)("a cache file that is another user's is never run", async () => {

@@ -1,0 +1,71 @@
+// bin/gantry, the launcher, with a stand-in bundle in a copy of bin/ and dist/: it runs the bundle
+// as CommonJS with the right require, __filename and line numbers, and says what is wrong when
+// there is no bundle or the bundle fails before main() can report it.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { GANTRY, ROOT } from '../helpers/pty.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'gantry-launcher-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A copy of the launcher beside a dist/gantry.cjs of the given text (none when undefined); runs it. */
+function launch(name: string, bundle: string | undefined, args: string[] = []) {
+  const root = join(dir, name);
+  mkdirSync(join(root, 'bin'), { recursive: true });
+  copyFileSync(GANTRY, join(root, 'bin', 'gantry'));
+  copyFileSync(join(ROOT, 'bin', 'package.json'), join(root, 'bin', 'package.json'));
+  if (bundle !== undefined) {
+    mkdirSync(join(root, 'dist'), { recursive: true });
+    writeFileSync(join(root, 'dist', 'gantry.cjs'), `/*gantry-build:${'0123456789abcdef'}*/\n${bundle}`);
+  }
+  const r = spawnSync(join(root, 'bin', 'gantry'), args, { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(root, 'cache') }, timeout: 20_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, root };
+}
+
+describe('bin/gantry', () => {
+  it('runs the bundle as CommonJS: main gets the arguments; require, __filename and stack lines are right', () => {
+    const r = launch(
+      'ok',
+      [
+        "const path = require('node:path');",
+        'exports.main = async (argv) => {',
+        "  process.stdout.write(JSON.stringify({ argv, file: path.basename(__filename), dir: path.basename(__dirname), line: new Error('here').stack.split('\\n')[1] }));",
+        '};',
+      ].join('\n'),
+      ['--one', 'two'],
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ argv: ['--one', 'two'], file: 'gantry.cjs', dir: 'dist' });
+    // The Error is made on the bundle's line 4 (the build id is line 1).
+    expect(out.line).toMatch(/dist\/gantry\.cjs:4:\d+\)?$/);
+  });
+
+  it('says to build first when there is no bundle, exit 2', () => {
+    const r = launch('none', undefined);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('gantry: not built yet. Run `npm run setup`');
+  });
+
+  it('a bundle that throws while loading: "could not start" with the stack, exit 70', () => {
+    const r = launch('throws', "throw new Error('broken bundle');");
+    expect(r.code).toBe(70);
+    expect(r.stderr).toMatch(/^gantry could not start: Error: broken bundle\n\s+at .*dist\/gantry\.cjs:2:/);
+  });
+
+  it('a main() that fails with no crash reporter in the bundle: "could not start", exit 70', () => {
+    const r = launch('rejects', "exports.main = async () => { throw new Error('main failed'); };");
+    expect(r.code).toBe(70);
+    expect(r.stderr).toContain('gantry could not start: Error: main failed');
+  });
+
+  it("a main() that fails goes to the bundle's crash reporter when it has one", () => {
+    const r = launch('reports', "exports.main = async () => { throw new Error('main failed'); };\nexports.reportCrash = (e) => process.stderr.write('reported: ' + e.message);");
+    expect(r.code).toBe(70);
+    expect(r.stderr).toBe('reported: main failed');
+  });
+});
