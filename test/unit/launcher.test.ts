@@ -57,6 +57,12 @@ describe('bin/gantry', () => {
     expect(r.stderr).toMatch(/^gantry could not start: Error: broken bundle\n\s+at .*dist\/gantry\.cjs:2:/);
   });
 
+  it('a bundle that is not JavaScript: "could not start" naming the file and line, exit 70', () => {
+    const r = launch('syntax', 'exports.main = async () => {;\n');
+    expect(r.code).toBe(70);
+    expect(r.stderr).toMatch(/^gantry could not start: .*dist\/gantry\.cjs:\d+\n[\s\S]*SyntaxError/);
+  });
+
   it('a main() that fails with no crash reporter in the bundle: "could not start", exit 70', () => {
     const r = launch('rejects', "exports.main = async () => { throw new Error('main failed'); };");
     expect(r.code).toBe(70);
