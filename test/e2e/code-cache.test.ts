@@ -2,7 +2,7 @@
 // list of a start, and later starts compile from it. Anything wrong with the cache (damaged, not
 // the user's, a folder that cannot be written, turned off) means a start as without one: gantry
 // runs, says nothing, loses nothing.
-import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +33,15 @@ async function start(cacheHome: string, env: Record<string, string> = {}) {
     }
   };
   return { s, trace, until };
+}
+
+/** A start that stays until it has saved its cache, then quits; the cache file's path. */
+async function saveOnce(cacheHome: string, env: Record<string, string> = {}): Promise<string> {
+  const run = await start(cacheHome, env);
+  await run.until(/ code cache saved \d+ bytes\n/);
+  await run.s.press('q');
+  expect((await run.s.waitExit()).exitCode).toBe(0);
+  return join(cacheHome, 'gantry', cachesIn(join(cacheHome, 'gantry'))[0]!);
 }
 
 describe.skipIf(!engines)('code cache', () => {
@@ -66,11 +75,9 @@ describe.skipIf(!engines)('code cache', () => {
     await second.s.waitExit();
 
     // Other node flags (NODE_OPTIONS): a cache of their own; the usual one stays as it was.
-    const other = await start(home, { NODE_OPTIONS: '--no-warnings' });
-    expect(other.trace()).toMatch(/ code cache none\n/);
-    await other.until(/ code cache saved/);
-    await other.s.press('q');
-    await other.s.waitExit();
+    await saveOnce(home, { NODE_OPTIONS: '--no-warnings' });
+    // It found no cache of its own (the usual one was not refused, nor replaced).
+    expect(readFileSync(join(tmp, `trace-${runs}`), 'utf8')).toMatch(/ code cache none\n/);
     expect(cachesIn(join(home, 'gantry'))).toHaveLength(2);
     expect(statSync(file).mtimeMs).toBe(saved);
     const third = await start(home);
@@ -80,11 +87,7 @@ describe.skipIf(!engines)('code cache', () => {
   it('a damaged cache is refused: gantry starts as without one and writes a good one', async () => {
     const home = join(tmp, 'c2');
     // A good cache first, to learn its name.
-    const made = await start(home);
-    await made.until(/ code cache saved/);
-    await made.s.press('q');
-    await made.s.waitExit();
-    const file = join(home, 'gantry', cachesIn(join(home, 'gantry'))[0]!);
+    const file = await saveOnce(home);
     for (const damage of [Buffer.from('not a code cache\n'.repeat(5000)), Buffer.alloc(0)]) {
       writeFileSync(file, damage, { mode: 0o600 });
       const run = await start(home);
@@ -105,6 +108,16 @@ describe.skipIf(!engines)('code cache', () => {
     const again = await start(home);
     expect(again.trace()).toMatch(/ code cache used\n/);
   }, 120_000);
+
+  it('a cache file larger than any real one (64 MiB) is not read', async () => {
+    const home = join(tmp, 'c7');
+    const file = await saveOnce(home);
+    truncateSync(file, 65 * 1024 * 1024);
+    const run = await start(home);
+    expect(run.trace()).toMatch(/ code cache none\n/);
+    await run.until(/ code cache saved/);
+    expect(statSync(file).size).toBeLessThan(16 * 1024 * 1024);
+  }, 60_000);
 
   it('a cache folder that cannot be made: gantry runs and says nothing about it', async () => {
     const notDir = join(tmp, 'a-file');
@@ -149,11 +162,7 @@ describe.skipIf(!engines)('code cache', () => {
 
   it.skipIf(process.getuid?.() !== 0)("a cache file that is another user's is never run", async () => {
     const home = join(tmp, 'c6');
-    const first = await start(home);
-    await first.until(/ code cache saved/);
-    await first.s.press('q');
-    await first.s.waitExit();
-    const file = join(home, 'gantry', cachesIn(join(home, 'gantry'))[0]!);
+    const file = await saveOnce(home);
     chownSync(file, 65534, 65534);
     const run = await start(home);
     expect(run.trace()).toMatch(/ code cache none\n/);
