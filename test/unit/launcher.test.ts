@@ -12,7 +12,7 @@ const dir = mkdtempSync(join(tmpdir(), 'gantry-launcher-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A copy of the launcher beside a dist/gantry.cjs of the given text (none when undefined); runs it. */
-function launch(name: string, bundle: string | undefined, args: string[] = []) {
+function launch(name: string, bundle: string | undefined, args: string[] = [], cache = join(dir, name, 'cache')) {
   const root = join(dir, name);
   mkdirSync(join(root, 'bin'), { recursive: true });
   copyFileSync(GANTRY, join(root, 'bin', 'gantry'));
@@ -21,7 +21,7 @@ function launch(name: string, bundle: string | undefined, args: string[] = []) {
     mkdirSync(join(root, 'dist'), { recursive: true });
     writeFileSync(join(root, 'dist', 'gantry.cjs'), `/*gantry-build:${'0123456789abcdef'}*/\n${bundle}`);
   }
-  const r = spawnSync(join(root, 'bin', 'gantry'), args, { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(root, 'cache') }, timeout: 20_000 });
+  const r = spawnSync(join(root, 'bin', 'gantry'), args, { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cache }, timeout: 20_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, root };
 }
 
@@ -43,6 +43,24 @@ describe('bin/gantry', () => {
     expect(out).toMatchObject({ argv: ['--one', 'two'], file: 'gantry.cjs', dir: 'dist' });
     // The Error is made on the bundle's line 4 (the build id is line 1).
     expect(out.line).toMatch(/dist\/gantry\.cjs:4:\d+\)?$/);
+  });
+
+  it("a cache made by another copy of the same build is not used: stack traces name this copy's file", () => {
+    const shared = join(dir, 'shared-cache');
+    const bundle = [
+      'exports.main = async () => {',
+      "  global[Symbol.for('gantry.saveCodeCache')]();",
+      "  process.stdout.write(new Error('where').stack.split('\\n')[1]);",
+      '};',
+    ].join('\n');
+    const a = launch('copy-a', bundle, [], shared);
+    const b = launch('copy-b', bundle, [], shared);
+    expect(a.stdout).toContain(join(a.root, 'dist', 'gantry.cjs'));
+    expect(b.stdout).toContain(join(b.root, 'dist', 'gantry.cjs'));
+    expect(b.stdout).not.toContain('copy-a');
+    // And a copy's own cache serves it: the same file named again.
+    const b2 = launch('copy-b', bundle, [], shared);
+    expect(b2.stdout).toContain(join(b.root, 'dist', 'gantry.cjs'));
   });
 
   it('says to build first when there is no bundle, exit 2', () => {
