@@ -4,13 +4,21 @@
 // - yoga-layout 3.2.1 (Ink's layout engine) loads its WebAssembly from a base64 data: URL with
 //   `fetch` whenever `fetch` exists. In Node, the first touch of `fetch` loads undici (Node's HTTP
 //   client, ~50 ms of module compiling on the 2-core test machine, before the first frame) only to
-//   decode the string yoga then decodes itself on failure. Patched: yoga decodes it itself at once.
+//   decode the string yoga then decodes itself on failure. Patched: yoga decodes it itself at once,
+//   with Buffer's base64 decoder rather than its atob and a loop (~6 ms → ~0.6 ms).
 // - string-width 8.3.0 (and wrap-ansi's 7.2.0), slice-ansi 8.0.0 and @alcalzone/ansi-tokenize 0.2.5 each make an
 //   Intl.Segmenter when they are imported; the first one made costs ~18-30 ms of ICU set-up on the
 //   way to the first frame, though the first frame's text never needs one. Patched: made on first use.
 // - slice-ansi 8.0.0 segments graphemes of every line it slices (Ink's output stage slices each
 //   coloured row); text whose characters never join is segmented by src/text/stringWidth.ts
 //   instead, so no segmenter (and its ~3 MiB of ICU data in memory) is made for gantry's rows.
+// - string-width 8.3.0 also builds /^\p{RGI_Emoji}$/v when imported: V8 parses the pattern, and
+//   with it the whole emoji set, when the literal is evaluated (~5-10 ms). Made on first use (an
+//   emoji or other wide text; src/text/stringWidth.ts measures narrow text itself).
+// - docker-modem 5.0.7 and dockerode 5.0.1 load node:https (with TLS and crypto), zlib and crypto
+//   when imported, for https engines, build contexts and BuildKit sessions: ~10-15 ms before the
+//   first frame. Loaded on first use. docker-modem formatted every request's options with
+//   util.inspect for a debug line only DEBUG=modem writes: formatted only then.
 // - Ink's and its libraries' imports of string-width get src/text/stringWidth.ts (string-width
 //   with a fast path for the narrow characters gantry's chrome draws; it says why).
 // - The bundle is one CommonJS file (V8 can then keep its compiled code between starts: bin/gantry),
@@ -21,11 +29,14 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** Edits that make `const NAME = CTOR;` a `let`, set where NAME.segment( is first called. */
-const lazy = (name, ctor, uses = 1) => [
+/** Edits that make `const NAME = CTOR;` a `let`, set where NAME.METHOD( is first called. */
+const lazy = (name, ctor, uses = 1, method = 'segment') => [
   [`const ${name} = ${ctor};`, `let ${name};`, 1],
-  [`${name}.segment(`, `(${name} ??= ${ctor}).segment(`, uses],
+  [`${name}.${method}(`, `(${name} ??= ${ctor}).${method}(`, uses],
 ];
+
+/** An edit that makes `VAR = require(Q + MOD + Q)` load MOD when one of its properties is first read. */
+const lazyRequire = (text, mod) => [text, text.replace(/require\((['"])[^'"]+\1\)/, (r) => `new Proxy({}, { get: function (t, k) { return ${r}[k]; } })`), 1];
 
 const WRAPPER_PATH = fileURLToPath(new URL('../src/text/stringWidth.ts', import.meta.url));
 
@@ -34,7 +45,11 @@ const PATCHES = [
     pkg: 'yoga-layout',
     version: '3.2.1',
     file: 'node_modules/yoga-layout/dist/binaries/yoga-wasm-base64-esm.js',
-    edits: [['"function"!=typeof fetch', '!0', 2]],
+    edits: [
+      ['"function"!=typeof fetch', '!0', 2],
+      // Node 20's atob is JavaScript (and a loop of charCodeAt after it): ~6 ms for the 72 KB module; Buffer's decoder ~0.6 ms.
+      ['var b=xa(a.slice(37)),c=new Uint8Array(b.length);for(a=0;a<b.length;++a)c[a]=b.charCodeAt(a);var d=c', 'var d=new Uint8Array(Buffer.from(a.slice(37),"base64"))', 1],
+    ],
   },
   {
     pkg: 'yoga-layout',
@@ -51,7 +66,25 @@ const PATCHES = [
       ['const packageJson = isDev()\n    ? await loadPackageJson()\n    : { name: undefined, version: undefined };', 'const packageJson = { name: undefined, version: undefined };', 1],
     ],
   },
-  { pkg: 'string-width', version: '8.3.0', file: 'node_modules/string-width/index.js', edits: lazy('segmenter', 'new Intl.Segmenter()') },
+  {
+    pkg: 'string-width',
+    version: '8.3.0',
+    file: 'node_modules/string-width/index.js',
+    edits: [...lazy('segmenter', 'new Intl.Segmenter()'), ...lazy('rgiEmojiRegex', '/^\\p{RGI_Emoji}$/v', 1, 'test')],
+  },
+  // Node built-ins that dockerode and docker-modem load at import for what gantry never or rarely
+  // does (https engines, build contexts, BuildKit sessions): loaded on first use instead.
+  { pkg: 'docker-modem', version: '5.0.7', file: 'node_modules/docker-modem/lib/http.js', edits: [lazyRequire("var nativeHttps = require('https'),")] },
+  {
+    pkg: 'docker-modem',
+    version: '5.0.7',
+    file: 'node_modules/docker-modem/lib/modem.js',
+    // Every request formatted its options with util.inspect (all depths, hidden fields) for a debug
+    // line that is written only with DEBUG=modem: formatted only then.
+    edits: [["debug('Sending: %s', util.inspect(options, {", "if (debug.enabled) debug('Sending: %s', util.inspect(options, {", 1]],
+  },
+  { pkg: 'dockerode', version: '5.0.1', file: 'node_modules/dockerode/lib/util.js', edits: [lazyRequire("var zlib = require('zlib');")] },
+  { pkg: 'dockerode', version: '5.0.1', file: 'node_modules/dockerode/lib/session.js', edits: [lazyRequire('crypto = require("crypto");')] },
   // wrap-ansi's own copy.
   {
     pkg: 'wrap-ansi/node_modules/string-width',

@@ -3,7 +3,7 @@
 // for its components' package versions: 2–13 s on a loaded 2-core machine (seen here), which made
 // discovery give up on a Podman that answered /_ping at once.
 import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
 import type Docker from 'dockerode';
 import type { EngineKind } from './models.js';
 
@@ -33,14 +33,16 @@ export function engineFromHeaders(h: http.IncomingHttpHeaders): PingAnswer {
 }
 
 /** Pings the engine behind a dockerode client and reads who answered. Rejects like a failed ping. */
-export function pingEngine(docker: Docker, timeoutMs: number): Promise<PingAnswer> {
+export async function pingEngine(docker: Docker, timeoutMs: number): Promise<PingAnswer> {
   const m = (docker as unknown as { modem: Modem }).modem;
   const tls = m.protocol === 'https';
   const opts: https.RequestOptions = m.socketPath
     ? { socketPath: m.socketPath, path: '/_ping', method: 'GET' }
     : { host: m.host, port: m.port, path: '/_ping', method: 'GET', ...(tls ? { ca: m.ca, cert: m.cert, key: m.key } as object : {}) };
+  // node:https (TLS and crypto, ~5 ms to load) only for an engine reached over TLS.
+  const client = tls ? (await import('node:https')).default : http;
   return new Promise((resolve, reject) => {
-    const req = (tls ? https : http).request({ ...opts, signal: AbortSignal.timeout(timeoutMs) }, (res) => {
+    const req = client.request({ ...opts, signal: AbortSignal.timeout(timeoutMs) }, (res) => {
       res.resume();
       if ((res.statusCode ?? 0) >= 400) return reject(Object.assign(new Error(`HTTP ${res.statusCode} from /_ping`), { statusCode: res.statusCode }));
       resolve(engineFromHeaders(res.headers));

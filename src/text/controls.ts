@@ -6,16 +6,19 @@
  * bidirectional controls that reorder what follows them (U+061C, U+200E, U+200F, U+202A–U+202E,
  * U+2066–U+2069: `\u202Elive` shows as `evil`).
  */
-const C0 = '\\x00-\\x1f';
-const BEYOND_C0 = '\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
-export const CONTROL = new RegExp(`[${C0}${BEYOND_C0}]`);
+const C0: readonly (readonly [number, number])[] = [[0x00, 0x1f]];
+const BEYOND_C0: readonly (readonly [number, number])[] = [[0x7f, 0x9f], [0x61c, 0x61c], [0x200e, 0x200f], [0x202a, 0x202e], [0x2066, 0x2069]];
+const hex = (c: number) => `\\u${c.toString(16).padStart(4, '0')}`;
+const charClass = (ranges: typeof C0) => `[${ranges.map(([a, b]) => (a === b ? hex(a) : `${hex(a)}-${hex(b)}`)).join('')}]`;
+export const CONTROL = new RegExp(charClass([...C0, ...BEYOND_C0]));
 const CONTROLS = new RegExp(CONTROL.source, 'g');
 /** The controls JSON.stringify leaves raw (it escapes C0 itself). */
-const JSON_RAW = new RegExp(`[${BEYOND_C0}]`, 'g');
+const JSON_RAW = new RegExp(charClass(BEYOND_C0), 'g');
 
-// CONTROL as a table, for loops over code units (every control is below U+2070).
+// CONTROL as a table, for loops over code units (every control is below U+2070), filled from the
+// same ranges (testing the pattern on each of 8,304 code units cost ~2 ms of every start).
 const TABLE = new Uint8Array(0x2070);
-for (let c = 0; c < TABLE.length; c++) TABLE[c] = CONTROL.test(String.fromCharCode(c)) ? 1 : 0;
+for (const [a, b] of [...C0, ...BEYOND_C0]) TABLE.fill(1, a, b + 1);
 
 /** True for a UTF-16 code unit in CONTROL. */
 export function isControl(code: number): boolean {

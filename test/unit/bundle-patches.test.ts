@@ -1,9 +1,10 @@
 // scripts/bundle-patches.mjs: the libraries it touches, bundled with it, make no Intl.Segmenter
-// and touch no `fetch` when they load, still work (Yoga lays out, widths come out right), and
+// and touch no `fetch` (nor https, zlib, crypto) when they load, still work (Yoga lays out, widths come out right), and
 // every import of string-width v8 gets gantry's wrapper.
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -62,10 +63,21 @@ describe('bundle patches', () => {
     let fetchTouched = false;
     Object.defineProperty(globalThis, 'fetch', { configurable: true, get: () => ((fetchTouched = true), fetchDesc?.get ? fetchDesc.get.call(globalThis) : fetchDesc?.value) });
     const { made, restore } = countSegmenters();
+    // string-width's emoji pattern (V8 parses its whole set when it is made: ~5-10 ms) is made on
+    // first use too (esbuild writes the /v literal as new RegExp for Node 20).
+    const emojiPatterns: string[] = [];
+    const RealRegExp = RegExp;
+    globalThis.RegExp = new Proxy(RealRegExp, {
+      construct(t, a: [string, string?]) {
+        if (String(a[0]).includes('RGI_Emoji')) emojiPatterns.push(String(a[0]));
+        return Reflect.construct(t, a);
+      },
+    });
     try {
       const m = await import(pathToFileURL(file).href);
       expect(fetchTouched).toBe(false);
       expect(made).toHaveLength(0);
+      expect(emojiPatterns).toHaveLength(0);
       // Yoga works, once its WebAssembly is in (a promise, not a top-level await).
       await m.yogaReady;
       const node = m.Yoga.Node.create();
@@ -76,12 +88,14 @@ describe('bundle patches', () => {
       expect(m.stringWidth('plain ● text')).toBe(12);
       expect(made).toHaveLength(0);
       expect(m.stringWidth('漢字 👩‍💻')).toBe(7);
+      expect(emojiPatterns).toHaveLength(1);
       expect(m.sliceAnsi('漢字abc', 2, 5)).toBe('字a');
       expect(m.wrapAnsi('漢字漢字', 4, { hard: true })).toBe('漢字\n漢字');
       expect(m.tokenize('a\x1b[31mb').length).toBe(3);
       expect(made.length).toBeGreaterThan(0);
     } finally {
       restore();
+      globalThis.RegExp = RealRegExp;
       if (fetchDesc) Object.defineProperty(globalThis, 'fetch', fetchDesc);
     }
   });
@@ -159,6 +173,45 @@ describe('bundle patches', () => {
     }
     expect(got).toEqual(texts.map((t) => original(t)));
     expect(patched('e\u0301漢')).toEqual(original('e\u0301漢'));
+  });
+
+  const STUBBED = ['ssh2', '@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs', 'tar-fs', '@balena/dockerignore'];
+  it('dockerode loads https, zlib and crypto on first use, and formats no debug line nobody asked for', async () => {
+    const file = join(dir, 'dockerode.cjs');
+    const r = await build({
+      stdin: { contents: `export { default as Docker } from 'dockerode';`, resolveDir: process.cwd(), loader: 'ts' },
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      write: false,
+      plugins: [startPatchesPlugin],
+      // As the real build stubs them (scripts/build.mjs): they are not what this test is about.
+      external: [...STUBBED, 'cpu-features', '*.node'],
+      logLevel: 'silent',
+    });
+    writeFileSync(file, r.outputFiles[0]!.text);
+    // A fresh node (vitest's own process has them all loaded): what the import loads, then a request
+    // over https to a closed port, which must fail as a connection does, not as a missing function.
+    const probe = `
+      const Module = require('module'); const load = Module._load; const stubbed = ${JSON.stringify(STUBBED)};
+      Module._load = function (id) { return stubbed.includes(id) ? {} : load.apply(this, arguments); };
+      const util = require('util'); let inspected = 0; const real = util.inspect;
+      util.inspect = function () { inspected++; return real.apply(this, arguments); };
+      const before = new Set(process.moduleLoadList);
+      const loaded = (m) => process.moduleLoadList.some((x) => x === 'NativeModule ' + m && !before.has(x));
+      const { Docker } = require(${JSON.stringify(file)});
+      const atImport = { https: loaded('https'), zlib: loaded('zlib'), crypto: loaded('crypto') };
+      const net = require('net'); const srv = net.createServer(); srv.listen(0, '127.0.0.1', () => {
+        const port = srv.address().port; srv.close(() => {
+          new Docker({ protocol: 'https', host: '127.0.0.1', port }).ping((err) => {
+            process.stdout.write(JSON.stringify({ atImport, error: err && err.code, https: loaded('https'), inspected }));
+          });
+        });
+      });`;
+    writeFileSync(join(dir, 'probe.cjs'), probe);
+    const out = JSON.parse(execFileSync(process.execPath, [join(dir, 'probe.cjs')], { encoding: 'utf8', env: { ...process.env, DEBUG: '' } }));
+    expect(out).toEqual({ atImport: { https: false, zlib: false, crypto: false }, error: 'ECONNREFUSED', https: true, inspected: 0 });
   });
 
   it("every import of string-width v8 is gantry's wrapper (src/text/stringWidth.ts)", async () => {
