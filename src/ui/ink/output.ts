@@ -118,6 +118,9 @@ export default class Output {
         lines = lines.map((line) => {
           const w = width(line);
           const right = x + w > x2 ? x2 - x : w;
+          // A line the clip leaves whole (most rows: they are cut to width before Ink sees them)
+          // is drawn as it is; slice-ansi would only append closing codes, which style no cell.
+          if (left === 0 && right >= w) return line;
           return slices.get(`${left}:${right}:${line}`, () => sliceColumns(line, left, right));
         });
         if (x < x1) x = x1;
