@@ -137,6 +137,14 @@ describe.skipIf(!engines)('code cache', () => {
     expect(existsSync(join(home, 'gantry'))).toBe(false);
   }, 40_000);
 
+  it('no cache folder at all (HOME unset, a relative XDG_CACHE_HOME): gantry runs, writes nothing, and the trace says why', async () => {
+    const run = await start('relative-cache', { HOME: '' });
+    expect(run.trace()).toMatch(/ code cache without a folder \(/);
+    await run.s.press('q');
+    expect((await run.s.waitExit()).exitCode).toBe(0);
+    expect(existsSync(join(ROOT, 'relative-cache'))).toBe(false);
+  }, 40_000);
+
   it('keeps the four newest caches (other builds, other Node versions) and removes the rest, and old half-written ones', async () => {
     const home = join(tmp, 'c5');
     const dir = join(home, 'gantry');
