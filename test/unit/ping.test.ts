@@ -1,6 +1,9 @@
 // Which engine answered a /_ping, from its headers (captured from Docker 20.10 and Podman 4.3 here).
-import { describe, expect, it } from 'vitest';
-import { engineFromHeaders } from '../../src/engine/ping.js';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engineFromHeaders, pingEngine } from '../../src/engine/ping.js';
 
 describe('engineFromHeaders', () => {
   it('reads Podman from its Libpod headers', () => {
@@ -13,5 +16,26 @@ describe('engineFromHeaders', () => {
   it('says nothing when the headers say nothing (then /version decides)', () => {
     expect(engineFromHeaders({ 'api-version': '1.41' })).toEqual({});
     expect(engineFromHeaders({ server: 'nginx/1.22' })).toEqual({});
+  });
+});
+
+describe('pingEngine over TCP', () => {
+  // A plain HTTP engine stand-in that answers /_ping as Docker does.
+  let server: Server;
+  let port = 0;
+  beforeAll(async () => {
+    server = createServer((_, res) => res.writeHead(200, { server: 'Docker/20.10.24 (linux)' }).end('OK'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('pings over plain HTTP', async () => {
+    await expect(pingEngine(new Docker({ protocol: 'http', host: '127.0.0.1', port }), 2000)).resolves.toEqual({ kind: 'docker', version: '20.10.24' });
+  });
+  it('speaks TLS to an https engine (node:https loaded on first use): a plain HTTP server fails the handshake', async () => {
+    const err = await pingEngine(new Docker({ protocol: 'https', host: '127.0.0.1', port }), 2000).catch((e: unknown) => e as NodeJS.ErrnoException);
+    expect(err).toBeInstanceOf(Error);
+    expect(String((err as NodeJS.ErrnoException).code ?? (err as Error).message)).toMatch(/EPROTO|SSL|ECONNRESET/i);
   });
 });
