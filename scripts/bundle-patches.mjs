@@ -35,8 +35,8 @@ const lazy = (name, ctor, uses = 1, method = 'segment') => [
   [`${name}.${method}(`, `(${name} ??= ${ctor}).${method}(`, uses],
 ];
 
-/** An edit that makes `VAR = require(Q + MOD + Q)` load MOD when one of its properties is first read. */
-const lazyRequire = (text, mod) => [text, text.replace(/require\((['"])[^'"]+\1\)/, (r) => `new Proxy({}, { get: function (t, k) { return ${r}[k]; } })`), 1];
+/** An edit that makes the `require('MODULE')` in `text` load MODULE when one of its properties is first read. */
+const lazyRequire = (text) => [text, text.replace(/require\((['"])[^'"]+\1\)/, (r) => `new Proxy({}, { get: function (t, k) { return ${r}[k]; } })`), 1];
 
 const WRAPPER_PATH = fileURLToPath(new URL('../src/text/stringWidth.ts', import.meta.url));
 
