@@ -32,6 +32,15 @@ export function engineFromHeaders(h: http.IncomingHttpHeaders): PingAnswer {
   return {};
 }
 
+/**
+ * node:https (TLS and crypto, ~5 ms to load), loaded for the first engine reached over TLS. The
+ * bundle is CommonJS compiled with vm.Script by bin/gantry, where import() is refused ("A dynamic
+ * import callback was not specified"): it requires; as an ES module (the tests) it imports.
+ */
+async function httpsModule(): Promise<typeof https> {
+  return typeof require === 'function' ? (require('node:https') as typeof https) : (await import('node:https')).default;
+}
+
 /** Pings the engine behind a dockerode client and reads who answered. Rejects like a failed ping. */
 export async function pingEngine(docker: Docker, timeoutMs: number): Promise<PingAnswer> {
   const m = (docker as unknown as { modem: Modem }).modem;
@@ -39,8 +48,7 @@ export async function pingEngine(docker: Docker, timeoutMs: number): Promise<Pin
   const opts: https.RequestOptions = m.socketPath
     ? { socketPath: m.socketPath, path: '/_ping', method: 'GET' }
     : { host: m.host, port: m.port, path: '/_ping', method: 'GET', ...(tls ? { ca: m.ca, cert: m.cert, key: m.key } as object : {}) };
-  // node:https (TLS and crypto, ~5 ms to load) only for an engine reached over TLS.
-  const client = tls ? (await import('node:https')).default : http;
+  const client = tls ? await httpsModule() : http;
   return new Promise((resolve, reject) => {
     const req = client.request({ ...opts, signal: AbortSignal.timeout(timeoutMs) }, (res) => {
       res.resume();

@@ -1,6 +1,8 @@
 // The real bin/gantry in a pseudo-terminal, against the real engines, read through a terminal
 // emulator: what a person at the keyboard would see.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +31,22 @@ const LEAVE_ALT = '\x1b[?1049l';
 const SHOW_CURSOR = '\x1b[?25h';
 
 describe('without engines', () => {
+  it('an https:// engine is spoken to over TLS (the bundle loads node:https then): a plain HTTP port fails the handshake, and says so', async () => {
+    const server = createServer((_, res) => res.end('OK'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const s = gantry(['--host', `https://127.0.0.1:${(server.address() as AddressInfo).port}`, '--no-podman-service']);
+      const e = await s.waitExit();
+      const screen = (await s.screen()).replace(/\n/g, '');
+      expect(e.exitCode).toBe(1);
+      expect(screen).toContain('gantry: no container engine is reachable. Tried:');
+      expect(screen).not.toMatch(/dynamic import/i);
+      expect(screen).toMatch(/SSL|TLS|EPROTO|wrong version/i);
+    } finally {
+      server.close();
+    }
+  });
+
   it('says every place it tried and how to start an engine, exit code 1, no stack trace', async () => {
     const s = gantry(['--host', `unix://${tmp}/none.sock`, '--host', 'tcp://127.0.0.1:1']);
     const e = await s.waitExit();
