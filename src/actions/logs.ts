@@ -257,6 +257,17 @@ export class LogsController {
       },
       (e: unknown) => {
         if (this.session !== session) return;
+        if (resume && !isNotFound(e)) {
+          // Following again after the end of a stream, and the engine does not answer: it went away
+          // before the list could say so. The stream stays ended (not failed) and is tried again,
+          // less and less often, until the engine and the container are back.
+          this.retryMs = Math.min(30_000, this.retryMs * 2);
+          const up = this.store.getState().engines.find((x) => x.id === c.engineId);
+          session.setState('ended', `the engine went away (${up?.error ?? explainActionError(e)}); it resumes when the engine is back`);
+          this.tick();
+          this.maybeResume(this.store.getState(), c);
+          return;
+        }
         session.setState('error', `cannot read its logs: ${explainActionError(e)}`);
         session.note(`— cannot read the log: ${explainActionError(e)} —`);
         this.tick();
