@@ -1,3 +1,5 @@
+import { createServer, type AddressInfo } from 'node:net';
+import { connect } from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import { explainActionError, explainConnectError } from '../../src/engine/errors.js';
 
@@ -15,6 +17,29 @@ describe('explainConnectError', () => {
   it('explains a stopped daemon and a missing socket', () => {
     expect(explainConnectError({ code: 'ECONNREFUSED' }, '/s')).toMatch(/connection refused.*daemon stopped/);
     expect(explainConnectError({ code: 'ENOENT' }, '/s')).toMatch(/no socket there/);
+  });
+  it('says a port answering in plain HTTP does not speak TLS, and what to type instead (the error Node gives)', async () => {
+    const server = createServer((sock) => sock.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const err = await new Promise<unknown>((resolve) => {
+        const s = connect({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, rejectUnauthorized: false });
+        s.on('error', resolve);
+        s.on('secureConnect', () => resolve(new Error('handshake succeeded')));
+      });
+      const m = explainConnectError(err, 'https://127.0.0.1:2376');
+      expect(m).toMatch(/^https:\/\/127\.0\.0\.1:2376: this port does not speak TLS \(the handshake read: wrong version number\)\. /);
+      expect(m).toContain('tcp://HOST:2375');
+    } finally {
+      server.close();
+    }
+  });
+  it('says an untrusted certificate needs DOCKER_CERT_PATH', () => {
+    const m = explainConnectError(Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }), 'https://gpu1:2376');
+    expect(m).toBe(
+      "https://gpu1:2376: the engine's TLS certificate is not trusted (self-signed certificate). Set DOCKER_CERT_PATH to the folder holding this engine's ca.pem, cert.pem and key.pem (as the docker CLI takes them), and start gantry again.",
+    );
+    expect(explainConnectError(Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' }), 'h')).toMatch(/not trusted \(certificate has expired\)/);
   });
 });
 
