@@ -218,14 +218,6 @@ describe.skipIf(!engines).each(engines ?? [])('$kind log panel', (te: TestEngine
 });
 
 describe.skipIf(!engines)('a log whose engine goes away', () => {
-  afterEach(() => {
-    try {
-      enginesScript('start-docker');
-    } catch {
-      /* already running */
-    }
-  });
-
   it.each([
     ['', false],
     [' (the list never says the engine went away)', true],
@@ -268,6 +260,12 @@ describe.skipIf(!engines)('a log whose engine goes away', () => {
     } finally {
       r.stop();
       d.shutdown();
+      // A failure above may leave docker stopped: start it, or the restarting container outlives the test.
+      try {
+        enginesScript('start-docker');
+      } catch {
+        /* already running */
+      }
       await removeTestContainers(te).catch(() => undefined);
     }
   }, 150_000);
