@@ -3,6 +3,7 @@
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { bundleProblems } from './bundle-checks.mjs';
 import { startPatchesPlugin } from './bundle-patches.mjs';
 import { inkOutputPlugin } from './ink-output.mjs';
 
@@ -83,9 +84,8 @@ const result = await build({
 });
 const out = new URL('../dist/gantry.cjs', import.meta.url);
 const text = readFileSync(out, 'latin1');
-const bad = /[^\x00-\x7f]/.exec(text);
-if (bad) throw new Error(`dist/gantry.cjs has a byte that is not ASCII at ${bad.index}: bin/gantry reads it as latin1`);
-if (!text.startsWith(`/*gantry-build:${ID_HOLDER}*/`)) throw new Error('dist/gantry.cjs does not start with the build id banner');
+const problems = bundleProblems(text, `/*gantry-build:${ID_HOLDER}*/`);
+if (problems.length) throw new Error(`dist/gantry.cjs: ${problems.join('; ')}`);
 // The id replaces the zeros in place (same length: the source map's positions stay right).
 const id = createHash('sha256').update(text).digest('hex').slice(0, ID_HOLDER.length);
 writeFileSync(out, text.replace(ID_HOLDER, id), 'latin1');

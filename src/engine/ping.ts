@@ -3,6 +3,7 @@
 // for its components' package versions: 2–13 s on a loaded 2-core machine (seen here), which made
 // discovery give up on a Podman that answered /_ping at once.
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import type https from 'node:https';
 import type Docker from 'dockerode';
 import type { EngineKind } from './models.js';
@@ -33,12 +34,13 @@ export function engineFromHeaders(h: http.IncomingHttpHeaders): PingAnswer {
 }
 
 /**
- * node:https (TLS and crypto, ~5 ms to load), loaded for the first engine reached over TLS. The
- * bundle is CommonJS compiled with vm.Script by bin/gantry, where import() is refused ("A dynamic
- * import callback was not specified"): it requires; as an ES module (the tests) it imports.
+ * node:https (TLS and crypto, ~5 ms to load), loaded for the first engine reached over TLS. Not
+ * with import(): bin/gantry compiles the bundle with vm.Script, which refuses it ("A dynamic import
+ * callback was not specified"; scripts/build.mjs rejects a bundle holding one). A require made
+ * here works in the bundle and in the ES-module tests alike (a built-in needs no folder).
  */
-async function httpsModule(): Promise<typeof https> {
-  return typeof require === 'function' ? (require('node:https') as typeof https) : (await import('node:https')).default;
+function httpsModule(): typeof https {
+  return createRequire('/')('node:https') as typeof https;
 }
 
 /** Pings the engine behind a dockerode client and reads who answered. Rejects like a failed ping. */
@@ -48,7 +50,7 @@ export async function pingEngine(docker: Docker, timeoutMs: number): Promise<Pin
   const opts: https.RequestOptions = m.socketPath
     ? { socketPath: m.socketPath, path: '/_ping', method: 'GET' }
     : { host: m.host, port: m.port, path: '/_ping', method: 'GET', ...(tls ? { ca: m.ca, cert: m.cert, key: m.key } as object : {}) };
-  const client = tls ? await httpsModule() : http;
+  const client = tls ? httpsModule() : http;
   return new Promise((resolve, reject) => {
     const req = client.request({ ...opts, signal: AbortSignal.timeout(timeoutMs) }, (res) => {
       res.resume();
