@@ -4,29 +4,12 @@ import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { bundleProblems } from './bundle-checks.mjs';
-import { startPatchesPlugin } from './bundle-patches.mjs';
+import { startPatchesPlugin, UNUSED } from './bundle-patches.mjs';
 import { inkOutputPlugin } from './ink-output.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const report = process.argv.includes('--report');
 
-// Libraries that dependencies pull in but gantry never runs. Each is replaced by a stand-in whose
-// properties can be read (modules reach for them when they load) but which throws, with this
-// reason, the moment anything in it is called or constructed.
-const UNUSED = {
-  // docker-modem's own ssh transport: gantry tunnels ssh:// through the ssh command, which honours ~/.ssh/config.
-  ssh2: 'gantry reaches ssh:// engines through the ssh command',
-  // dockerode's BuildKit session and build-progress decoding: gantry does not build images.
-  '@grpc/grpc-js': 'gantry does not build images (BuildKit sessions)',
-  '@grpc/proto-loader': 'gantry does not build images (BuildKit sessions)',
-  protobufjs: 'gantry does not build images (BuildKit progress)',
-  // dockerode's build context packing (a directory made into a tar stream, .dockerignore applied).
-  'tar-fs': 'gantry does not build images',
-  '@balena/dockerignore': 'gantry does not build images',
-  // Ink's React devtools bridge (only with DEV=true) and its websocket.
-  'react-devtools-core': 'Ink devtools are not bundled',
-  ws: 'Ink devtools are not bundled',
-};
 const stubFilter = new RegExp(`^(${Object.keys(UNUSED).map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})$`);
 const stubUnused = {
   name: 'stub-unused',

@@ -128,6 +128,23 @@ const WRAPPER = WRAPPER_PATH;
 // esbuild loads files by their real path (node_modules may be a link, as in test/e2e/package.test.ts).
 const REAL_WIDTH = realpathSync(fileURLToPath(new URL('node_modules/string-width/index.js', root)));
 
+// Libraries that dependencies pull in but gantry never runs. Each is replaced by a stand-in whose
+// properties can be read (modules reach for them when they load) but which throws, with this
+// reason, the moment anything in it is called or constructed.
+export const UNUSED = {
+  // docker-modem's own ssh transport: gantry tunnels ssh:// through the ssh command, which honours ~/.ssh/config.
+  ssh2: 'gantry reaches ssh:// engines through the ssh command',
+  // dockerode's BuildKit session and build-progress decoding: gantry does not build images.
+  '@grpc/grpc-js': 'gantry does not build images (BuildKit sessions)',
+  '@grpc/proto-loader': 'gantry does not build images (BuildKit sessions)',
+  protobufjs: 'gantry does not build images (BuildKit progress)',
+  // dockerode's build context packing (a directory made into a tar stream, .dockerignore applied).
+  'tar-fs': 'gantry does not build images',
+  '@balena/dockerignore': 'gantry does not build images',
+  // Ink's React devtools bridge (only with DEV=true) and its websocket.
+  'react-devtools-core': 'Ink devtools are not bundled',
+  ws: 'Ink devtools are not bundled',
+};
 export const startPatchesPlugin = {
   name: 'start-patches',
   setup(b) {
