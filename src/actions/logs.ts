@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 import type { Engine } from '../engine/engine.js';
-import { explainActionError, isNotFound } from '../engine/errors.js';
+import { explainActionError, httpStatus, isNotFound } from '../engine/errors.js';
 import { normaliseState } from '../engine/status.js';
 import { displayName, type Container, type ContainerJson } from '../engine/models.js';
 import { createLogFile, savedLine, tsKey, type Follow } from '../engine/logs/follow.js';
@@ -257,10 +257,11 @@ export class LogsController {
       },
       (e: unknown) => {
         if (this.session !== session) return;
-        if (resume && !isNotFound(e)) {
-          // Following again after the end of a stream, and the engine does not answer: it went away
-          // before the list could say so. The stream stays ended (not failed) and is tried again,
-          // less and less often, until the engine and the container are back.
+        if (resume && httpStatus(e) === undefined) {
+          // Following again after the end of a stream, and the engine does not answer (no HTTP
+          // status: the connection failed): it went away before the list could say so. The stream
+          // stays ended (not failed) and is tried again, less and less often, until the engine and
+          // the container are back.
           this.retryMs = Math.min(30_000, this.retryMs * 2);
           const up = this.store.getState().engines.find((x) => x.id === c.engineId);
           session.setState('ended', `the engine went away (${up?.error ?? explainActionError(e)}); it resumes when the engine is back`);
