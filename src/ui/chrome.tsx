@@ -8,6 +8,7 @@ import { PANES, SINCE, type AppState, type PaneId } from '../store/state.js';
 import { PANE_DEFS } from './panes/registry.js';
 import { containerCounts, shownPanes } from '../store/select.js';
 import { cell, printable, textWidth, truncate } from '../text/width.js';
+import { wordWrap } from '../text/words.js';
 import type { Theme } from './theme.js';
 import type { Binding } from './keys/bindings.js';
 import { hintsFor, keyLabel } from './keys/resolve.js';
@@ -206,9 +207,15 @@ export function Hints({ state, width, theme }: { state: AppState; width: number;
 }
 
 export function TooSmall({ cols, rows, min }: { cols: number; rows: number; min: { cols: number; rows: number } }) {
+  // Broken at spaces here: Ink's own wrapping can leave a line starting with the space it broke at.
+  const text = `Terminal too small: ${cols}×${rows}. gantry needs at least ${min.cols}×${min.rows}. Enlarge the window, or press q to quit.`;
   return (
-    <Text wrap="wrap">
-      Terminal too small: {cols}×{rows}. gantry needs at least {min.cols}×{min.rows}. Enlarge the window, or press q to quit.
-    </Text>
+    <Box flexDirection="column">
+      {wordWrap(text, Math.max(1, cols)).map((line, i) => (
+        <Text key={i} wrap="truncate">
+          {line}
+        </Text>
+      ))}
+    </Box>
   );
 }

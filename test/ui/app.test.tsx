@@ -94,6 +94,13 @@ describe('App', () => {
     expect(lastFrame()).not.toContain('vla-train');
   });
 
+  it('breaks the too-small message at spaces: no line starts with one, none is wider than the terminal', async () => {
+    const { lastFrame } = setup({ size: { cols: 30, rows: 8 } });
+    await tick();
+    const lines = lastFrame()!.split('\n').filter((l) => l.trim());
+    expect(lines.map((l) => l.trimEnd())).toEqual(['Terminal too small: 30×8.', 'gantry needs at least 80×24.', 'Enlarge the window, or press q', 'to quit.']);
+  });
+
   it('moves the selection with j/k and acts on the selected container', async () => {
     const { stdin, controller } = setup();
     await tick();
