@@ -239,6 +239,25 @@ describe('the run form', () => {
     expect(s.attach).toHaveBeenCalledWith(expect.objectContaining({ engineId: 'docker', name: 'alice-shell-1' }), { replay: true });
   });
 
+  it("an engine's long answer is shown whole, broken at spaces (the fix's command is at its end), at 160 and 80 columns", async () => {
+    const fix =
+      'Docker cannot give GPUs to containers here: the NVIDIA container toolkit is missing or not set up for Docker. Install nvidia-container-toolkit, run `sudo nvidia-ctk runtime configure --runtime=docker`, then restart Docker (`sudo systemctl restart docker`).';
+    for (const size of [{ cols: 160, rows: 45 }, { cols: 80, rows: 24 }]) {
+      const d = standIn('docker', { create: [new RunError('nvidia-toolkit-missing', fix)] });
+      const s = setup({ engines: [d.engine, standIn('podman').engine], size });
+      await s.press(':run train', ENTER, 's');
+      await vi.waitFor(() => expect(s.frame()).toContain('Docker cannot give GPUs'));
+      const lines = s.frame().split('\n');
+      const at = lines.findIndex((l) => l.includes('Docker cannot give GPUs'));
+      const shown = lines.slice(at, at + 4).map((l) => l.trim()).join(' ');
+      expect(shown, `${size.cols} columns`).toContain(fix);
+      for (const l of lines) expect(l.length).toBeLessThanOrEqual(size.cols);
+      expect(lines).toHaveLength(size.rows - 1);
+      cleanup?.();
+      cleanup = undefined;
+    }
+  });
+
   it('a GPU chosen by hand that became busy asks, naming who is on it; a port in use is said at the ports', async () => {
     const d = standIn('docker', { start: [new RunError('port-in-use', 'host port 7860 is already in use (by another container or program): choose another host port, or stop what holds it')] });
     const s = setup({ engines: [d.engine, standIn('podman').engine] });

@@ -80,13 +80,26 @@ function Question({ v, width, theme }: { v: RunView; width: number; theme: Theme
   );
 }
 
+/**
+ * The form's messages as screen rows, broken at spaces: an error gets up to 4 rows (what went wrong
+ * and the command that fixes it), anything else 2; what is left over ends the last row with "…".
+ */
+export function messageRows(messages: readonly { text: string; color: string | undefined }[], width: number): { text: string; color: string | undefined }[] {
+  return messages.flatMap((m, i) => {
+    const lines = wordWrap(printable(m.text), width);
+    const max = i === 0 ? 4 : 2;
+    const shown = lines.length > max ? [...lines.slice(0, max - 1), truncate(lines.slice(max - 1).join(' '), width)] : lines.map((l) => truncate(l, width));
+    return shown.map((text) => ({ text, color: m.color }));
+  });
+}
+
 export function RunForm({ state, view: v, rows, width, theme }: { state: AppState; view: RunView; rows: number; width: number; theme: Theme }) {
   const height = rows + 1;
   const cmd = shellLines(v.command, width - 3);
   const messages = [v.error ? { text: v.error, color: theme.error } : undefined, v.notice && !v.error ? { text: v.notice, color: theme.dim } : undefined, ...v.problems.map((text) => ({ text: `template problem: ${text}`, color: theme.warn }))].filter(
     (m): m is { text: string; color: string | undefined } => !!m,
   );
-  const shownMessages = messages.slice(0, 2);
+  const shownMessages = messageRows(messages.slice(0, 2), width - 2);
   const cmdRoom = v.question ? 0 : Math.min(cmd.length, Math.max(2, Math.floor(height / 3)));
   const questionRows = v.question ? questionLines(v, width).length + 4 : 0;
   const editRows = v.editing ? 1 : 0;
@@ -119,7 +132,7 @@ export function RunForm({ state, view: v, rows, width, theme }: { state: AppStat
       )}
       {shownMessages.map((m, i) => (
         <Text key={i} color={m.color} wrap="truncate">
-          {truncate(printable(m.text), width - 2)}
+          {m.text}
         </Text>
       ))}
       {v.question ? <Question v={v} width={width} theme={theme} /> : null}
