@@ -8,7 +8,7 @@ import { makeTheme, type Theme } from './theme.js';
 import type { Controller } from './controller.js';
 import { computeLayout, MIN_COLS, MIN_ROWS, panelLayout } from './layout.js';
 import { shownEngines, visibleContainers } from '../store/select.js';
-import { Banner, Header, Hints, StatusLine, Tabs, TooSmall } from './chrome.js';
+import { Banner, Header, Hints, messageLines, StatusLine, Tabs, TooSmall } from './chrome.js';
 import { GpuStrip, stripOnly } from './gpu.js';
 import { RegionHost } from './region.js';
 import { useKeys } from './keys/useKeys.js';
@@ -96,7 +96,7 @@ export function App({ store, controller, color = true, size, paceMs = 0 }: AppPr
   const theme = React.useMemo(() => makeTheme(color), [color]);
   // Narrowed to one server, the other servers' engines raise no banner (the Servers pane says how they are).
   const down = shownEngines(state).filter((e) => e.status === 'down' || e.listError).slice(0, 3);
-  const layout = computeLayout(cols, rows, down.length, state.gpu.enabled ? 1 : 0);
+  const layout = computeLayout(cols, rows, down.length, state.gpu.enabled ? 1 : 0, messageLines(state, cols).length);
   const panel = panelLayout(cols, layout.listRows + 1, visibleContainers(state).length, state.ui.logs.full, state.ui.logs.listOnly);
   useKeys(store, pacer, controller, { cols, listRows: layout.listRows, panelRows: panel.panelRows, panelWidth: panel.panelWidth }, state);
 

@@ -150,11 +150,36 @@ export function StatusLine({ state, width, theme }: { state: AppState; width: nu
     );
   }
   if (!m) return <Text> </Text>;
+  const lines = messageLines(state, width);
   return (
-    <Text color={color} wrap="truncate">
-      {truncate(' ' + printable(m.text), width)}
-    </Text>
+    <Box flexDirection="column">
+      {lines.map((l, i) => (
+        <Text key={i} color={color} wrap="truncate">
+          {l}
+        </Text>
+      ))}
+    </Box>
   );
+}
+
+/** An error's most rows on the status line: what failed and the fix, which comes last. */
+const ERROR_ROWS = 3;
+
+/**
+ * The status line's message as screen rows: one, cut to the width, except an error, which is
+ * broken at spaces into up to ERROR_ROWS rows (a permission error's fix is a command at its end).
+ * The layout gives the list one row fewer for each more.
+ */
+export function messageLines(state: AppState, width: number): string[] {
+  const m = state.ui.message;
+  const prompt = state.ui.prompt;
+  const list = currentList(state);
+  if (!m || prompt?.kind === 'command' || prompt?.kind === 'filter' || (list && state.ui.filters[list])) return [' '];
+  const one = truncate(' ' + printable(m.text), width);
+  if (m.level !== 'error' || textWidth(one) < width) return [one];
+  const words = wordWrap(printable(m.text), width - 1);
+  const rows = words.length > ERROR_ROWS ? [...words.slice(0, ERROR_ROWS - 1), truncate(words.slice(ERROR_ROWS - 1).join(' '), width - 1)] : words;
+  return rows.map((r) => ' ' + r);
 }
 
 /** A hint whose words depend on the state (show/hide, the sort in force, split/full). */

@@ -11,12 +11,13 @@ export interface Layout {
   listRows: number;
 }
 
-export function computeLayout(cols: number, rows: number, banners: number, strip = 0): Layout {
+/** `status`: the status line's rows (an error's words take up to three). */
+export function computeLayout(cols: number, rows: number, banners: number, strip = 0, status = 1): Layout {
   const tooSmall = cols < MIN_COLS || rows < MIN_ROWS;
   const height = Math.max(1, rows - 1);
   const width = cols;
   // header, tabs, banners, table header, GPU strip, status line, key hints
-  const listRows = Math.max(1, height - 5 - banners - strip);
+  const listRows = Math.max(1, height - 4 - banners - strip - status);
   return { tooSmall, height, width, listRows };
 }
 

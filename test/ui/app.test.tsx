@@ -87,6 +87,29 @@ describe('App', () => {
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
   });
 
+  it("shows an error's words whole on up to three rows at 80×24, the list a row shorter for each; other messages keep one row", async () => {
+    const { lastFrame, store } = setup({ size: { cols: 80, rows: 24 } });
+    await tick();
+    const fix =
+      'cannot stop web: engine: permission denied. Add your user to the docker group (`sudo usermod -aG docker $USER`, then log in again), or use rootless Podman (`systemctl --user enable --now podman.socket`).';
+    store.dispatch({ type: 'message', text: fix, level: 'error' });
+    await tick();
+    let lines = lastFrame()!.split('\n');
+    expect(lines).toHaveLength(23);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
+    const at = lines.findIndex((l) => l.startsWith(' cannot stop web'));
+    expect(at).toBeGreaterThan(0);
+    expect(lines.slice(at, at + 3).map((l) => l.trim()).join(' ')).toBe(fix);
+    // The key hints are still the last row, under the message.
+    expect(lines[at + 3]).toContain('s stop');
+    // An ok message as long is cut to one row.
+    store.dispatch({ type: 'message', text: `started ${'x'.repeat(200)}`, level: 'ok' });
+    await tick();
+    lines = lastFrame()!.split('\n');
+    expect(lines).toHaveLength(23);
+    expect(lines.filter((l) => l.includes('xxxx'))).toHaveLength(1);
+  });
+
   it('says when the terminal is too small instead of drawing', async () => {
     const { lastFrame } = setup({ size: { cols: 60, rows: 15 } });
     await tick();
