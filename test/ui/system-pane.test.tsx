@@ -33,4 +33,34 @@ describe('System pane', () => {
     expect(frame).toContain('df failed: ^[[2Jboom');
     expect(frame).not.toMatch(/\x1b\]|\x1b\[2J|\u202e/);
   });
+
+  it("a Podman's figures fit 80 and 100 columns: the estimate's mark and its footnote, the build cache note broken at spaces", () => {
+    const s = initialState();
+    const note = 'Podman has no build cache to prune: its build steps are kept as ordinary images, so prune dangling or unused images instead';
+    const state = {
+      ...s,
+      engines: [{ id: 'podman', kind: 'podman', label: 'rootless', endpoint: 'unix:///p.sock', status: 'up' }],
+      resources: {
+        ...s.resources,
+        df: {
+          podman: { images: { count: 2, active: 0, size: 12e6, reclaimable: 12e6 }, containers: usage, volumes: usage, buildCacheNote: note, imagesSizeEstimated: true, facts: { kind: 'podman', version: '4.3.1', storageDriver: 'overlay', rootDir: '/home/researcher/.local/share/containers/storage', cgroupVersion: 2 } },
+        },
+      },
+    };
+    for (const width of [80, 100]) {
+      const { lastFrame, unmount } = render(<SystemPane state={state as never} rows={30} width={width} theme={makeTheme(false)} />);
+      const lines = (lastFrame() ?? '').split('\n');
+      unmount();
+      for (const l of lines) expect(l.length, `${width}: ${l}`).toBeLessThanOrEqual(width);
+      expect(lines.find((l) => l.trimStart().startsWith('images'))).toMatch(/12 MB\s+12 MB\s+█+ \*$/);
+      expect(lines).toContain("  * added up by gantry: this engine's disk use gives no total for images");
+      // The facts break between facts, never inside one.
+      expect(lines.filter((l) => /podman 4\.3\.1|storage overlay|containers\/storage|cgroup/.test(l)).map((l) => l.trim()).join(' · ')).toBe(
+        'podman 4.3.1 · storage overlay · /home/researcher/.local/share/containers/storage · cgroup v2',
+      );
+      const at = lines.findIndex((l) => l.trimStart().startsWith('build cache'));
+      const rest = lines.slice(at).map((l) => l.trim()).join(' ');
+      expect(rest.replace(/^build cache\s+/, '')).toMatch(new RegExp(`^${note.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    }
+  });
 });
