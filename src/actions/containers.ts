@@ -100,7 +100,7 @@ export function confirmFor(command: AskingCommand, c: Container, gpu?: Container
         ...base,
         title: `Remove ${name}?`,
         lines: running
-          ? [`It is ${c.state}: force removal kills it first.`, ...gpuLine(gpu, 'its processes lose it'), `Its writable layer goes with it (anonymous volumes stay). image ${c.image}`]
+          ? [`It is ${c.state}: force removal kills it first.`, ...gpuLine(gpu, 'its processes lose it'), `Its writable layer goes with it (anonymous volumes stay).`, about]
           : [`Its writable layer goes with it (anonymous volumes stay).`, about],
         choices: running ? [{ key: 'f', label: 'force remove', command: 'force-remove' }] : [{ key: 'y', label: 'remove', command: 'remove' }],
       };

@@ -262,6 +262,9 @@ describe('confirmation', () => {
     await press(stdin, 'd');
     expect(lastFrame()).toContain('Remove podman/ppo-train?');
     expect(lastFrame()).toContain('[f] force remove');
+    // What goes, then which container it is: two rows, neither cut at the box's edge.
+    expect(lastFrame()).toMatch(/│ Its writable layer goes with it \(anonymous volumes stay\)\.\s+│/);
+    expect(lastFrame()).toMatch(/│ image ppo-train-image:latest · up [^│…]*│/);
     await press(stdin, 'y');
     expect(ran).toEqual([]);
     await press(stdin, '\x1b');

@@ -2,9 +2,28 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import type { Confirm } from '../../store/state.js';
-import { printable } from '../../text/width.js';
+import { printable, textWidth } from '../../text/width.js';
+import { wordWrap } from '../../text/words.js';
 import type { Theme } from '../theme.js';
 import { say, type CommandHandler, type KeyContext } from './context.js';
+
+/**
+ * The question's lines as rows of the box, broken at spaces (what will go is never cut off at the
+ * box's edge), at most `max`: past that, the last row says how many more there were.
+ */
+export function confirmRows(lines: readonly string[], width: number, max: number): string[] {
+  const rows = lines.flatMap((l) => wrapLine(printable(l), width));
+  if (rows.length <= Math.max(1, max)) return rows;
+  const keep = Math.max(0, max - 1);
+  return [...rows.slice(0, keep), `… ${rows.length - keep} more rows (a bigger window shows them)`];
+}
+
+/** A line that fits stays as it is (its spacing lines things up); a longer one is broken at spaces, its indent kept. */
+function wrapLine(text: string, width: number): string[] {
+  if (textWidth(text) <= width) return [text];
+  const indent = /^\s*/.exec(text)![0];
+  return wordWrap(text.slice(indent.length), Math.max(10, width - indent.length)).map((r) => indent + r);
+}
 
 export function ConfirmBox({ confirm, rows, width, theme }: { confirm: Confirm; rows: number; width: number; theme: Theme }) {
   const w = Math.min(width - 4, 76);
@@ -15,9 +34,9 @@ export function ConfirmBox({ confirm, rows, width, theme }: { confirm: Confirm; 
         <Text bold wrap="truncate">
           {printable(confirm.title)}
         </Text>
-        {confirm.lines.map((l, i) => (
+        {confirmRows(confirm.lines, w - 4, rows - 4).map((l, i) => (
           <Text key={i} wrap="truncate">
-            {printable(l)}
+            {l}
           </Text>
         ))}
         <Text> </Text>
