@@ -49,8 +49,12 @@ export function podmanServiceCheck(attempts: readonly Attempt[], engines: readon
   if (session) return { id: 'podman-service', status: 'fail', text: `gantry's session \`podman system service\` did not work: ${session.detail}`, data };
   if (viaSocket.length) return { id: 'podman-service', status: 'ok', text: `a Podman socket answers (${viaSocket.map((e) => (e.label.startsWith('/') ? e.url : `${e.label}: ${e.url}`)).join(', ')}): gantry uses it, no session service`, data };
   if (!o.podman) return { id: 'podman-service', status: 'info', text: 'podman is not installed (not on PATH)', data };
-  const why = o.hostsGiven ? '--host was given' : !o.wanted ? 'turned off (--no-podman-service or podmanService: false)' : 'not tried';
-  return { id: 'podman-service', status: 'info', text: `${o.podman}: no Podman socket answers and the session service is ${why}`, data };
+  const why = o.hostsGiven
+    ? 'not started, as --host names the engines to use'
+    : !o.wanted
+      ? 'turned off (--no-podman-service or podmanService: false)'
+      : 'not tried';
+  return { id: 'podman-service', status: 'info', text: `${o.podman}: no Podman socket answers, and the session service is ${why}`, data };
 }
 
 async function toolkitChecks(dockers: readonly Engine[], gpus: boolean, env: Record<string, string | undefined>): Promise<Check[]> {

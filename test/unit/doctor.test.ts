@@ -72,6 +72,9 @@ describe('engines and the Podman service', () => {
       'a Podman socket answers (rootless: unix:///run/user/1000/podman/podman.sock): gantry uses it, no session service',
     );
     expect(podmanServiceCheck([], [], { wanted: false, hostsGiven: false, podman: '/usr/bin/podman' }).text).toMatch(/turned off/);
+    expect(podmanServiceCheck([], [], { wanted: true, hostsGiven: true, podman: '/usr/bin/podman' }).text).toBe(
+      '/usr/bin/podman: no Podman socket answers, and the session service is not started, as --host names the engines to use',
+    );
     expect(podmanServiceCheck([], [], { wanted: true, hostsGiven: false, podman: undefined })).toMatchObject({ status: 'info', text: 'podman is not installed (not on PATH)' });
   });
 });
