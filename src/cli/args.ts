@@ -8,34 +8,39 @@ export { VERSION };
 export const USAGE = `gantry ${VERSION}: a terminal UI for Docker and Podman on GPU servers
 
 Usage: gantry [options]          the TUI
-       gantry gpus [--json]     which container holds which GPU (on every server), then exit
-       gantry run TEMPLATE      start a container from a template on the freest GPU (run --help)
-       gantry pull REF          pull an image with progress lines (run --help)
-       gantry doctor [--json]   what gantry finds on this machine (engines, GPUs, toolkit, terminal), one line each
+       gantry gpus [--json]     which container holds which GPU (every server)
+       gantry run TEMPLATE      start a container on the freest GPU (run --help)
+       gantry pull REF          pull an image with progress lines (pull --help)
+       gantry doctor [--json]   what gantry finds (engines, GPUs, toolkit, TTY)
 
 Options:
-  -H, --host URL        use this engine (unix:///path.sock, tcp://host:port, ssh://user@host);
-                        repeat for several. When given, only these are used.
-  --server NAME|DEST    show this server: a name from the config's servers (local: this
-                        machine), or an ssh destination (alias, user@host, ssh://user@host:port);
-                        repeat for several. When given, only these are shown.
+  -H, --host URL        use this engine (unix:///path.sock, tcp://host:port,
+                        ssh://user@host); repeat for several. When given, only
+                        these are used.
+  --server NAME|DEST    show this server: a name from the config's servers
+                        (local: this machine), or an ssh destination (alias,
+                        user@host, ssh://user@host:port); repeat for several.
+                        When given, only these are shown.
   --read-only           disable every action that changes anything
   --no-podman-service   do not start a Podman API service for the session
   --nvidia-smi PATH     the nvidia-smi to run (default: nvidia-smi on PATH)
   --no-gpu              do not watch GPUs
   --tail N              log lines shown when a log opens (default 200)
-  --shell PATH          the shell E runs in a container (default: bash if it has one, else sh)
+  --shell PATH          the shell E runs in a container (default: bash if it
+                        has one, else sh)
   --json                with \`gpus\` or \`doctor\`: print JSON
   --config PATH         read this config file instead of the default
   -h, --help            show this help
   -v, --version         print the version
 
 Engines, when no --host is given: DOCKER_HOST, the current Docker context,
-/var/run/docker.sock, $XDG_RUNTIME_DIR/podman/podman.sock, /run/podman/podman.sock;
-every one that answers is shown. If podman is installed and no Podman socket answers,
-gantry starts \`podman system service\` on a private socket and stops it on exit.
+/var/run/docker.sock, $XDG_RUNTIME_DIR/podman/podman.sock and
+/run/podman/podman.sock; every one that answers is shown. If podman is
+installed and no Podman socket answers, gantry starts \`podman system service\`
+on a private socket and stops it on exit.
 
-Config: $XDG_CONFIG_HOME/gantry/config.yaml (else ~/.config/gantry/config.yaml), optional:
+Config: $XDG_CONFIG_HOME/gantry/config.yaml (else ~/.config/gantry/config.yaml),
+optional:
   hosts: [unix:///run/user/1000/podman/podman.sock]
   readOnly: false
   showStopped: true
@@ -50,15 +55,15 @@ Config: $XDG_CONFIG_HOME/gantry/config.yaml (else ~/.config/gantry/config.yaml),
   logLineMax: 65536     # longer lines are cut with a marker
   logColor: true        # keep the containers' colours (c toggles)
   logDir: ~/.local/state/gantry/logs   # where s / S save logs
-  shell: /bin/zsh       # what E runs (default: bash if the container has it, else sh)
-  insecureRegistries: [registry.lab:5000]   # Podman pulls these over HTTP (tlsVerify=false)
-  servers:              # other GPU servers, over ssh (this machine is shown too)
+  shell: /bin/zsh       # what E runs (default: bash if there, else sh)
+  insecureRegistries: [registry.lab:5000]   # Podman pulls these over HTTP
+  servers:              # other GPU servers, over ssh (this machine too)
     - node3             # an alias from your ssh config, or user@host
     - name: dgx
       ssh: ssh://alice@10.0.0.7:2222
       sockets: [/var/run/docker.sock]    # default: asked from the server
       nvidiaSmi: /usr/bin/nvidia-smi
-  sshConfig: ~/.ssh/config   # the ssh config gantry's ssh reads (or GANTRY_SSH_CONFIG)
+  sshConfig: ~/.ssh/config   # what gantry's ssh reads (or GANTRY_SSH_CONFIG)
 
 Keys: press ? inside gantry. Quit with q or Ctrl-C.`;
 

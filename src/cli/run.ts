@@ -20,21 +20,26 @@ import { draftFromTemplate, engineTarget, nameFromPattern, resolveGpus, specFrom
 import { loadTemplate } from '../run/templateFiles.js';
 import { TemplateError, type GpuRequest } from '../run/templates.js';
 
-export const RUN_USAGE = `Usage: gantry run TEMPLATE [options]    start a container from a template, then exit
-       gantry pull REF [options]        pull an image with progress lines, then exit
+export const RUN_USAGE = `Usage: gantry run TEMPLATE [options]   start a container from a template
+       gantry pull REF [options]       pull an image with progress lines
 
 Run options:
-  --gpus auto:N|0,1|GPU-…|all|none   GPUs (default: the template's); auto:N takes the N idle
-                        GPUs with the most free memory
+  --gpus auto:N|0,1|GPU-…|all|none
+                        GPUs (default: the template's); auto:N takes the N
+                        idle GPUs with the most free memory
   --image REF           the image (default: the template's)
-  --name NAME           the container name (default: the template's pattern, e.g. {user}-{template}-{n})
-  --engine docker|podman|ID   which engine (needed when several answer)
-  --dry-run             print the equivalent docker/podman run command line instead
-  --create-mounts       create missing mount sources (as you) instead of refusing
-Both: -H/--host, --config, --nvidia-smi, --read-only, --no-podman-service as for gantry.
+  --name NAME           the container name (default: the template's pattern,
+                        e.g. {user}-{template}-{n})
+  --engine docker|podman|ID
+                        which engine (needed when several answer)
+  --dry-run             print the equivalent docker/podman run command instead
+  --create-mounts       create missing mount sources (as you), not refuse
+Both: -H/--host, --config, --nvidia-smi, --read-only, --no-podman-service,
+as for gantry.
 
-Templates: $XDG_CONFIG_HOME/gantry/templates/NAME.yaml (else ~/.config/gantry/templates);
-gpu-dev is built in. Prints the container's name and its GPUs ("NAME gpus=3,1").`;
+Templates: $XDG_CONFIG_HOME/gantry/templates/NAME.yaml (else
+~/.config/gantry/templates); gpu-dev is built in. Prints the container's name
+and its GPUs ("NAME gpus=3,1").`;
 
 const OPTIONS = {
   host: { type: 'string', short: 'H', multiple: true },

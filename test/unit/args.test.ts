@@ -1,6 +1,7 @@
 // The command line: options parsed, bad ones refused with a hint.
 import { describe, expect, it } from 'vitest';
-import { parseCli } from '../../src/cli/args.js';
+import { parseCli, USAGE } from '../../src/cli/args.js';
+import { RUN_USAGE } from '../../src/cli/run.js';
 
 describe('command line', () => {
   it('takes repeated --host and normalises it', () => {
@@ -17,5 +18,12 @@ describe('command line', () => {
   });
   it('reads flags', () => {
     expect(parseCli(['--read-only', '--no-podman-service'])).toMatchObject({ readOnly: true, podmanService: false });
+  });
+
+  it('--help and run --help fit an 80-column terminal, every line', () => {
+    for (const [what, text] of [['--help', USAGE], ['run --help', RUN_USAGE]] as const) {
+      const long = text.split('\n').filter((l) => l.length > 80);
+      expect(long, what).toEqual([]);
+    }
   });
 });
