@@ -162,13 +162,13 @@ export function StatusLine({ state, width, theme }: { state: AppState; width: nu
   );
 }
 
-/** An error's most rows on the status line: what failed and the fix, which comes last. */
-const ERROR_ROWS = 3;
+/** A message's most rows on the status line: an error's fix, or a saved file's path, comes last. */
+const MESSAGE_ROWS = 3;
 
 /**
- * The status line's message as screen rows: one, cut to the width, except an error, which is
- * broken at spaces into up to ERROR_ROWS rows (a permission error's fix is a command at its end).
- * The layout gives the list one row fewer for each more.
+ * The status line's message as screen rows: one when it fits; a longer one is broken at spaces
+ * into up to MESSAGE_ROWS rows (a permission error's fix is a command at its end; "saved … to
+ * PATH" ends with the path). The layout gives the list one row fewer for each more.
  */
 export function messageLines(state: AppState, width: number): string[] {
   const m = state.ui.message;
@@ -176,9 +176,9 @@ export function messageLines(state: AppState, width: number): string[] {
   const list = currentList(state);
   if (!m || prompt?.kind === 'command' || prompt?.kind === 'filter' || (list && state.ui.filters[list])) return [' '];
   const one = truncate(' ' + printable(m.text), width);
-  if (m.level !== 'error' || textWidth(one) < width) return [one];
+  if (textWidth(one) < width) return [one];
   const words = wordWrap(printable(m.text), width - 1);
-  const rows = words.length > ERROR_ROWS ? [...words.slice(0, ERROR_ROWS - 1), truncate(words.slice(ERROR_ROWS - 1).join(' '), width - 1)] : words;
+  const rows = words.length > MESSAGE_ROWS ? [...words.slice(0, MESSAGE_ROWS - 1), truncate(words.slice(MESSAGE_ROWS - 1).join(' '), width - 1)] : words;
   return rows.map((r) => ' ' + r);
 }
 

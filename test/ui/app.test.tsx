@@ -87,7 +87,7 @@ describe('App', () => {
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
   });
 
-  it("shows an error's words whole on up to three rows at 80×24, the list a row shorter for each; other messages keep one row", async () => {
+  it("shows a message's words whole on up to three rows at 80×24 (an error's fix, a saved file's path), the list a row shorter for each; one that fits keeps one row", async () => {
     const { lastFrame, store } = setup({ size: { cols: 80, rows: 24 } });
     await tick();
     const fix =
@@ -102,12 +102,22 @@ describe('App', () => {
     expect(lines.slice(at, at + 3).map((l) => l.trim()).join(' ')).toBe(fix);
     // The key hints are still the last row, under the message.
     expect(lines[at + 3]).toContain('s stop');
-    // An ok message as long is cut to one row.
-    store.dispatch({ type: 'message', text: `started ${'x'.repeat(200)}`, level: 'ok' });
+    // A saved file's path, at the end of an ok message, is shown whole on its own row.
+    const path = '/root/.local/state/gantry/logs/docker-train-llama-20261203-160955.log';
+    store.dispatch({ type: 'message', text: `saved 201 lines to ${path}`, level: 'ok' });
     await tick();
     lines = lastFrame()!.split('\n');
     expect(lines).toHaveLength(23);
-    expect(lines.filter((l) => l.includes('xxxx'))).toHaveLength(1);
+    expect(lines).toContain(' saved 201 lines to');
+    expect(lines).toContain(` ${path}`);
+    // A message that fits keeps one row, and the list its rows.
+    const before = lines.filter((l) => /^ (docker|podman) /.test(l)).length;
+    store.dispatch({ type: 'message', text: 'stopped docker/web', level: 'ok' });
+    await tick();
+    lines = lastFrame()!.split('\n');
+    expect(lines.filter((l) => l.includes('stopped docker/web'))).toHaveLength(1);
+    expect(lines[lines.length - 2]).toBe(' stopped docker/web'.padEnd(lines[lines.length - 2]!.length));
+    expect(lines.filter((l) => /^ (docker|podman) /.test(l)).length).toBeGreaterThanOrEqual(before);
   });
 
   it('says when the terminal is too small instead of drawing', async () => {
