@@ -18,12 +18,12 @@ function ctr(name: string, state: Container['state']): Container {
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
 
-function setup(readOnly = false) {
+function setup(readOnly = false, size = { cols: 100, rows: 30 }) {
   const store = createStore<AppState, Action>(reducer, initialState({ readOnly }));
   store.dispatch({ type: 'engines/set', engines: [{ id: 'docker', kind: 'docker', label: 'd', endpoint: 'unix:///d', status: 'up' }] });
   store.dispatch({ type: 'containers/set', engineId: 'docker', containers: [ctr('alice-llama', 'running'), ctr('bob-done', 'exited')] });
   const controller: Controller = { containerKey: vi.fn(), confirmed: vi.fn(), quit: vi.fn(), exec: vi.fn() };
-  const r = renderApp(store, controller, { cols: 100, rows: 30 }, 5);
+  const r = renderApp(store, controller, size, 5);
   cleanup = r.unmount;
   const press = r.press;
   return { ...r, store, controller, press };
@@ -42,6 +42,23 @@ describe('the action menu (x)', () => {
     }
     // A running container cannot be started.
     expect(f).not.toMatch(/\bS\s+start/);
+  });
+
+  it('at 80 columns, the selected action whose help its row cuts short is shown whole under the items', async () => {
+    const { lastFrame, press, store } = setup(false, { cols: 80, rows: 24 });
+    await press('x');
+    const items = menuItems(store.getState());
+    const stop = items.findIndex((i) => i.binding.arg === 'stop');
+    await press(...Array<string>(stop).fill('j'));
+    const rows = lastFrame()!.split('\n').map((l) => l.replace(/^[\s│]+|[\s│]+$/g, ''));
+    // Its row is cut…
+    expect(rows.some((r) => /^s\s+stop \(asks first.*…$/.test(r))).toBe(true);
+    // …and its whole help is under the items.
+    const help = items[stop]!.help;
+    const at = rows.findIndex((r) => help.startsWith(r) && r.length > 10);
+    expect(at).toBeGreaterThan(0);
+    expect(rows.slice(at, at + 3).join(' ')).toContain(help);
+    expect(lastFrame()!.split('\n')).toHaveLength(23);
   });
 
   it('runs the action under the cursor with Enter, or by its own key; Esc closes without acting', async () => {

@@ -10,7 +10,8 @@ import { displayName, type Container } from '../../engine/models.js';
 import { BINDINGS, type Binding, type Scope } from '../keys/bindings.js';
 import { keyLabel } from '../keys/resolve.js';
 import { PANE_DEFS } from '../panes/registry.js';
-import { cell, printable, truncate } from '../../text/width.js';
+import { cell, printable, textWidth, truncate } from '../../text/width.js';
+import { wordWrap } from '../../text/words.js';
 import type { Theme } from '../theme.js';
 import { currentList } from './list.js';
 import { say, type CommandHandler, type KeyContext } from './context.js';
@@ -89,7 +90,14 @@ export function MenuBox({ state, rows, width, theme }: { state: AppState; rows: 
   const list = currentList(state);
   const w = Math.min(width - 2, 90);
   const keyW = Math.min(14, Math.max(3, ...items.map((i) => i.keys.map(keyLabel).join(' ').length)));
-  const room = Math.max(1, rows - 4);
+  const helpW = w - keyW - 7;
+  // A help cut short in its row is shown whole under the items for the selected one, in as many
+  // rows as the longest needs (at most 3), so the box keeps its height as the cursor moves.
+  const whole = (it: MenuItem) => wordWrap(printable(it.help), w - 4);
+  const aboutRows = items.some((it) => textWidth(it.help) > helpW) ? Math.min(3, Math.max(...items.map((it) => whole(it).length))) : 0;
+  const cur = items[menu.cursor];
+  const about = aboutRows && cur ? [...whole(cur).slice(0, aboutRows), ...Array<string>(aboutRows).fill(' ')].slice(0, aboutRows) : [];
+  const room = Math.max(1, rows - 4 - aboutRows);
   const start = Math.max(0, Math.min(menu.cursor - room + 1, items.length - room));
   return (
     <Box width={width} height={rows + 1} alignItems="center" justifyContent="center">
@@ -100,7 +108,12 @@ export function MenuBox({ state, rows, width, theme }: { state: AppState; rows: 
         {items.length === 0 ? <Text color={theme.dim}>{state.readOnly ? 'none: read-only mode leaves out every action that changes something' : 'none here'}</Text> : null}
         {items.slice(start, start + room).map((it, i) => (
           <Text key={it.binding.command + String(it.binding.arg) + it.keys[0]} inverse={start + i === menu.cursor} wrap="truncate">
-            {` ${cell(it.keys.map(keyLabel).join(' '), keyW)}  ${truncate(it.help, w - keyW - 7)}`}
+            {` ${cell(it.keys.map(keyLabel).join(' '), keyW)}  ${truncate(it.help, helpW)}`}
+          </Text>
+        ))}
+        {about.map((l, i) => (
+          <Text key={`about-${i}`} color={theme.dim} wrap="truncate">
+            {l}
           </Text>
         ))}
         <Text color={theme.dim} wrap="truncate">
