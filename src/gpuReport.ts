@@ -8,6 +8,7 @@ import { queryOnce } from './gpu/once.js';
 import { gpuGrant, grantIndices } from './gpu/reservations.js';
 import type { GpuSample } from './gpu/parse.js';
 import { showControls } from './text/controls.js';
+import { wordWrap } from './text/words.js';
 import { explainActionError } from './engine/errors.js';
 import { holderText } from './present/gpu.js';
 
@@ -171,7 +172,9 @@ export function formatReport(r: GpuReport): string {
     out.push('', 'CONTAINERS');
     for (const c of r.containers) out.push(`    ${t(`${c.engine}/${c.name}`).padEnd(40)} GPU ${c.gpus.join(',') || '-'}  ${gib(c.memoryMiB)} GiB`);
   }
-  for (const n of r.notes ?? []) out.push('', t(n));
-  if (r.message) out.push('', t(r.message));
+  // Sentences broken at spaces at 80 columns: a terminal would break them inside a word.
+  const prose = (text: string) => t(text).split('\n').flatMap((l) => wordWrap(l, 80));
+  for (const n of r.notes ?? []) out.push('', ...prose(n));
+  if (r.message) out.push('', ...prose(r.message));
   return out.join('\n');
 }
