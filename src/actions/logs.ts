@@ -1,22 +1,18 @@
 // The log panel's engine side: follows the selected container's log into a LogSession, switches
 // when the selection settles, resumes after a restart or an engine reconnect, applies the search,
 // and saves. The screen reads the session; everything it changes goes through the store.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { homedir } from 'node:os';
 import type { Engine } from '../engine/engine.js';
 import { explainActionError, httpStatus, isNotFound } from '../engine/errors.js';
 import { normaliseState } from '../engine/status.js';
 import { displayName, type Container, type ContainerJson } from '../engine/models.js';
-import { createLogFile, savedLine, tsKey, type Follow } from '../engine/logs/follow.js';
+import { tsKey, type Follow } from '../engine/logs/follow.js';
+import { saveLog } from './logSave.js';
 import { compileQuery } from '../engine/logs/search.js';
 import { LogSession } from '../store/logs.js';
 import { SINCE, type Action, type AppState } from '../store/state.js';
 import { selectedContainer } from '../store/select.js';
 import type { Store } from '../store/store.js';
 import { SelectionTask } from '../store/task.js';
-import { crashLogDir } from '../terminal.js';
-import { once } from 'node:events';
 
 export interface LogsOptions {
   tail: number;
@@ -35,17 +31,6 @@ export interface LogsOptions {
   redraw?: () => void;
 }
 
-export function logsDir(dir: string): string {
-  return dir || join(crashLogDir(), 'logs');
-}
-
-/** A file name (without .log) from a container name: safe characters only, and the time. */
-export function logFileName(name: string, now = new Date()): string {
-  const safe = name.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^\.+/, '_').slice(0, 80) || 'container';
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\.\d+Z$/, '');
-  return `${safe}-${stamp}`;
-}
-
 /** The texts of the last lines stamped `ts` (what a resumed stream must not repeat). */
 function linesAt(session: LogSession, ts: string): string[] {
   const k = tsKey(ts);
@@ -57,12 +42,6 @@ function linesAt(session: LogSession, ts: string): string[] {
     out.push(l.text);
   }
   return out;
-}
-
-/** A path as a person types it: the home folder as ~. */
-function tilde(path: string): string {
-  const home = homedir();
-  return home && home !== '/' && path.startsWith(`${home}/`) ? `~${path.slice(home.length)}` : path;
 }
 
 export class LogsController {
@@ -364,41 +343,8 @@ export class LogsController {
   }
 
   /** s: the buffer as shown to a file. S (whole): the engine's whole log. Leaves a message either way. */
-  async save(whole: boolean): Promise<void> {
-    const session = this.session;
-    const d = this.store.dispatch;
-    if (!session) {
-      d({ type: 'message', level: 'info', text: 'no container selected: nothing to save' });
-      return;
-    }
-    const dir = logsDir(this.opts.dir);
-    let path = dir;
-    try {
-      mkdirSync(dir, { recursive: true });
-      const file = await createLogFile(dir, logFileName(session.title.replace('/', '-')));
-      path = file.path;
-      const out = file.out;
-      if (whole) {
-        const key = session.key;
-        const engineId = key.slice(0, key.indexOf('/'));
-        const engine = this.engines.get(engineId);
-        if (!engine) throw new Error('its engine is not connected');
-        d({ type: 'message', level: 'info', text: `saving the whole log of ${session.title}…` });
-        const n = await engine.saveWholeLog(key.slice(key.indexOf('/') + 1), this.tty, out);
-        d({ type: 'message', level: 'ok', text: `saved the whole log (${n} lines) to ${tilde(path)}` });
-        return;
-      }
-      const b = session.buffer;
-      for (let i = 0; i < b.length; i += 1000) {
-        if (!out.write(b.slice(i, 1000).map(savedLine).join(''))) await once(out, 'drain');
-      }
-      out.end();
-      await once(out, 'close');
-      const dropped = b.dropped > 0 ? ` (the oldest ${b.dropped} lines had left the buffer; S saves the whole log)` : '';
-      d({ type: 'message', level: 'ok', text: `saved ${b.length} lines to ${tilde(path)}${dropped}` });
-    } catch (e) {
-      d({ type: 'message', level: 'error', text: `could not save the log to ${path}: ${explainActionError(e)}` });
-    }
+  save(whole: boolean): Promise<void> {
+    return saveLog(this.session, whole, { dispatch: this.store.dispatch, engines: this.engines, dir: this.opts.dir, tty: this.tty });
   }
 }
 

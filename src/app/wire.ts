@@ -12,7 +12,8 @@ import { initialState, reducer, type Action, type AppState } from '../store/stat
 import { selectedContainer } from '../store/select.js';
 import { GpuMonitor, gpuSignature } from '../gpu/monitor.js';
 import { attribute } from '../gpu/attribute.js';
-import { LogsController, logsDir } from '../actions/logs.js';
+import { LogsController } from '../actions/logs.js';
+import { logsDir } from '../actions/logSave.js';
 import { ResourcesController } from '../actions/resources.js';
 import { PruneController } from '../actions/prune.js';
 import { InsideController, type Stage } from '../actions/inside.js';

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { centreOn, LogSession, logWindow, scrollAnchor, type WindowRequest } from '../../src/store/logs.js';
 import { compileQuery } from '../../src/engine/logs/search.js';
 import { savedLine, tsKey } from '../../src/engine/logs/follow.js';
-import { logFileName } from '../../src/actions/logs.js';
+import { logFileName } from '../../src/actions/logSave.js';
 import { rowText } from '../../src/ui/logs.js';
 import { initialLogsUi } from '../../src/store/state.js';
 
