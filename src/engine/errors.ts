@@ -44,12 +44,16 @@ export function explainConnectError(err: unknown, where: string): string {
   if (/cannot find UID\/GID|cannot find uid|newuidmap|there might not be enough IDs available/i.test(reason)) {
     return `${where}: Podman cannot find the UID/GID mapping for your user (${reason}). Run \`podman system migrate\` (and check /etc/subuid and /etc/subgid), then start gantry again.`;
   }
+  // OpenSSL's text names its source file and line: keep its words ("wrong version number").
+  const words = /SSL routines:[^:]*:([^:]+)/.exec(reason)?.[1] ?? reason;
   // An https:// (or :2376) address whose port answers in plain HTTP: OpenSSL reads the reply as a
   // TLS record of a version that does not exist.
-  if (e.code === 'EPROTO' || /wrong version number|packet length too long/i.test(reason)) {
-    // OpenSSL's text names its source file and line: keep its words ("wrong version number").
-    const words = /SSL routines:[^:]*:([^:]+)/.exec(reason)?.[1] ?? reason;
+  if (/wrong version number|packet length too long/i.test(reason)) {
     return `${where}: this port does not speak TLS (the handshake read: ${words}). An engine port without TLS is tcp://HOST:2375 (--host tcp://…); keep https:// (or port 2376) for one that does.`;
+  }
+  // A TLS engine that refused the handshake (an alert: it wants a client certificate, or not this one).
+  if (e.code === 'EPROTO' && /alert/i.test(reason)) {
+    return `${where}: the engine refused the TLS handshake (${words}): it wants a client certificate it trusts. Set DOCKER_CERT_PATH to the folder holding this engine's ca.pem, cert.pem and key.pem (as the docker CLI takes them), and start gantry again.`;
   }
   if (e.code && TLS_TRUST.test(e.code)) {
     return `${where}: the engine's TLS certificate is not trusted (${reason}). Set DOCKER_CERT_PATH to the folder holding this engine's ca.pem, cert.pem and key.pem (as the docker CLI takes them), and start gantry again.`;

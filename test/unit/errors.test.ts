@@ -34,6 +34,14 @@ describe('explainConnectError', () => {
       server.close();
     }
   });
+  it("a TLS engine's alert (it wants a client certificate) is not called a port without TLS", () => {
+    const reason = 'C0D7A0F8C07F0000:error:0A000412:SSL routines:ssl3_read_bytes:sslv3 alert bad certificate:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1584:SSL alert number 42';
+    const m = explainConnectError(Object.assign(new Error(reason), { code: 'EPROTO' }), 'https://gpu1:2376');
+    expect(m).not.toMatch(/does not speak TLS/);
+    expect(m).toBe(
+      "https://gpu1:2376: the engine refused the TLS handshake (sslv3 alert bad certificate): it wants a client certificate it trusts. Set DOCKER_CERT_PATH to the folder holding this engine's ca.pem, cert.pem and key.pem (as the docker CLI takes them), and start gantry again.",
+    );
+  });
   it('says an untrusted certificate needs DOCKER_CERT_PATH', () => {
     const m = explainConnectError(Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }), 'https://gpu1:2376');
     expect(m).toBe(
