@@ -123,10 +123,16 @@ export async function startPodmanService(podman: string, timeoutMs: number, own:
 
 export { discoverEngines, streamEngines, type EngineStream, type StreamListener } from './discoveryStream.js';
 
+/** An attempt's detail without the place it begins with (its URL, or a socket's path), which the line names already. */
+function withoutPlace(detail: string, url: string): string {
+  for (const place of [url, url.replace(/^unix:\/\//, '')]) if (detail.startsWith(`${place}: `)) return detail.slice(place.length + 2);
+  return detail;
+}
+
 /** The message printed when no engine answers: every place tried, and how to start one. */
 export function noEngineMessage(attempts: readonly Attempt[]): string {
   const lines = ['gantry: no container engine is reachable. Tried:'];
-  for (const a of attempts) lines.push(`  - ${a.endpoint.url} (${a.endpoint.why}): ${a.detail}`);
+  for (const a of attempts) lines.push(`  - ${a.endpoint.url} (${a.endpoint.why}): ${withoutPlace(a.detail, a.endpoint.url)}`);
   if (attempts.length === 0) lines.push('  (nothing: no --host given and no default places)');
   lines.push(
     '',

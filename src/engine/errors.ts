@@ -65,7 +65,10 @@ export function explainConnectError(err: unknown, where: string): string {
     case 'ENOENT':
       return `${where}: no socket there (the engine is not running, or listens elsewhere).`;
     case 'ECONNREFUSED':
-      return `${where}: connection refused (the socket exists but no engine answers: is the daemon stopped?).`;
+      // A socket file that no one listens on, or a host's port that nothing listens on.
+      return /^(tcp|https?|ssh):\/\//i.test(where)
+        ? `${where}: connection refused (nothing listens on that port: is the daemon stopped, or listening on another port?).`
+        : `${where}: connection refused (the socket exists but no engine answers: is the daemon stopped?).`;
     case 'ETIMEDOUT':
     case 'ESOCKETTIMEDOUT':
       return `${where}: no answer in time (the engine is busy or hung).`;

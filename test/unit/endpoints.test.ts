@@ -120,4 +120,16 @@ describe('noEngineMessage', () => {
     expect(msg).toMatch(/podman\.socket/);
     expect(msg).toContain('`gantry doctor`');
   });
+
+  it('names each place once: a detail that begins with the place (URL or socket path) loses it', () => {
+    const msg = noEngineMessage([
+      { endpoint: { url: 'tcp://127.0.0.1:1', source: 'flag', why: '--host' }, ok: false, detail: 'tcp://127.0.0.1:1: connection refused (nothing listens on that port)' },
+      { endpoint: { url: 'unix:///tmp/nope.sock', source: 'flag', why: '--host' }, ok: false, detail: '/tmp/nope.sock: no socket there' },
+      { endpoint: { url: 'unix:///tmp/other.sock', source: 'flag', why: '--host' }, ok: false, detail: '/tmp/nope.sock: no socket there' },
+    ]);
+    expect(msg).toContain('  - tcp://127.0.0.1:1 (--host): connection refused (nothing listens on that port)\n');
+    expect(msg).toContain('  - unix:///tmp/nope.sock (--host): no socket there\n');
+    // Another place's name in the detail is kept.
+    expect(msg).toContain('  - unix:///tmp/other.sock (--host): /tmp/nope.sock: no socket there\n');
+  });
 });

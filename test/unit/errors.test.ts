@@ -18,6 +18,11 @@ describe('explainConnectError', () => {
     expect(explainConnectError({ code: 'ECONNREFUSED' }, '/s')).toMatch(/connection refused.*daemon stopped/);
     expect(explainConnectError({ code: 'ENOENT' }, '/s')).toMatch(/no socket there/);
   });
+  it('a refused TCP port is not called a socket file that exists', () => {
+    const m = explainConnectError({ code: 'ECONNREFUSED' }, 'tcp://127.0.0.1:2375');
+    expect(m).toBe('tcp://127.0.0.1:2375: connection refused (nothing listens on that port: is the daemon stopped, or listening on another port?).');
+    expect(explainConnectError({ code: 'ECONNREFUSED' }, 'unix:///var/run/docker.sock')).toContain('the socket exists');
+  });
   it('says a port answering in plain HTTP does not speak TLS, and what to type instead (the error Node gives)', async () => {
     const server = createServer((sock) => sock.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n'));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
