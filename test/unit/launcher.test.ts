@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GANTRY, ROOT } from '../helpers/pty.js';
+import { LAUNCHER_FLAGS } from '../../src/doctor/checks.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gantry-launcher-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,6 +44,13 @@ describe('bin/gantry', () => {
     expect(out).toMatchObject({ argv: ['--one', 'two'], file: 'gantry.cjs', dir: 'dist' });
     // The Error is made on the bundle's line 4 (the build id is line 1).
     expect(out.line).toMatch(/dist\/gantry\.cjs:4:\d+\)?$/);
+  });
+
+  it("node gets the launcher's V8 flags, the ones `gantry doctor` checks for (the heap's sizes, TurboFan's threshold)", () => {
+    const r = launch('flags', 'exports.main = async () => { process.stdout.write(JSON.stringify(process.execArgv)); };');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(LAUNCHER_FLAGS);
+    expect(LAUNCHER_FLAGS).toEqual(expect.arrayContaining(['--max-semi-space-size=2', '--ticks-before-optimization=20']));
   });
 
   it("a cache made by another copy of the same build is not used: stack traces name this copy's file", () => {
