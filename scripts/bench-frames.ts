@@ -203,7 +203,7 @@ export function frameTable(f: FrameCosts): string[] {
   const row = (name: string, c: FrameCost, goal: string) =>
     `| ${name} | ${c.cpuMs.toFixed(2)} ms | ${c.wallP50Ms.toFixed(2)} / ${c.wallP95Ms.toFixed(2)} ms | ${Math.round(c.bytes)} B | ${goal} |`;
   return [
-    `Frame cost at ${f.cols}×${f.rows} (30 containers, GPU strip, log panel following; in-process, mean CPU per frame):`,
+    `Frame cost at ${f.cols}×${f.rows} (30 containers, GPU strip, log panel following; no engine; mean CPU per frame):`,
     '| frame | CPU | wall p50 / p95 | bytes out | goal |',
     '| --- | --- | --- | --- | --- |',
     row('a new log line', f.logLine, '≤ 3 ms'),

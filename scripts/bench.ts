@@ -8,11 +8,13 @@
 // loggers with the log panel following one: resident memory in the first minute against the last.
 // Prints tables with ratios and writes JSON to bench-results.json.
 import Docker from 'dockerode';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { PtySession, GANTRY, ROOT } from '../test/helpers/pty.js';
 import { frameCosts, frameTable, type FrameCosts } from './bench-frames.js';
 import { cpuTicks, pct, rssKiB, rssSummary, soak, TICK, type RssSummary, type SoakResult } from './bench-proc.js';
+import { LAUNCHER_FLAGS } from '../src/doctor/checks.js';
 
 const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 30);
 /** Each GPU polling reading: 30 s, twice with and twice without, alternating (one 20 s reading varied by ±0.4 points). */
@@ -245,11 +247,30 @@ async function manyKeys(s: PtySession, painted: (scr: string) => boolean): Promi
   return { firstPaintMs, keyP50Ms: pct(lat, 50), keyP95Ms: pct(lat, 95) };
 }
 
+/**
+ * The frame costs, drawn in a node of their own started with bin/gantry's V8 flags: which of V8's
+ * tiers runs the code (bin/gantry holds TurboFan back until code is hot) is part of what a frame costs.
+ * The bench itself runs without them, so that its terminal emulator reads both tools' screens as fast.
+ */
+function framesAsGantryRuns(): FrameCosts {
+  const r = spawnSync(process.execPath, [...LAUNCHER_FLAGS, fileURLToPath(import.meta.url)], {
+    env: { ...process.env, BENCH_FRAMES_CHILD: '1' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (r.status !== 0) throw new Error(`the frame costs' node exited with ${r.status ?? r.signal}`);
+  return JSON.parse(r.stdout) as FrameCosts;
+}
+
 async function main() {
+  if (process.env.BENCH_FRAMES_CHILD) {
+    process.stdout.write(JSON.stringify(await frameCosts(160, 45)));
+    process.exit(0);
+  }
   let frames: FrameCosts | undefined;
   if (PARTS.has('frames')) {
-    process.stderr.write('bench: frame costs in-process at 160×45… ');
-    frames = await frameCosts(160, 45);
+    process.stderr.write(`bench: frame costs at 160×45, in a node with bin/gantry's flags (${LAUNCHER_FLAGS.join(' ')})… `);
+    frames = framesAsGantryRuns();
     process.stderr.write('done\n');
   }
   if (![...PARTS].some((p) => p !== 'frames')) {
