@@ -8,7 +8,7 @@ import { PANES, SINCE, type AppState, type PaneId } from '../store/state.js';
 import { PANE_DEFS } from './panes/registry.js';
 import { containerCounts, shownPanes } from '../store/select.js';
 import { cell, printable, textWidth, truncate } from '../text/width.js';
-import { wordWrap } from '../text/words.js';
+import { wordWrap, wrapWithin } from '../text/words.js';
 import type { Theme } from './theme.js';
 import type { Binding } from './keys/bindings.js';
 import { hintsFor, keyLabel } from './keys/resolve.js';
@@ -175,11 +175,7 @@ export function messageLines(state: AppState, width: number): string[] {
   const prompt = state.ui.prompt;
   const list = currentList(state);
   if (!m || prompt?.kind === 'command' || prompt?.kind === 'filter' || (list && state.ui.filters[list])) return [' '];
-  const one = truncate(' ' + printable(m.text), width);
-  if (textWidth(one) < width) return [one];
-  const words = wordWrap(printable(m.text), width - 1);
-  const rows = words.length > MESSAGE_ROWS ? [...words.slice(0, MESSAGE_ROWS - 1), truncate(words.slice(MESSAGE_ROWS - 1).join(' '), width - 1)] : words;
-  return rows.map((r) => ' ' + r);
+  return wrapWithin(printable(m.text), width - 1, MESSAGE_ROWS).map((r) => ' ' + r);
 }
 
 /** A hint whose words depend on the state (show/hide, the sort in force, split/full). */

@@ -8,6 +8,7 @@ import { initialState, reducer, type Action, type AppState } from '../../src/sto
 import { selectedRow } from '../../src/store/select.js';
 import { helpLines } from '../../src/ui/keys/resolve.js';
 import { fourGpus, ID, NOW, running } from '../helpers/gpuState.js';
+import { HIDDEN_MESSAGE } from '../../src/gpu/monitor.js';
 
 const c = running;
 const gpus = fourGpus();
@@ -19,7 +20,7 @@ const tick = async () => {
   await new Promise((r) => setTimeout(r, 0));
 };
 
-function setup(opts: { at?: number; idleMinutes?: number } = {}) {
+function setup(opts: { at?: number; idleMinutes?: number; cols?: number; rows?: number } = {}) {
   const store = createStore<AppState, Action>(reducer, initialState({ gpu: true, gpuIdleMinutes: opts.idleMinutes ?? 30 }));
   store.dispatch({ type: 'engines/set', engines: [{ id: 'docker', kind: 'docker', label: 'd', endpoint: 'unix:///d', status: 'up' }, { id: 'podman', kind: 'podman', label: 'p', endpoint: 'unix:///p', status: 'up' }] });
   store.dispatch({ type: 'containers/set', engineId: 'docker', containers: [c('docker', 'vla-train', ID('a')), c('docker', 'web', ID('b'))] });
@@ -37,7 +38,7 @@ function setup(opts: { at?: number; idleMinutes?: number } = {}) {
     ],
   });
   const controller: Controller = { containerKey: vi.fn(), confirmed: vi.fn(), quit: vi.fn() };
-  const r = render(<App store={store} controller={controller} color={false} size={{ cols: 140, rows: 30 }} />);
+  const r = render(<App store={store} controller={controller} color={false} size={{ cols: opts.cols ?? 140, rows: opts.rows ?? 30 }} />);
   cleanup = r.unmount;
   return { ...r, store };
 }
@@ -156,6 +157,20 @@ describe('GPUs on screen', () => {
     stdin.write('5');
     await tick();
     expect(lastFrame()).toContain('gantry is probably running inside a container');
+  });
+
+  it('at 80 columns the hidden-processes warning wraps onto rows of its own, its fix included, and the GPUs stay listed', async () => {
+    const { store, lastFrame, stdin } = setup({ cols: 80, rows: 24 });
+    store.dispatch({ type: 'gpu/update', status: { state: 'no-processes-visible', message: HIDDEN_MESSAGE }, gpus, processes: [], at: NOW });
+    stdin.write('5');
+    await tick();
+    const lines = lastFrame()!.split('\n');
+    expect(lines).toHaveLength(23);
+    const text = lines.map((l) => l.trim()).join(' ');
+    expect(text).toContain('(its PID namespace hides them). Run gantry on the host.');
+    // The warning's rows are whole (other rows, a GPU's power figure, may be cut at 80 columns).
+    expect(lines.filter((l) => /namespace|nvidia-smi lists|Run gantry/.test(l)).every((l) => !l.includes('…'))).toBe(true);
+    for (const g of [0, 1, 2, 3]) expect(lastFrame()).toMatch(new RegExp(`GPU ${g} `));
   });
 
   it('fits help at 80×24 with the GPU strip on', async () => {

@@ -7,6 +7,7 @@ import { cell, printable, truncate } from '../../text/width.js';
 import type { Theme } from '../theme.js';
 import { fitColumns, headerText, type Column, type Fitted } from './columns.js';
 import { listWindow } from './window.js';
+import { wrapWithin } from '../../text/words.js';
 
 export interface RowStyle {
   color?: string | undefined;
@@ -62,10 +63,13 @@ function RowView<R>({ row, p, fit, selected }: { row: R; p: ListPaneProps<R>; fi
   );
 }
 
+const NOTICE_ROWS = 3;
+
 export function ListPane<R>(p: ListPaneProps<R>) {
   const top = useRef(0);
   const fit = fitColumns(p.columns, p.rows, p.width, p.measureKey);
-  const notices = p.notices ?? [];
+  // A notice that does not fit the width (a warning and its fix) takes up to NOTICE_ROWS rows.
+  const notices = (p.notices ?? []).flatMap((n) => wrapWithin(printable(n.text), p.width - 1, NOTICE_ROWS).map((text) => ({ text, color: n.color })));
   const body = Math.max(0, p.height - 1 - notices.length);
   top.current = listWindow(top.current, p.cursor, body, p.rows.length);
   const shown = p.rows.slice(top.current, top.current + body);
@@ -76,7 +80,7 @@ export function ListPane<R>(p: ListPaneProps<R>) {
       </Text>
       {notices.map((n, i) => (
         <Text key={`n${i}`} color={n.color} wrap="truncate">
-          {` ${printable(n.text)}`}
+          {` ${n.text}`}
         </Text>
       ))}
       {p.rows.length === 0 && p.empty ? (
