@@ -254,7 +254,8 @@ describe.skipIf(!engines)('with real Docker and Podman', () => {
     const e = await s.waitExit();
     expect(e.exitCode).toBe(1);
     const screen = (await s.screen()).replace(/\n/g, '');
-    expect(screen).toContain(`${dockerTe!.socket}: permission denied`);
+    // The place is named once: its URL, then why (not the socket's path again).
+    expect(screen).toContain(`${dockerTe!.url} (--host): permission denied`);
     expect(screen).toContain('docker group');
   });
 
