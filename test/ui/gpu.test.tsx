@@ -173,6 +173,23 @@ describe('GPUs on screen', () => {
     for (const g of [0, 1, 2, 3]) expect(lastFrame()).toMatch(new RegExp(`GPU ${g} `));
   });
 
+  it("at 80 columns a GPU's line keeps its figures whole (power last): the name gives up 'NVIDIA ' first", async () => {
+    const { lastFrame, stdin } = setup({ cols: 80, rows: 24 });
+    stdin.write('5');
+    await tick();
+    const lines = lastFrame()!.split('\n').filter((l) => /^ ?GPU \d/.test(l.trimStart()) && l.includes('/48.0G'));
+    expect(lines).toHaveLength(4);
+    for (const l of lines) {
+      // A GPU shared by containers (GPU 1*) says so after the figures, cut at the edge.
+      // (The name may lose its end too: these figures, 97 % and 100/300 W, are wide.)
+      expect(l).toMatch(/RTX 6000 Ada \S+ +[█░]{16} \d+\.\dG\/48\.0G .*\d+\/300 W(.*…)?$/);
+      expect(l).not.toContain('NVIDIA');
+      expect(l.length).toBeLessThanOrEqual(80);
+    }
+    // The bars line up, whatever each GPU's figures are.
+    expect(new Set(lines.map((l) => l.search(/[█░]/))).size).toBe(1);
+  });
+
   it('fits help at 80×24 with the GPU strip on', async () => {
     const store = createStore<AppState, Action>(reducer, initialState({ gpu: true }));
     const r = render(<App store={store} controller={{ containerKey: vi.fn(), confirmed: vi.fn(), quit: vi.fn() }} color={false} size={{ cols: 80, rows: 24 }} />);

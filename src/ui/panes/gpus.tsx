@@ -7,7 +7,7 @@ import { dimEngines, rowKey, selectedRow } from '../../store/select.js';
 import { gpuRows, sharedGpus, type GpuRow } from '../../store/gpu.js';
 import { displayName, type Container } from '../../engine/models.js';
 import type { GpuSample } from '../../gpu/parse.js';
-import { cell, printable } from '../../text/width.js';
+import { cell, printable, textWidth } from '../../text/width.js';
 import { shortDuration } from '../../present/container.js';
 import { holderText } from '../../present/gpu.js';
 import { gpuServerLine } from '../../present/servers.js';
@@ -19,13 +19,42 @@ import type { Column } from '../list/columns.js';
 
 type ProcRow = Extract<GpuRow, { kind: 'proc' }>;
 
-function gpuLine(g: GpuSample, sharedBy: readonly Container[] | undefined): string {
+const NAME_COLS = 30;
+const BAR_COLS = 16;
+
+/** A GPU's figures after its bar: memory, utilisation, temperature, power, MIG. */
+function gpuFigures(g: GpuSample): string {
   const util = g.utilizationPct === undefined ? 'util n/a' : `${g.utilizationPct}%`;
   const temp = g.temperatureC === undefined ? '' : `  ${g.temperatureC}C`;
   const power = g.powerW === undefined ? '' : `  ${Math.round(g.powerW)}/${g.powerLimitW === undefined ? '?' : Math.round(g.powerLimitW)} W`;
   const mig = g.migEnabled ? '  MIG' : '';
+  return `${gib(g.memoryUsedMiB)}/${gib(g.memoryTotalMiB)}  ${util}${temp}${power}${mig}`;
+}
+
+/** How the GPUs' lines are laid out in a pane `width` wide: the same for every GPU, so the bars line up. */
+interface GpuLineFit {
+  nameCols: number;
+  barCols: number;
+  /** Drop the "NVIDIA " every name begins with. */
+  short: boolean;
+}
+
+/**
+ * In a pane too narrow for the whole line (80 columns), the names give up columns first ("NVIDIA "
+ * goes, then their ends), then the bars, so that the figures — power last — stay whole. `figures`:
+ * the widest GPU's figures; `shared`: some line goes on after them (cut with a "…" at the edge).
+ */
+function fitGpuLines(width: number, figures: number, shared: boolean): GpuLineFit {
+  const head = ' GPU 0* '.length;
+  const over = Math.max(0, head + NAME_COLS + 1 + BAR_COLS + 1 + figures + (shared ? 1 : 0) - width);
+  const nameCols = Math.max(12, NAME_COLS - over);
+  return { nameCols, barCols: Math.max(8, BAR_COLS - (over - (NAME_COLS - nameCols))), short: over > 0 };
+}
+
+function gpuLine(g: GpuSample, sharedBy: readonly Container[] | undefined, fit: GpuLineFit): string {
   const shared = sharedBy ? `  shared by ${sharedBy.length} containers: ${sharedBy.map(displayName).join(', ')}` : '';
-  return ` GPU ${g.index}${sharedBy ? '*' : ' '} ${cell(printable(g.name), 30)} ${bar(g.memoryUsedMiB, g.memoryTotalMiB, 16)} ${gib(g.memoryUsedMiB)}/${gib(g.memoryTotalMiB)}  ${util}${temp}${power}${mig}${shared}`;
+  const name = fit.short ? printable(g.name).replace(/^NVIDIA /, '') : printable(g.name);
+  return ` GPU ${g.index}${sharedBy ? '*' : ' '} ${cell(name, fit.nameCols)} ${bar(g.memoryUsedMiB, g.memoryTotalMiB, fit.barCols)} ${gpuFigures(g)}${shared}`;
 }
 
 function who(r: ProcRow): string {
@@ -61,6 +90,9 @@ export function GpuPane({ state, rows, width, now, theme }: { state: AppState; r
     notices.push({ text: state.ui.filters.gpus ? `no GPU process matches "${state.ui.filters.gpus}"` : 'no compute processes on any GPU', color: theme.dim });
   }
   const sel = selectedRow(state, 'gpus');
+  const shares = sharedGpus(state);
+  const own = list.filter((r): r is Extract<GpuRow, { kind: 'gpu' }> => r.kind === 'gpu');
+  const fit = fitGpuLines(width, Math.max(0, ...own.map((r) => textWidth(gpuFigures(r.gpu)))), own.some((r) => shares.has(r.gpu.index)));
   return (
     <ListPane<GpuRow>
       rows={list}
@@ -70,7 +102,7 @@ export function GpuPane({ state, rows, width, now, theme }: { state: AppState; r
       height={rows + 1}
       theme={theme}
       rowKey={rowKey}
-      line={(r) => (r.kind === 'server' ? gpuServerLine(r.summary, now) : r.kind === 'gpu' ? gpuLine(r.gpu, r.server === undefined || state.servers.list.find((e) => e.local)?.name === r.server ? sharedGpus(state).get(r.gpu.index) : undefined) : undefined)}
+      line={(r) => (r.kind === 'server' ? gpuServerLine(r.summary, now) : r.kind === 'gpu' ? gpuLine(r.gpu, r.server === undefined || state.servers.list.find((e) => e.local)?.name === r.server ? shares.get(r.gpu.index) : undefined, fit) : undefined)}
       style={(r) => {
         // A server that went away keeps its last GPUs on screen, dimmed under the line that says why.
         if (r.server !== undefined && down.has(r.server)) return { dim: true, bold: r.kind !== 'proc' };
