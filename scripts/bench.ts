@@ -10,11 +10,12 @@
 import Docker from 'dockerode';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { PtySession, GANTRY, ROOT } from '../test/helpers/pty.js';
 import { frameCosts, frameTable, type FrameCosts } from './bench-frames.js';
 import { cpuTicks, pct, rssKiB, rssSummary, soak, TICK, type RssSummary, type SoakResult } from './bench-proc.js';
-import { LAUNCHER_FLAGS } from '../src/doctor/checks.js';
+import { LAUNCHER_FLAGS, TIERING } from '../src/doctor/checks.js';
 
 const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 30);
 /** Each GPU polling reading: 30 s, twice with and twice without, alternating (one 20 s reading varied by ±0.4 points). */
@@ -248,9 +249,10 @@ async function manyKeys(s: PtySession, painted: (scr: string) => boolean): Promi
 }
 
 /**
- * The frame costs, drawn in a node of their own started with bin/gantry's V8 flags: which of V8's
- * tiers runs the code (bin/gantry holds TurboFan back until code is hot) is part of what a frame costs.
- * The bench itself runs without them, so that its terminal emulator reads both tools' screens as fast.
+ * The frame costs, drawn in a node of their own with bin/gantry's V8 settings (its flags, and the
+ * tiering threshold it sets on Node 20): which of V8's tiers runs the code is part of what a frame
+ * costs. The bench itself runs without them, so that its terminal emulator reads both tools'
+ * screens as fast.
  */
 function framesAsGantryRuns(): FrameCosts {
   const r = spawnSync(process.execPath, [...LAUNCHER_FLAGS, fileURLToPath(import.meta.url)], {
@@ -264,12 +266,13 @@ function framesAsGantryRuns(): FrameCosts {
 
 async function main() {
   if (process.env.BENCH_FRAMES_CHILD) {
+    if (Number(process.versions.node.split('.')[0]) === 20) setFlagsFromString(TIERING);
     process.stdout.write(JSON.stringify(await frameCosts(160, 45)));
     process.exit(0);
   }
   let frames: FrameCosts | undefined;
   if (PARTS.has('frames')) {
-    process.stderr.write(`bench: frame costs at 160×45, in a node with bin/gantry's flags (${LAUNCHER_FLAGS.join(' ')})… `);
+    process.stderr.write(`bench: frame costs at 160×45, in a node with bin/gantry's V8 settings (${[...LAUNCHER_FLAGS, TIERING].join(' ')})… `);
     frames = framesAsGantryRuns();
     process.stderr.write('done\n');
   }
