@@ -125,7 +125,7 @@ export { discoverEngines, streamEngines, type EngineStream, type StreamListener 
 
 /** An attempt's detail without the place it begins with (its URL, or a socket's path), which the line names already. */
 function withoutPlace(detail: string, url: string): string {
-  for (const place of [url, url.replace(/^unix:\/\//, '')]) if (detail.startsWith(`${place}: `)) return detail.slice(place.length + 2);
+  for (const place of [url, socketPathOf(url)]) if (place && detail.startsWith(`${place}: `)) return detail.slice(place.length + 2);
   return detail;
 }
 

@@ -190,6 +190,16 @@ describe('GPUs on screen', () => {
     expect(new Set(lines.map((l) => l.search(/[█░]/))).size).toBe(1);
   });
 
+  it('at 80 columns a GPU numbered 10 or more keeps its figures whole too', async () => {
+    const { store, lastFrame, stdin } = setup({ cols: 80, rows: 24 });
+    const twelve = Array.from({ length: 12 }, (_, i) => ({ ...gpus[i % 4]!, index: i, uuid: `GPU-${i}`, utilizationPct: 100, temperatureC: 70, powerW: 700, powerLimitW: 700 }));
+    store.dispatch({ type: 'gpu/update', status: { state: 'ok' }, gpus: twelve, processes: [], at: NOW });
+    stdin.write('5');
+    await tick();
+    const last = lastFrame()!.split('\n').find((l) => l.trimStart().startsWith('GPU 11'));
+    expect(last).toMatch(/ 700\/700 W$/);
+  });
+
   it('fits help at 80×24 with the GPU strip on', async () => {
     const store = createStore<AppState, Action>(reducer, initialState({ gpu: true }));
     const r = render(<App store={store} controller={{ containerKey: vi.fn(), confirmed: vi.fn(), quit: vi.fn() }} color={false} size={{ cols: 80, rows: 24 }} />);

@@ -42,10 +42,11 @@ interface GpuLineFit {
 /**
  * In a pane too narrow for the whole line (80 columns), the names give up columns first ("NVIDIA "
  * goes, then their ends), then the bars, so that the figures — power last — stay whole. `figures`:
- * the widest GPU's figures; `shared`: some line goes on after them (cut with a "…" at the edge).
+ * the widest GPU's figures; `shared`: some line goes on after them (cut with a "…" at the edge);
+ * `lastIndex`: the highest GPU index (GPU 10 takes a column more than GPU 9).
  */
-function fitGpuLines(width: number, figures: number, shared: boolean): GpuLineFit {
-  const head = ' GPU 0* '.length;
+function fitGpuLines(width: number, figures: number, shared: boolean, lastIndex: number): GpuLineFit {
+  const head = ` GPU ${lastIndex}* `.length;
   const over = Math.max(0, head + NAME_COLS + 1 + BAR_COLS + 1 + figures + (shared ? 1 : 0) - width);
   const nameCols = Math.max(12, NAME_COLS - over);
   return { nameCols, barCols: Math.max(8, BAR_COLS - (over - (NAME_COLS - nameCols))), short: over > 0 };
@@ -92,7 +93,7 @@ export function GpuPane({ state, rows, width, now, theme }: { state: AppState; r
   const sel = selectedRow(state, 'gpus');
   const shares = sharedGpus(state);
   const own = list.filter((r): r is Extract<GpuRow, { kind: 'gpu' }> => r.kind === 'gpu');
-  const fit = fitGpuLines(width, Math.max(0, ...own.map((r) => textWidth(gpuFigures(r.gpu)))), own.some((r) => shares.has(r.gpu.index)));
+  const fit = fitGpuLines(width, Math.max(0, ...own.map((r) => textWidth(gpuFigures(r.gpu)))), own.some((r) => shares.has(r.gpu.index)), Math.max(0, ...own.map((r) => r.gpu.index)));
   return (
     <ListPane<GpuRow>
       rows={list}
