@@ -209,7 +209,7 @@ export class Engine {
 
   /** Follows the container's log; `onLines` gets batches, `onEnd` the reason it stopped. */
   followLogs(id: string, opts: FollowOptions, onLines: (lines: FollowedLine[]) => void, onEnd: (reason: string) => void): Follow {
-    return followLogs(this.docker, id, opts, onLines, onEnd);
+    return followLogs(this.docker, id, this.kind === 'podman' ? { ...opts, podmanTail: true } : opts, onLines, onEnd);
   }
 
   /** Writes the container's whole log to `out` and closes it; resolves with the lines written. */

@@ -9,7 +9,7 @@ import { Demuxer } from './demux.js';
 import { LineSplitter, timestampLength } from './lines.js';
 import { sanitizeLine, Utf8Stream } from './sanitize.js';
 import type { LogStream } from './buffer.js';
-import { explainActionError } from '../errors.js';
+import { explainActionError, httpStatus } from '../errors.js';
 import { destroyStream } from '../ndjson.js';
 import { stripSgr } from '../../text/ansi.js';
 import { cutMarker } from '../../text/width.js';
@@ -47,6 +47,11 @@ export interface FollowOptions {
    * `texts` (already shown). Podman 4 stamps whole seconds, so a time alone cannot tell them apart.
    */
   after?: { ts: string; texts: string[] };
+  /**
+   * The engine is Podman 4, which can lose a short log's first lines when asked for its tail (see
+   * `mendTail`): a tail shorter than asked for is checked against the whole log once.
+   */
+  podmanTail?: boolean;
 }
 
 export interface Follow {
@@ -171,6 +176,47 @@ function openLogStream(docker: Docker, id: string, q: { follow: boolean; tail: n
   });
 }
 
+/**
+ * Podman 4 (4.3 here) reads a log's tail backwards a page at a time, from the last page boundary of
+ * a size it takes twice — a stat, then a seek to the end — and a line written between the two
+ * shifts every page it reads: the log's first bytes are never read. A tail that reaches back to
+ * the log's start then lacks its first line or lines, or the engine fails on the cut line
+ * ("parsing time …", HTTP 500). Seen against the real engine: 1 request in 300 on a container
+ * writing a line every 2 ms; in CI, a log panel that began at a new container's second line.
+ * The log read from its start (which Podman does another way) holds `held`, the tail as it came:
+ * the lines before the first place it fits are what was lost, and go before it.
+ */
+export function mendTail(whole: readonly FollowedLine[], held: FollowedLine[]): FollowedLine[] {
+  const same = (a: FollowedLine, b: FollowedLine) => a.text === b.text && a.stream === b.stream && a.ts === b.ts;
+  for (let at = 0; at + held.length <= whole.length; at++) {
+    let fits = true;
+    for (let j = 0; j < held.length && fits; j++) fits = same(whole[at + j]!, held[j]!);
+    // The first place it fits: with repeated lines that may be early, which shows fewer lines, never one twice.
+    if (fits) return at === 0 ? held : [...whole.slice(0, at), ...held];
+  }
+  return held;
+}
+
+/**
+ * The first `max` lines or so of the container's log, from its start (held in memory: a tail can
+ * come in more than one batch, so a log thought short may not be, and reading stops there).
+ */
+async function readLogStart(docker: Docker, id: string, opts: FollowOptions, max: number): Promise<FollowedLine[]> {
+  const decoder = new LogDecoder(opts.tty, opts.keepColor ?? false, opts.maxLineBytes ?? 64 * 1024);
+  const lines: FollowedLine[] = [];
+  const stream = await openLogStream(docker, id, { follow: false, tail: 'all' });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      for (const l of decoder.write(chunk)) lines.push(l);
+      if (lines.length > max) return lines;
+    }
+  } finally {
+    destroyStream(stream);
+  }
+  for (const l of decoder.end()) lines.push(l);
+  return lines;
+}
+
 export function followLogs(
   docker: Docker,
   id: string,
@@ -185,10 +231,13 @@ export function followLogs(
   const batchMs = opts.batchMs ?? 75;
   const decoder = new LogDecoder(opts.tty, opts.keepColor ?? false, opts.maxLineBytes ?? 64 * 1024);
   const shown = opts.after ? alreadyShown(opts.after) : undefined;
+  // The first batch of a Podman tail, while it is checked against the whole log; later ones wait.
+  let checking = false;
+  let checked = false;
   const flush = () => {
     timer = undefined;
-    if (cancelled || batch.length === 0) return;
-    const out = batch;
+    if (cancelled || checking || batch.length === 0) return;
+    let out = batch;
     batch = [];
     // stdout and stderr are copied by the engine side by side: within a batch, put them in time order.
     let sorted = true;
@@ -196,10 +245,33 @@ export function followLogs(
     if (!sorted) {
       const keyed = out.map((l, i) => ({ l, i, k: l.ts ? tsKey(l.ts) : '' }));
       keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.i - b.i));
-      onLines(keyed.map((x) => x.l));
-      return;
+      out = keyed.map((x) => x.l);
+    }
+    if (mend !== undefined && !checked) {
+      checked = true;
+      // Fewer lines than asked for: the tail reaches the log's start, which Podman may have lost.
+      if (out.length < mend) {
+        checking = true;
+        const held = out;
+        readLogStart(docker, id, opts, mend + held.length + 2000).then(
+          (whole) => release(mendTail(whole, held)),
+          () => release(held),
+        );
+        return;
+      }
     }
     onLines(out);
+  };
+  let ending: string | undefined;
+  const release = (lines: FollowedLine[]) => {
+    checking = false;
+    if (cancelled) return;
+    onLines(lines);
+    if (ending !== undefined) {
+      flush();
+      cancelled = true;
+      onEnd(ending);
+    } else if (batch.length > 0 && !timer) flush();
   };
   const take = (lines: FollowedLine[]) => {
     for (const l of lines) if (!shown?.(l)) batch.push(l);
@@ -243,11 +315,25 @@ export function followLogs(
     decodeGathered();
     take(decoder.end());
     clearTimeout(timer);
+    if (checking) {
+      // The first lines are still being checked: the end waits for them.
+      ending = reason;
+      return;
+    }
     flush();
     cancelled = true;
     onEnd(reason);
   };
-  openLogStream(docker, id, { follow: true, tail: opts.tail, ...(opts.since !== undefined ? { since: opts.since } : {}) }).then(
+  const query = { follow: true, tail: opts.tail, ...(opts.since !== undefined ? { since: opts.since } : {}) };
+  const mend = opts.podmanTail && typeof opts.tail === 'number' ? opts.tail : undefined;
+  // Podman 4 fails a tail now and then with a cut line ("parsing time …", HTTP 500; see mendTail).
+  const open = (tries: number): Promise<NodeJS.ReadableStream> =>
+    openLogStream(docker, id, query).catch(async (e: unknown) => {
+      if (mend === undefined || tries <= 1 || httpStatus(e) !== 500 || cancelled) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+      return open(tries - 1);
+    });
+  open(3).then(
     (s) => {
       if (cancelled) {
         destroyStream(s);
