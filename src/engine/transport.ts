@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 
 const MODEM_ENV = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_CLIENT_TIMEOUT', 'DOCKER_PATH_PREFIX'];
 
@@ -30,15 +31,34 @@ export interface Transport {
 
 function tlsOptions(env: Record<string, string | undefined>): Partial<Docker.DockerOptions> {
   const dir = env.DOCKER_CERT_PATH;
-  if (!dir) return {};
   const read = (f: string) => {
     try {
-      return readFileSync(join(dir, f));
+      return dir ? readFileSync(join(dir, f)) : undefined;
     } catch {
       return undefined;
     }
   };
-  return { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') };
+  return { ca: read('ca.pem') ?? extraCas(env), cert: read('cert.pem'), key: read('key.pem') };
+}
+
+/**
+ * The CAs an engine's TLS certificate is checked against when DOCKER_CERT_PATH has none: Node's own
+ * and NODE_EXTRA_CA_CERTS's, which bin/gantry hands over as GANTRY_EXTRA_CA_CERTS so that node
+ * does not read them at every start (see there). Undefined: Node's defaults (when node read the
+ * file itself, or there is none). A file that cannot be read is left out, as node does.
+ */
+export function extraCas(env: Record<string, string | undefined>): string[] | undefined {
+  const file = env.GANTRY_EXTRA_CA_CERTS;
+  if (!file) return undefined;
+  let extra: string;
+  try {
+    extra = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // node:tls (and crypto) only now: most starts reach no engine over TLS.
+  const { rootCertificates } = createRequire('/')('node:tls') as typeof import('node:tls');
+  return [...rootCertificates, extra];
 }
 
 /** ssh argument list for a tunnel from a local socket to the engine's socket on a remote host. */
