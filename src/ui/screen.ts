@@ -50,6 +50,12 @@ interface RegionState {
   /** Where it was last drawn, and what. */
   drawn?: Rect;
   rows: string[];
+  /**
+   * The rows it was given last time, each with what fitRow made of it at `fitWidth`: a following
+   * log's rows move up a row at each new line, and only the new one is fitted again.
+   */
+  fitted?: Map<string, string>;
+  fitWidth?: number;
 }
 
 const sameRect = (a: Rect | undefined, b: Rect | undefined) => !!a && !!b && a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
@@ -199,14 +205,21 @@ export class FrameStdout extends Writable {
     const moved = !sameRect(r, st.drawn);
     const rows = st.region.rows(r.width, r.height);
     const next: string[] = [];
+    const before = st.fitWidth === r.width ? st.fitted : undefined;
+    const fitted = new Map<string, string>();
     let out = '';
     for (let y = 0; y < r.height; y++) {
-      const text = fitRow(rows[y] ?? '', r.width);
+      const row = rows[y] ?? '';
+      let text = fitted.get(row) ?? before?.get(row);
+      if (text === undefined) text = fitRow(row, r.width);
+      fitted.set(row, text);
       next.push(text);
       if (!moved && !rewritten.has(r.y + y) && st.rows[y] === text) continue;
       out += `\x1b[${r.y + y + 1};${r.x + 1}H${text}\x1b[0m`;
     }
     st.rows = next;
+    st.fitted = fitted;
+    st.fitWidth = r.width;
     st.drawn = r;
     return out;
   }

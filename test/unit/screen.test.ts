@@ -160,6 +160,39 @@ describe('FrameStdout regions', () => {
     expect(tty.out).toHaveLength(2);
   });
 
+  it('a following log: each new line moves the rows up, every row lands right, and a narrower region cuts them again', async () => {
+    const tty = new FakeTty();
+    const f = new FrameStdout(tty);
+    let r = rect;
+    let lines = ['\x1b[32mline 1 green\x1b[0m', 'line 2 日本語', 'line 3'];
+    f.setRegion('logs', { rect: () => r, rows: () => lines });
+    f.write(INK);
+    await flushNow();
+    lines = [lines[1]!, lines[2]!, 'line 4 is long'];
+    f.redrawRegions();
+    await flushNow();
+    let s = await showOn(tty.out);
+    // 本 would cross the edge: a space instead.
+    expect(s.rows.slice(1, 4).map((x) => x.trimEnd())).toEqual(['left part │line 2 日', 'left part │line 3', 'left part │line 4 is']);
+    s.dispose();
+    // The same rows, a narrower rectangle: cut at its new width, not the old one.
+    r = { ...rect, width: 6 };
+    f.write(INK);
+    await flushNow();
+    s = await showOn(tty.out);
+    expect(s.rows.slice(1, 4)).toEqual(['left part │line 2', 'left part │line 3', 'left part │line 4'].map((x) => x.padEnd(40)));
+    s.dispose();
+    // A row that was green, back again: its colour too.
+    lines = ['\x1b[32mline 1 green\x1b[0m', 'line 3', 'line 4 is long'];
+    f.redrawRegions();
+    await flushNow();
+    s = await showOn(tty.out);
+    expect(s.rows[1]).toBe('left part │line 1'.padEnd(40));
+    expect(s.fg(11, 1)).toBe(2);
+    expect(s.fg(11, 2)).toBe(-1);
+    s.dispose();
+  });
+
   it('draws a region row again where Ink rewrote the row under it', async () => {
     const tty = new FakeTty();
     const f = new FrameStdout(tty);
