@@ -59,7 +59,19 @@ export function anyGpus(s: AppState): boolean {
   return (s.gpu.enabled && s.gpu.gpus.length > 0) || s.servers.list.some((e) => (e.gpu?.gpus.length ?? 0) > 0);
 }
 
-let sharedMemo: { servers: AppState['servers']['list']; containers: AppState['containers']; grants: AppState['grants']; procs: AttributedProcess[]; gpus: GpuSample[]; out: Map<number, Container[]> } | undefined;
+let sharedMemo: { servers: AppState['servers']['list']; containers: AppState['containers']; grants: AppState['grants']; on: string; out: Map<number, Container[]> } | undefined;
+
+/**
+ * What of a GPU sample decides who shares a GPU: the GPUs there are and which container's process
+ * is on which. Each sample (every second) brings new arrays whose figures changed; this rarely does.
+ */
+function holders(gpus: readonly GpuSample[], procs: readonly AttributedProcess[]): string {
+  let k = '';
+  for (const g of gpus) k += `${g.index}=${g.uuid ?? ''},`;
+  k += '|';
+  for (const p of procs) k += `${p.containerId ?? ''}@${p.gpuIndex},`;
+  return k;
+}
 
 /**
  * The GPUs two or more live containers share (both use it, or were given it), each with those
@@ -67,7 +79,8 @@ let sharedMemo: { servers: AppState['servers']['list']; containers: AppState['co
  */
 export function sharedGpus(s: Pick<AppState, 'gpu' | 'grants' | 'containers' | 'servers'>): Map<number, Container[]> {
   const m = sharedMemo;
-  if (m && m.servers === s.servers.list && m.containers === s.containers && m.grants === s.grants && m.procs === s.gpu.processes && m.gpus === s.gpu.gpus) return m.out;
+  const on = `${s.gpu.enabled}|${holders(s.gpu.gpus, s.gpu.processes)}`;
+  if (m && m.servers === s.servers.list && m.containers === s.containers && m.grants === s.grants && m.on === on) return m.out;
   const by = new Map<number, Container[]>();
   // This machine's GPUs: a remote server's containers are on its own GPUs, not these.
   const remote = new Set(s.servers.list.filter((e) => !e.local).flatMap((e) => e.engineIds));
@@ -79,7 +92,7 @@ export function sharedGpus(s: Pick<AppState, 'gpu' | 'grants' | 'containers' | '
     }
   }
   for (const [i, cs] of by) if (cs.length < 2) by.delete(i);
-  sharedMemo = { servers: s.servers.list, containers: s.containers, grants: s.grants, procs: s.gpu.processes, gpus: s.gpu.gpus, out: by };
+  sharedMemo = { servers: s.servers.list, containers: s.containers, grants: s.grants, on, out: by };
   return by;
 }
 

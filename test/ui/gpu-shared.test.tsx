@@ -44,6 +44,18 @@ describe('a GPU two containers share', () => {
     expect([...sharedGpus(store.getState()).keys()]).toEqual([1]);
   });
 
+  it('follows a container moving to another GPU, and is not worked out again for a sample that only changes figures', async () => {
+    const { store } = setup();
+    const first = sharedGpus(store.getState());
+    expect([...first.keys()]).toEqual([1]);
+    // The next second's sample: new arrays, other memory figures, the same holders.
+    store.dispatch(gpuUpdate([[21, 1, 3100, ID('a')], [22, 1, 1400, ID('b')], [23, 0, 9100, ID('c')]]));
+    expect(sharedGpus(store.getState())).toBe(first);
+    // bob's process is on GPU 0 now, with carol's: GPU 0 is the shared one.
+    store.dispatch(gpuUpdate([[21, 1, 3100, ID('a')], [22, 0, 1400, ID('b')], [23, 0, 9100, ID('c')]]));
+    expect([...sharedGpus(store.getState()).entries()].map(([i, cs]) => [i, cs.map((c) => c.name)])).toEqual([[0, ['bob-eval', 'carol-solo']]]);
+  });
+
   it("names them on the GPU's line in the GPUs pane", async () => {
     const { lastFrame, press } = setup();
     await press('5');
