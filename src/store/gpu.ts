@@ -59,7 +59,15 @@ export function anyGpus(s: AppState): boolean {
   return (s.gpu.enabled && s.gpu.gpus.length > 0) || s.servers.list.some((e) => (e.gpu?.gpus.length ?? 0) > 0);
 }
 
-let sharedMemo: { servers: AppState['servers']['list']; containers: AppState['containers']; grants: AppState['grants']; on: string; out: Map<number, Container[]> } | undefined;
+let sharedMemo: {
+  servers: AppState['servers']['list'];
+  containers: AppState['containers'];
+  grants: AppState['grants'];
+  gpus: readonly GpuSample[];
+  procs: readonly AttributedProcess[];
+  on: string;
+  out: Map<number, Container[]>;
+} | undefined;
 
 /**
  * What of a GPU sample decides who shares a GPU: the GPUs there are and which container's process
@@ -79,8 +87,15 @@ function holders(gpus: readonly GpuSample[], procs: readonly AttributedProcess[]
  */
 export function sharedGpus(s: Pick<AppState, 'gpu' | 'grants' | 'containers' | 'servers'>): Map<number, Container[]> {
   const m = sharedMemo;
+  const same = m && m.servers === s.servers.list && m.containers === s.containers && m.grants === s.grants;
+  // The list asks for every GPU row of every render: the same sample answers without a word built.
+  if (same && m.gpus === s.gpu.gpus && m.procs === s.gpu.processes) return m.out;
   const on = `${s.gpu.enabled}|${holders(s.gpu.gpus, s.gpu.processes)}`;
-  if (m && m.servers === s.servers.list && m.containers === s.containers && m.grants === s.grants && m.on === on) return m.out;
+  if (same && m.on === on) {
+    m.gpus = s.gpu.gpus;
+    m.procs = s.gpu.processes;
+    return m.out;
+  }
   const by = new Map<number, Container[]>();
   // This machine's GPUs: a remote server's containers are on its own GPUs, not these.
   const remote = new Set(s.servers.list.filter((e) => !e.local).flatMap((e) => e.engineIds));
@@ -92,7 +107,7 @@ export function sharedGpus(s: Pick<AppState, 'gpu' | 'grants' | 'containers' | '
     }
   }
   for (const [i, cs] of by) if (cs.length < 2) by.delete(i);
-  sharedMemo = { servers: s.servers.list, containers: s.containers, grants: s.grants, on, out: by };
+  sharedMemo = { servers: s.servers.list, containers: s.containers, grants: s.grants, gpus: s.gpu.gpus, procs: s.gpu.processes, on, out: by };
   return by;
 }
 
