@@ -5,6 +5,7 @@ import { Demuxer } from '../../src/engine/logs/demux.js';
 import { LogDecoder } from '../../src/engine/logs/follow.js';
 import { compileQuery, matches, matchRanges, step, type FilterMode } from '../../src/engine/logs/search.js';
 import { LogSession } from '../../src/store/logs.js';
+import { logFrame } from '../helpers/logFrame.js';
 
 describe('LogBuffer', () => {
   it('keeps at most maxLines, evicting the oldest, with seqs that keep counting', () => {
@@ -116,13 +117,7 @@ describe('timestampLength', () => {
 });
 
 describe('Demuxer', () => {
-  const frame = (type: number, s: string) => {
-    const p = Buffer.from(s);
-    const h = Buffer.alloc(8);
-    h[0] = type;
-    h.writeUInt32BE(p.length, 4);
-    return Buffer.concat([h, p]);
-  };
+  const frame = logFrame;
 
   it('splits stdout and stderr frames, split at every byte offset', () => {
     const all = Buffer.concat([frame(1, 'out one\n'), frame(2, 'err two\n'), frame(1, 'out three\n')]);

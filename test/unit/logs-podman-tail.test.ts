@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followLogs, mendTail, type FollowedLine } from '../../src/engine/logs/follow.js';
+import { logFrame } from '../helpers/logFrame.js';
 
 const line = (n: number, stream: 'stdout' | 'stderr' = 'stdout', sec = 57): FollowedLine => ({
   stream,
@@ -47,15 +48,9 @@ describe('mendTail', () => {
   });
 });
 
-/** A Podman 4.3-like engine: the tail lost line 1 (or the engine failed on it), the log from its start has it. */
-function frame(stream: 1 | 2, text: string): Buffer {
-  const body = Buffer.from(text);
-  const head = Buffer.alloc(8);
-  head[0] = stream;
-  head.writeUInt32BE(body.length, 4);
-  return Buffer.concat([head, body]);
-}
+const frame = logFrame;
 
+// A Podman 4.3-like engine: the tail lost line 1 (or the engine failed on it), the log from its start has it.
 describe('followLogs on a Podman tail that lost its first line', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gantry-podman-tail-'));
   const sock = join(dir, 'podman.sock');
