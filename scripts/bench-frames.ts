@@ -12,6 +12,7 @@ import type { Controller } from '../src/ui/controller.js';
 import { FrameStdout } from '../src/ui/screen.js';
 import { mount, ready } from '../src/ui/mount.js';
 import { forgetFrames } from '../src/ui/ink/output.js';
+import { tickClocks } from '../src/ui/clock.js';
 
 export interface FrameCost {
   /** Mean CPU time of the process per frame (user + system), ms. */
@@ -29,6 +30,8 @@ export interface FrameCosts {
   /** A GPU sample whose values changed (nvidia-smi's loop, once a second). */
   gpu: FrameCost;
   move: FrameCost;
+  /** The clock's second: the ages of the two containers started seconds ago change. */
+  tick: FrameCost;
   full: FrameCost;
 }
 
@@ -94,7 +97,8 @@ function containers(): Container[] {
       status: running ? 'Up 5 minutes' : 'Exited (0) 4 minutes ago',
       ...(running ? {} : { exitCode: 0 }),
       created: Math.floor(NOW / 1000) - 600,
-      since: NOW - 300_000,
+      // Two were started seconds ago: their ages count up each second.
+      since: i < 2 ? NOW - 5_000 : NOW - 300_000,
       ports: [],
       command: 'sh -c …',
       labels: {},
@@ -188,6 +192,9 @@ export async function frameCosts(cols = 160, rows = 45, n = Number(process.env.B
   let k = 0;
   // Typed, as a person's key: through Ink's input and gantry's key handling (drawn at once, not paced).
   const move = await measure(() => stdin.type(k++ % 20 < 10 ? 'j' : 'k'));
+  let second = 0;
+  // Their ages stay under a minute (`up 6s` … `up 54s`, then again), so each second changes them.
+  const clock = await measure(() => tickClocks(NOW + (1 + (second++ % 50)) * 1000));
   // A resize: every row drawn again, none of them kept from an earlier frame.
   const full = await measure(() => {
     forgetFrames();
@@ -195,7 +202,7 @@ export async function frameCosts(cols = 160, rows = 45, n = Number(process.env.B
   });
   app.unmount();
   frames.dispose();
-  return { cols, rows, logLine, gpu, move, full };
+  return { cols, rows, logLine, gpu, move, tick: clock, full };
 }
 
 /** The table of frame costs, beside the goal. */
@@ -209,6 +216,7 @@ export function frameTable(f: FrameCosts): string[] {
     row('a new log line', f.logLine, '≤ 3 ms'),
     row('a GPU sample (values changed)', f.gpu, '—'),
     row('moving the selection', f.move, '≤ 8 ms'),
+    row('a clock second (two ages count up)', f.tick, '—'),
     row(`a full redraw`, f.full, '≤ 15 ms'),
   ];
 }

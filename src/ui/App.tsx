@@ -50,18 +50,8 @@ function useTerminalSize(fixed?: { cols: number; rows: number }): { cols: number
   return fixed ?? { cols: stdout.columns || 100, rows: stdout.rows || 30 };
 }
 
-function useNow(periodMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), periodMs);
-    t.unref?.();
-    return () => clearInterval(t);
-  }, [periodMs]);
-  return now;
-}
-
 /** What fills the middle: the mode on top (help, a question, the prune or pull dialog, the run form), else the pane. */
-function Body({ state, controller, rows, width, now, theme }: PaneProps) {
+function Body({ state, controller, rows, width, theme }: PaneProps) {
   const ui = state.ui;
   if (ui.help) return <Help rows={rows} width={width} scroll={ui.helpScroll} theme={theme} />;
   if (ui.confirm) return <ConfirmBox confirm={ui.confirm} rows={rows} width={width} theme={theme} />;
@@ -71,7 +61,7 @@ function Body({ state, controller, rows, width, now, theme }: PaneProps) {
   const run = ui.run && controller.run?.view();
   if (run) return run.showCommand ? <RunCommand view={run} rows={rows} width={width} theme={theme} /> : <RunForm state={state} view={run} rows={rows} width={width} theme={theme} />;
   const { View } = PANE_DEFS[ui.pane];
-  return <View state={state} controller={controller} rows={rows} width={width} now={now} theme={theme} />;
+  return <View state={state} controller={controller} rows={rows} width={width} theme={theme} />;
 }
 
 export function App({ store, controller, color = true, size, paceMs = 0 }: AppProps) {
@@ -92,7 +82,6 @@ export function App({ store, controller, color = true, size, paceMs = 0 }: AppPr
   shown.current = state;
   traceKey('render');
   const { cols, rows } = useTerminalSize(size);
-  const now = useNow(15_000);
   const theme = React.useMemo(() => makeTheme(color), [color]);
   // Narrowed to one server, the other servers' engines raise no banner (the Servers pane says how they are).
   const down = shownEngines(state).filter((e) => e.status === 'down' || e.listError).slice(0, 3);
@@ -114,7 +103,7 @@ export function App({ store, controller, color = true, size, paceMs = 0 }: AppPr
       {down.map((e) => (
         <Banner key={e.id} engine={e} width={cols} theme={theme} />
       ))}
-      <Body state={state} controller={controller} rows={layout.listRows} width={cols} now={now} theme={theme} />
+      <Body state={state} controller={controller} rows={layout.listRows} width={cols} theme={theme} />
       {state.gpu.enabled ? <GpuStrip getState={store.getState} width={cols} theme={theme} /> : null}
       <StatusLine state={state} width={cols} theme={theme} />
       <Hints state={state} width={cols} theme={theme} />

@@ -10,6 +10,7 @@ import { displayName } from '../engine/models.js';
 import type { Theme } from './theme.js';
 import { LogPanel } from './logs.js';
 import { StatsTab, TextTab } from './panel.js';
+import { agePeriod, QUARTER_MINUTE, useNow } from './clock.js';
 
 export interface MainPanelProps {
   state: AppState;
@@ -19,17 +20,19 @@ export interface MainPanelProps {
   rows: number;
   /** Beside the list (a border on its left) rather than under it. */
   side: boolean;
-  /** The one clock the list's ages use too. */
-  now: number;
   theme: Theme;
 }
 
-export function MainPanel({ state, session, panelData, width, rows, side, now, theme }: MainPanelProps) {
+export function MainPanel({ state, session, panelData, width, rows, side, theme }: MainPanelProps) {
   const ui = state.ui.logs;
   const inner = side ? width - 1 : width;
   const c = selectedContainer(state);
   const title = c ? displayName(c) : undefined;
   const data = panelData ?? { stats: [] };
+  // The inspect summary's ages and a running command's time count seconds for their first minute,
+  // on the list's clock.
+  const running = data.exec?.state === 'running' ? data.exec.startedAt : undefined;
+  const now = useNow(ui.tab === 'logs' || ui.tab === 'stats' ? QUARTER_MINUTE : agePeriod([c?.since, c ? c.created * 1000 : undefined, running], Date.now()));
   const searching = state.ui.prompt?.kind === 'search' ? state.ui.prompt : undefined;
   // Keyed by the layout: Ink 6.8 never takes a border off a box (borderLeft={false} leaves the one
   // it had), so the panel moving from beside the list to under it would stay a column to the right.

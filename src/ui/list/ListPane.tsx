@@ -37,31 +37,48 @@ export interface ListPaneProps<R> {
   notices?: readonly { text: string; color?: string | undefined }[];
 }
 
-function RowView<R>({ row, p, fit, selected }: { row: R; p: ListPaneProps<R>; fit: Fitted<R>; selected: boolean }) {
+/** A row as drawn: its text in runs of one colour, and the row's own style. */
+interface RowDraw {
+  runs: { text: string; color?: string | undefined }[];
+  selected: boolean;
+  style: RowStyle | undefined;
+  /** Everything above as one string: a row whose signature is unchanged is not rendered again. */
+  sig: string;
+}
+
+function rowDraw<R>(row: R, p: ListPaneProps<R>, fit: Fitted<R>, selected: boolean): RowDraw {
   const style = p.style?.(row);
   const whole = p.line?.(row, p.width);
-  if (whole !== undefined) {
+  let runs: RowDraw['runs'];
+  if (whole !== undefined) runs = [{ text: truncate(printable(whole), p.width) }];
+  else {
+    // Cells with their own colour break the row into runs; the rest is one string.
+    runs = [{ text: p.marked?.(row) ? '●' : ' ' }];
+    fit.columns.forEach((c, i) => {
+      const text = (i > 0 ? ' ' : '') + cell(printable(c.text(row)), fit.widths[i]!, c.align);
+      const color = selected ? undefined : c.color?.(row);
+      const last = runs[runs.length - 1]!;
+      if (color === undefined && last.color === undefined) last.text += text;
+      else runs.push({ text, color });
+    });
+  }
+  let sig = `${selected ? 1 : 0}${style?.bold ? 1 : 0}${style?.dim ? 1 : 0}${style?.color ?? ''}`;
+  for (const r of runs) sig += `\u0000${r.color ?? ''}\u0001${r.text}`;
+  return { runs, selected, style, sig };
+}
+
+/** One row; the rows whose text, colours and selection did not change are left as they were (an age ticking redraws its own row). */
+const RowView = React.memo(
+  function RowView({ d }: { d: RowDraw }) {
+    const { style, selected } = d;
     return (
       <Text inverse={selected} bold={style?.bold} color={selected ? undefined : style?.color} dimColor={style?.dim} wrap="truncate">
-        {truncate(printable(whole), p.width)}
+        {d.runs.map((r, i) => (r.color === undefined ? r.text : <Text key={i} color={r.color}>{r.text}</Text>))}
       </Text>
     );
-  }
-  // Cells with their own colour break the row into runs; the rest is one string.
-  const runs: { text: string; color?: string | undefined }[] = [{ text: p.marked?.(row) ? '●' : ' ' }];
-  fit.columns.forEach((c, i) => {
-    const text = (i > 0 ? ' ' : '') + cell(printable(c.text(row)), fit.widths[i]!, c.align);
-    const color = selected ? undefined : c.color?.(row);
-    const last = runs[runs.length - 1]!;
-    if (color === undefined && last.color === undefined) last.text += text;
-    else runs.push({ text, color });
-  });
-  return (
-    <Text inverse={selected} bold={style?.bold} color={selected ? undefined : style?.color} dimColor={style?.dim} wrap="truncate">
-      {runs.map((r, i) => (r.color === undefined ? r.text : <Text key={i} color={r.color}>{r.text}</Text>))}
-    </Text>
-  );
-}
+  },
+  (a, b) => a.d.sig === b.d.sig,
+);
 
 const NOTICE_ROWS = 3;
 
@@ -88,7 +105,7 @@ export function ListPane<R>(p: ListPaneProps<R>) {
           {` ${p.empty}`}
         </Text>
       ) : (
-        shown.map((r, i) => <RowView key={p.rowKey(r)} row={r} p={p} fit={fit} selected={top.current + i === p.cursor} />)
+        shown.map((r, i) => <RowView key={p.rowKey(r)} d={rowDraw(r, p, fit, top.current + i === p.cursor)} />)
       )}
     </Box>
   );

@@ -20,19 +20,28 @@ export interface Column<R> {
   drop?: number;
   /** The cell's own colour, when it differs from the row's. */
   color?(row: R): string | undefined;
+  /**
+   * This column's cells are measured again when this changes (an age: the clock), besides when the
+   * rows do; without it, when the list's `measureKey` changes.
+   */
+  measure?: string;
 }
 
 /** The ENGINE column's widest: room for a server's engine (gpu-node-12/podman); it shrinks when the terminal is narrow. */
 export const ENGINE_MAX = 28;
 
-const widthMemo = new WeakMap<readonly unknown[], Map<string, number[]>>();
+/** Per rows array, each column's (by title) last measure key and the width measured for it. */
+const widthMemo = new WeakMap<readonly unknown[], Map<string, { key: string; width: number }>>();
 
-/** Natural widths, measured once per rows array and column set. */
-function natural<R>(columns: readonly Column<R>[], rows: readonly R[], key: string): number[] {
+/** Natural widths, each measured once per rows array, column and its measure key. */
+function natural<R>(columns: readonly Column<R>[], rows: readonly R[], measureKey: string): number[] {
   let m = widthMemo.get(rows);
-  const hit = m?.get(key);
-  if (hit) return hit;
-  const out = columns.map((c) => {
+  if (!m) widthMemo.set(rows, (m = new Map()));
+  const memo = m;
+  return columns.map((c) => {
+    const key = c.measure ?? measureKey;
+    const hit = memo.get(c.title);
+    if (hit?.key === key) return hit.width;
     let w = textWidth(c.title);
     const max = c.max ?? 60;
     for (const r of rows) {
@@ -41,11 +50,10 @@ function natural<R>(columns: readonly Column<R>[], rows: readonly R[], key: stri
       const tw = /^[\x20-\x7e]*$/.test(t) ? t.length : textWidth(t);
       if (tw > w) w = tw;
     }
-    return Math.max(c.min ?? 3, Math.min(w, max));
+    const width = Math.max(c.min ?? 3, Math.min(w, max));
+    memo.set(c.title, { key, width });
+    return width;
   });
-  if (!m) widthMemo.set(rows, (m = new Map()));
-  m.set(key, out);
-  return out;
 }
 
 /** The columns that fit and their widths. */
@@ -59,8 +67,7 @@ export interface Fitted<R> {
  * first). Cells are measured again when the rows or `measureKey` change (ages, GPU memory).
  */
 export function fitColumns<R>(columns: readonly Column<R>[], rows: readonly R[], width: number, measureKey = '', lead = 1): Fitted<R> {
-  const key = columns.map((c) => c.title).join('|') + '|' + measureKey;
-  const w = [...natural(columns, rows, key)];
+  const w = natural(columns, rows, measureKey);
   const room = width - lead;
   const kept = columns.map(() => true);
   let total = w.reduce((a, b) => a + b, 0) + columns.length - 1;

@@ -17,6 +17,7 @@ import { ENGINE_MAX, type Column } from '../list/columns.js';
 import { MainPanel } from '../mainPanel.js';
 import { compactBytes } from '../../present/bytes.js';
 import { SORT_TITLES } from '../../store/sort.js';
+import { agePeriod, QUARTER_MINUTE, useNow } from '../clock.js';
 
 function gpuCell(state: AppState, c: Container, now: number): { text: string; vram: string; shared: boolean } | undefined {
   const g = containerGpu(state, c, now);
@@ -29,13 +30,23 @@ function gpuCell(state: AppState, c: Container, now: number): { text: string; vr
   return { text, vram: g.idleMs !== undefined ? `${vram} idle` : vram, shared: mine.length > 0 };
 }
 
+const readings = new WeakMap<object, number>();
+let readCount = 0;
+/** A name for one reading of every container's usage (each is a new object): its columns are measured again when it changes. */
+function readingKey(usage: AppState['usage']): string {
+  let n = readings.get(usage);
+  if (n === undefined) readings.set(usage, (n = ++readCount));
+  return `u${n}`;
+}
+
 /** CPU % and MEM, once any container's usage has been read. */
 function usageColumns(state: AppState): Column<Container>[] {
   if (Object.keys(state.usage).length === 0) return [];
   const u = (c: Container) => (c.state === 'running' ? state.usage[c.key] : undefined);
+  const measure = readingKey(state.usage);
   return [
-    { title: 'CPU%', text: (c) => (u(c)?.cpuPct === undefined ? '-' : u(c)!.cpuPct!.toFixed(1)), align: 'right', min: 5, max: 8, drop: 3 },
-    { title: 'MEM', text: (c) => (u(c) ? compactBytes(u(c)!.memBytes) : '-'), align: 'right', min: 5, max: 7, drop: 4 },
+    { title: 'CPU%', text: (c) => (u(c)?.cpuPct === undefined ? '-' : u(c)!.cpuPct!.toFixed(1)), align: 'right', min: 5, max: 8, drop: 3, measure },
+    { title: 'MEM', text: (c) => (u(c) ? compactBytes(u(c)!.memBytes) : '-'), align: 'right', min: 5, max: 7, drop: 4, measure },
   ];
 }
 
@@ -47,6 +58,15 @@ function usageColumns(state: AppState): Column<Container>[] {
 export function containerColumns(state: AppState, now: number, theme: Theme): Column<Container>[] {
   const pending = state.ui.pending;
   const down = dimEngines(state);
+  // A row's GPU cell is read for the GPU and VRAM columns and the GPU column's colour: worked out once per row.
+  const gpuCells = new Map<string, ReturnType<typeof gpuCell>>();
+  const gpuOf = (c: Container) => {
+    if (!gpuCells.has(c.key)) gpuCells.set(c.key, gpuCell(state, c, now));
+    return gpuCells.get(c.key);
+  };
+  // Ages change with the clock (each second while one is under a minute): only their columns are
+  // measured again then; the others when the rows, the GPU sample or a pending action change.
+  const ages = String(now);
   const cols: Column<Container>[] = [
     { title: 'ENGINE', text: (c) => engineLabel(state, c.engineId), min: 6, max: ENGINE_MAX, shrink: 1 },
     { title: 'NAME', text: (c) => c.name, min: 8, max: 48, grow: 3 },
@@ -54,8 +74,9 @@ export function containerColumns(state: AppState, now: number, theme: Theme): Co
   ];
   if (anyGpus(state)) {
     cols.push(
-      { title: 'GPU', text: (c) => gpuCell(state, c, now)?.text ?? '-', min: 3, max: 14, color: (c) => (gpuCell(state, c, now)?.shared ? theme.warn : undefined) },
-      { title: 'VRAM', text: (c) => gpuCell(state, c, now)?.vram ?? '-', min: 5, max: 10 },
+      { title: 'GPU', text: (c) => gpuOf(c)?.text ?? '-', min: 3, max: 14, color: (c) => (gpuOf(c)?.shared ? theme.warn : undefined) },
+      // `idle 2m` moves with the clock.
+      { title: 'VRAM', text: (c) => gpuOf(c)?.vram ?? '-', min: 5, max: 10, measure: `${state.gpu.at}|${ages}` },
     );
   }
   cols.push(
@@ -65,11 +86,12 @@ export function containerColumns(state: AppState, now: number, theme: Theme): Co
       min: 10,
       max: 22,
       shrink: 6,
+      measure: `${ages}|${pending === undefined ? '' : Object.keys(pending).length}`,
       color: (c) => (down.has(c.engineId) ? theme.dim : pending[c.key] ? theme.warn : theme.stateColor(c.state, c.exitCode)),
     },
     ...usageColumns(state),
     { title: 'PORTS', text: (c) => portsText(c.ports), min: 5, max: 30, grow: 1, shrink: 8, drop: 2 },
-    { title: 'CREATED', text: (c) => `${shortDuration(now - c.created * 1000)} ago`, align: 'right', min: 7, max: 11, drop: 5 },
+    { title: 'CREATED', text: (c) => `${shortDuration(now - c.created * 1000)} ago`, align: 'right', min: 7, max: 11, drop: 5, measure: ages },
   );
   // The sorted column says so, and which way (o was pressed: the default order is not marked).
   const sort = state.ui.sorts.containers;
@@ -82,7 +104,6 @@ interface ListProps {
   state: AppState;
   rows: number;
   width: number;
-  now: number;
   theme: Theme;
 }
 
@@ -93,7 +114,6 @@ function sameList(a: ListProps, b: ListProps): boolean {
   return (
     a.rows === b.rows &&
     a.width === b.width &&
-    a.now === b.now &&
     a.theme === b.theme &&
     x.containers === y.containers &&
     x.engines === y.engines &&
@@ -125,8 +145,18 @@ function emptyText(state: AppState): string | undefined {
   return state.connecting?.length ? `no containers yet (connecting to ${state.connecting.join(', ')}…)` : 'no containers on any engine';
 }
 
-const ContainerList = React.memo(function ContainerList({ state, rows, width, now, theme }: ListProps) {
+/** When each visible container's shown ages began: its state's and its creation's. */
+function* ageStarts(list: readonly Container[]): Iterable<number | undefined> {
+  for (const c of list) {
+    yield c.since;
+    yield c.created * 1000;
+  }
+}
+
+const ContainerList = React.memo(function ContainerList({ state, rows, width, theme }: ListProps) {
   const list = visibleContainers(state);
+  // A container started or created under a minute ago shows its age in seconds: count them.
+  const now = useNow(agePeriod(ageStarts(list), Date.now()));
   const sel = selectedContainer(state);
   const down = dimEngines(state);
   return (
@@ -140,7 +170,7 @@ const ContainerList = React.memo(function ContainerList({ state, rows, width, no
       rowKey={(c) => c.key}
       marked={(c) => state.ui.marks[c.key] === true}
       style={(c) => (down.has(c.engineId) ? { dim: true } : undefined)}
-      measureKey={`${now}|${state.gpu.at}|${state.ui.pending === undefined ? '' : Object.keys(state.ui.pending).length}`}
+      measureKey={`${Math.floor(now / QUARTER_MINUTE)}|${state.gpu.at}`}
       empty={emptyText(state)}
     />
   );
@@ -153,16 +183,15 @@ export interface ContainersPaneProps {
   width: number;
   /** Rows of the body (the list's header included). */
   rows: number;
-  now: number;
   theme: Theme;
 }
 
-export function ContainersPane({ state, session, panelData, width, rows, now, theme }: ContainersPaneProps) {
+export function ContainersPane({ state, session, panelData, width, rows, theme }: ContainersPaneProps) {
   const panel = panelLayout(width, rows, visibleContainers(state).length, state.ui.logs.full, state.ui.logs.listOnly);
-  if (panel.mode === 'list') return <ContainerList state={state} rows={panel.listRows} width={panel.listWidth} now={now} theme={theme} />;
-  const main = <MainPanel state={state} session={session} panelData={panelData} width={panel.panelWidth} rows={panel.panelRows} side={panel.mode === 'side'} now={now} theme={theme} />;
+  if (panel.mode === 'list') return <ContainerList state={state} rows={panel.listRows} width={panel.listWidth} theme={theme} />;
+  const main = <MainPanel state={state} session={session} panelData={panelData} width={panel.panelWidth} rows={panel.panelRows} side={panel.mode === 'side'} theme={theme} />;
   if (panel.mode === 'full') return main;
-  const list = <ContainerList state={state} rows={panel.listRows} width={panel.listWidth} now={now} theme={theme} />;
+  const list = <ContainerList state={state} rows={panel.listRows} width={panel.listWidth} theme={theme} />;
   return (
     <Box flexDirection={panel.mode === 'side' ? 'row' : 'column'} height={rows}>
       {list}

@@ -12,6 +12,7 @@ import { shortDuration } from '../../present/container.js';
 import { holderText } from '../../present/gpu.js';
 import { gpuServerLine } from '../../present/servers.js';
 import type { Theme } from '../theme.js';
+import { QUARTER_MINUTE, useNow } from '../clock.js';
 import { gib, gpuNotice } from '../gpu.js';
 import { bar } from '../../present/bars.js';
 import { ListPane } from '../list/ListPane.js';
@@ -79,7 +80,8 @@ function gpuColumns(state: AppState, now: number): Column<GpuRow>[] {
   ];
 }
 
-export function GpuPane({ state, rows, width, now, theme }: { state: AppState; rows: number; width: number; now: number; theme: Theme }) {
+export function GpuPane({ state, rows, width, theme }: { state: AppState; rows: number; width: number; theme: Theme }) {
+  const now = useNow(QUARTER_MINUTE);
   const list = gpuRows(state);
   // With servers configured, each server's own line says what is wrong with its GPUs.
   const servers = state.servers.list.length > 0;

@@ -20,7 +20,6 @@ export interface PaneProps {
   /** Rows of the body below the header row. */
   rows: number;
   width: number;
-  now: number;
   theme: Theme;
 }
 
@@ -40,7 +39,7 @@ export const PANE_DEFS: { readonly [P in PaneId]: PaneDef } = {
     title: 'Containers',
     short: 'Ctr',
     scopes: ['always', 'containers', 'marks', 'list', 'global'],
-    View: (p) => <ContainersPane state={p.state} session={p.controller.logSession?.()} panelData={p.controller.panelData?.()} width={p.width} rows={p.rows + 1} now={p.now} theme={p.theme} />,
+    View: (p) => <ContainersPane state={p.state} session={p.controller.logSession?.()} panelData={p.controller.panelData?.()} width={p.width} rows={p.rows + 1} theme={p.theme} />,
   },
   images: { title: 'Images', short: 'Img', scopes: ['always', 'images', ...RESOURCE_SCOPES.slice(1)], View: (p) => <ResourceList {...p} pane="images" /> },
   volumes: { title: 'Volumes', short: 'Vol', scopes: RESOURCE_SCOPES, View: (p) => <ResourceList {...p} pane="volumes" /> },

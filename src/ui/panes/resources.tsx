@@ -7,6 +7,7 @@ import type { AppState, ResourcePane, ResourceRow, ResourceRowOf } from '../../s
 import { dimEngines, engineLabel, resourceRows, selectedResource } from '../../store/select.js';
 import { shortDuration } from '../../present/container.js';
 import type { Theme } from '../theme.js';
+import { QUARTER_MINUTE, useNow } from '../clock.js';
 import { ListPane, type RowStyle } from '../list/ListPane.js';
 import { ENGINE_MAX, type Column } from '../list/columns.js';
 
@@ -47,7 +48,8 @@ function rowStyle(pane: ResourcePane, r: ResourceRow, theme: Theme): RowStyle | 
   return unused ? { color: theme.dim } : undefined;
 }
 
-export function ResourceList({ state, pane, rows, width, now, theme }: { state: AppState; pane: ResourcePane; rows: number; width: number; now: number; theme: Theme }) {
+export function ResourceList({ state, pane, rows, width, theme }: { state: AppState; pane: ResourcePane; rows: number; width: number; theme: Theme }) {
+  const now = useNow(QUARTER_MINUTE);
   const list = resourceRows(state, pane) as readonly ResourceRow[];
   const sel = selectedResource(state, pane);
   const errors = Object.entries(state.resources.errors)

@@ -8,6 +8,7 @@ import type { ServerSummary } from '../../store/servers.js';
 import { containersText, gpuStrip, reclaimText, serverNote, serverStateText } from '../../present/servers.js';
 import { textWidth } from '../../text/width.js';
 import type { Theme } from '../theme.js';
+import { QUARTER_MINUTE, useNow } from '../clock.js';
 import { ListPane } from '../list/ListPane.js';
 import type { Column } from '../list/columns.js';
 
@@ -29,7 +30,8 @@ export function serverColumns(rows: readonly ServerSummary[], width: number, now
   ];
 }
 
-export function ServersPane({ state, rows, width, now, theme }: { state: AppState; rows: number; width: number; now: number; theme: Theme }) {
+export function ServersPane({ state, rows, width, theme }: { state: AppState; rows: number; width: number; theme: Theme }) {
+  const now = useNow(QUARTER_MINUTE);
   const list = serverRows(state);
   const sel = selectedRow(state, 'servers');
   const narrowed = state.ui.server;
