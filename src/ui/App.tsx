@@ -50,6 +50,13 @@ function useTerminalSize(fixed?: { cols: number; rows: number }): { cols: number
   return fixed ?? { cols: stdout.columns || 100, rows: stdout.rows || 30 };
 }
 
+/** Whether an engine's containers were listed for the first time since `before` was drawn. */
+function newlyLoaded(before: AppState, now: AppState): boolean {
+  if (before.loaded === now.loaded) return false;
+  for (const id of Object.keys(now.loaded)) if (now.loaded[id] && !before.loaded[id]) return true;
+  return false;
+}
+
 /** What fills the middle: the mode on top (help, a question, the prune or pull dialog, the run form), else the pane. */
 function Body({ state, controller, rows, width, theme }: PaneProps) {
   const ui = state.ui;
@@ -69,14 +76,17 @@ export function App({ store, controller, color = true, size, paceMs = 0 }: AppPr
   /** The state React last drew. */
   const shown = useRef<AppState | undefined>(undefined);
   const pacer = React.useMemo(() => {
-    if (!host) return new Pacer(store.subscribe, paceMs);
+    // An engine's first list is drawn at once, not at the end of the window an earlier update
+    // (the engine joining) opened: it is what a start waits for.
+    const firstList = () => shown.current !== undefined && newlyLoaded(shown.current, store.getState());
+    if (!host) return new Pacer(store.subscribe, paceMs, undefined, firstList);
     // A GPU sample that changes only the strip's figures redraws the strip (a region), not the App.
     const source = (listener: () => void) =>
       store.subscribe(() => {
         if (shown.current && stripOnly(shown.current, store.getState())) host.redrawRegions();
         else listener();
       });
-    return new Pacer(source, paceMs);
+    return new Pacer(source, paceMs, undefined, firstList);
   }, [store, paceMs, host]);
   const state = useSyncExternalStore(pacer.subscribe, store.getState, store.getState);
   shown.current = state;

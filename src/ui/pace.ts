@@ -27,11 +27,16 @@ export class Pacer {
   private lastAt = -Infinity;
   private timer: unknown;
 
-  /** `source`: the store's subscribe. `windowMs` 0: every change is passed on at once. */
+  /**
+   * `source`: the store's subscribe. `windowMs` 0: every change is passed on at once. `urgent`: says
+   * whether the change just made is one a person waits for (an engine's first list, which replaces
+   * "connecting…"): passed on at once, with anything held.
+   */
   constructor(
     private readonly source: (listener: () => void) => () => void,
     private readonly windowMs = 50,
     private readonly timers: PaceTimers = realTimers,
+    private readonly isUrgent?: () => boolean,
   ) {}
 
   /** For useSyncExternalStore: the listener hears the store's changes, paced. */
@@ -58,7 +63,7 @@ export class Pacer {
   }
 
   private readonly changed = (): void => {
-    if (this.urgentDepth > 0 || this.windowMs <= 0) return this.fire();
+    if (this.urgentDepth > 0 || this.windowMs <= 0 || this.isUrgent?.()) return this.fire();
     if (this.timer !== undefined) return;
     const wait = this.lastAt + this.windowMs - this.timers.now();
     if (wait <= 0) return this.fire();

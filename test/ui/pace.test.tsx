@@ -59,4 +59,32 @@ describe('the paced App', () => {
     expect(r.lastFrame()).toContain('echo');
     expect(selectedContainer(store.getState())?.name).toBe('bravo');
   });
+  it("draws an engine's first list at once, inside a window an earlier update opened", async () => {
+    const store = createStore<AppState, Action>(reducer, initialState({}));
+    store.dispatch({
+      type: 'engines/set',
+      engines: [
+        { id: 'docker', kind: 'docker', label: 'docker.sock', endpoint: 'unix:///d.sock', status: 'up' },
+        { id: 'podman', kind: 'podman', label: 'podman.sock', endpoint: 'unix:///p.sock', status: 'up' },
+      ],
+    });
+    store.dispatch({ type: 'containers/set', engineId: 'docker', containers: [box('alpha')] });
+    const controller: Controller = { containerKey: vi.fn(), confirmed: vi.fn(), quit: vi.fn(), logSession: () => undefined };
+    const r = render(<App store={store} controller={controller} color={false} size={{ cols: 100, rows: 30 }} paceMs={60_000} />);
+    cleanup = r.unmount;
+    await tick();
+    // An update opens the window (drawn at once)…
+    store.dispatch({ type: 'containers/set', engineId: 'docker', containers: [box('alpha'), box('bravo')] });
+    await tick();
+    expect(r.lastFrame()).toContain('bravo');
+    // …and one inside it is held…
+    store.dispatch({ type: 'containers/set', engineId: 'docker', containers: [box('alpha'), box('bravo'), box('charlie')] });
+    await tick();
+    expect(r.lastFrame()).not.toContain('charlie');
+    // …but the second engine's first list is not: it is drawn now, with what was held.
+    store.dispatch({ type: 'containers/set', engineId: 'podman', containers: [{ ...box('pod-delta'), key: 'podman/pod-delta-id', engineId: 'podman' }] });
+    await tick();
+    expect(r.lastFrame()).toContain('pod-delta');
+    expect(r.lastFrame()).toContain('charlie');
+  });
 });
