@@ -12,10 +12,6 @@ import { discoveryOptions, fail } from './bootstrap.js';
 import { makeStore, refusedMessage, wire, type Wired } from './wire.js';
 import type { Screen } from './screen.js';
 import { serversFor } from './servers.js';
-import { firstList } from './firstList.js';
-
-/** How long the first frame waits for an engine's list once the UI code is in. */
-const FIRST_LIST_WAIT_MS = 60;
 
 /** After the first list, when bin/gantry saves V8's compiled code (a moment of work, once per build). */
 const SAVE_CODE_CACHE_MS = 3000;
@@ -98,9 +94,6 @@ export async function runSession({ args, config, color, screen, ui }: SessionSta
   const { mount, ready } = await ui;
   await ready;
   trace('ui loaded');
-  // The splash already says what is being tried: the first frame waits (a moment at most) for the
-  // first list, so that the list is drawn once instead of an empty table then the list.
-  await firstList(store, local?.done, FIRST_LIST_WAIT_MS);
   screen.show(mount, store, w.controller);
   trace('first render');
   // The GPU monitor and usage readings start once a list is on screen (spawning nvidia-smi costs
