@@ -40,15 +40,27 @@ export function useNow(periodMs: number): number {
   return now;
 }
 
-/** An age under a minute is shown in seconds: views with one read the clock each second. */
+/** An age under ten seconds (a start or restart just done, which a person watches): read each second. */
 export const SECOND = 1_000;
+/** An age under a minute is shown in seconds too: read every five. */
+export const FIVE_SECONDS = 5_000;
 /** Otherwise ages move by the minute; read four times a minute. */
 export const QUARTER_MINUTE = 15_000;
 
-/** The period for ages that began at these times (ms): each second while one is under a minute old. */
+/**
+ * The period for ages that began at these times (ms): each second while one is under ten seconds
+ * old, every five while one is under a minute. Each read redraws the list (an Ink frame: ~4–5 ms of
+ * CPU at rest, and the allocation that keeps V8's memory reducer from running), so a whole
+ * minute of seconds would cost a list with a container just started 60 frames.
+ */
 export function agePeriod(starts: Iterable<number | undefined>, now: number): number {
-  for (const s of starts) if (s !== undefined && now - s < 60_000) return SECOND;
-  return QUARTER_MINUTE;
+  let period = QUARTER_MINUTE;
+  for (const s of starts) {
+    if (s === undefined) continue;
+    if (now - s < 10_000) return SECOND;
+    if (now - s < 60_000) period = FIVE_SECONDS;
+  }
+  return period;
 }
 
 /** Every clock on screen reads the time at once, as at its period's end (`at`: the time to read). */

@@ -1,5 +1,5 @@
-// Ages on the list count seconds while they are under a minute, and the clock slows to a read every
-// 15 s once none is (an idle list is not redrawn each second).
+// Ages on the list count each second for ten seconds and every five to a minute, and the clock
+// slows to a read every 15 s once none is under a minute (an idle list is not redrawn each second).
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -53,10 +53,11 @@ const row = (frame: string, name: string) => frame.split('\n').find((l) => l.inc
 async function advance(ms: number) {
   vi.advanceTimersByTime(ms);
   await tick();
+  await tick();
 }
 
 describe('ages on the container list', () => {
-  it('count up each second while under a minute, then by the minute', async () => {
+  it('count up each second for ten seconds, every five to a minute, then by the minute', async () => {
     const { lastFrame } = setup([ctr('fresh', T0 - 3_000, T0 - 10_000), ctr('old', T0 - 3 * 3600_000)]);
     await tick();
     expect(row(lastFrame()!, 'fresh')).toMatch(/up 3s\s.*10s ago/);
@@ -65,7 +66,14 @@ describe('ages on the container list', () => {
     await advance(2_000);
     expect(row(lastFrame()!, 'fresh')).toMatch(/up 6s\s.*13s ago/);
     expect(row(lastFrame()!, 'old')).toMatch(/up 3h/);
-    await advance(54_000);
+    await advance(4_000);
+    expect(row(lastFrame()!, 'fresh')).toMatch(/up 10s\s.*17s ago/);
+    // Ten seconds old: the clock reads every five seconds now.
+    await advance(1_000);
+    expect(row(lastFrame()!, 'fresh')).toMatch(/up 10s/);
+    await advance(4_000);
+    expect(row(lastFrame()!, 'fresh')).toMatch(/up 15s\s.*22s ago/);
+    await advance(45_000);
     expect(row(lastFrame()!, 'fresh')).toMatch(/up 1m\s.*1m ago/);
   });
 
@@ -75,15 +83,14 @@ describe('ages on the container list', () => {
     await advance(5_000);
     store.dispatch({ type: 'containers/set', engineId: 'docker', containers: [ctr('old', T0 - 3 * 3600_000), ctr('new', Date.now())] });
     await tick();
-    await advance(15_000);
-    await advance(2_000);
-    expect(row(lastFrame()!, 'new')).toMatch(/up 17s/);
+    await advance(3_000);
+    expect(row(lastFrame()!, 'new')).toMatch(/up 3s/);
   });
 
   it('draws nothing new each second when every age is a minute or more', async () => {
     const { frames, lastFrame } = setup([ctr('fresh', T0 - 58_000, T0 - 3600_000), ctr('old', T0 - 3 * 3600_000)]);
     await tick();
-    await advance(2_000);
+    await advance(5_000);
     expect(row(lastFrame()!, 'fresh')).toMatch(/up 1m/);
     // The clock has slowed: seconds pass and no frame is drawn.
     await advance(1_000);
