@@ -30,7 +30,7 @@ export interface FrameCosts {
   /** A GPU sample whose values changed (nvidia-smi's loop, once a second). */
   gpu: FrameCost;
   move: FrameCost;
-  /** The clock's second: the ages of the two containers started seconds ago change. */
+  /** A read of the clock: the ages of the two containers started seconds ago change. */
   tick: FrameCost;
   full: FrameCost;
 }
@@ -216,7 +216,7 @@ export function frameTable(f: FrameCosts): string[] {
     row('a new log line', f.logLine, '≤ 3 ms'),
     row('a GPU sample (values changed)', f.gpu, '—'),
     row('moving the selection', f.move, '≤ 8 ms'),
-    row('a clock second (two ages count up)', f.tick, '—'),
+    row('a clock read (two ages under a minute change)', f.tick, '—'),
     row(`a full redraw`, f.full, '≤ 15 ms'),
   ];
 }
