@@ -1,7 +1,7 @@
 // The clock ages are drawn from (`up 5s`, `exited (0) 3h ago`, `idle 2m`). Views that show ages
 // read it at a period; views on the same period share one timer and read the same time, so the
 // list and the panel beside it never disagree. `tickClocks` makes every clock read the time at once
-// (the bench's frame for a clock second).
+// (the bench's frame for a clock read).
 import { useEffect, useState } from 'react';
 
 interface Ticker {
