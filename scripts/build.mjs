@@ -3,7 +3,7 @@
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { bundleProblems } from './bundle-checks.mjs';
+import { bundleProblems, WRAP_CLOSE, WRAP_OPEN } from './bundle-checks.mjs';
 import { startPatchesPlugin, UNUSED } from './bundle-patches.mjs';
 import { inkOutputPlugin } from './ink-output.mjs';
 
@@ -62,12 +62,14 @@ const result = await build({
     GANTRY_NODE_MAJOR: String(Number(/\d+/.exec(pkg.engines.node)[0])),
     'process.env.NODE_ENV': '"production"',
   },
-  banner: { js: `/*gantry-build:${ID_HOLDER}*/` },
+  // The id, then the module's function wrapper, written here rather than at each start (bundle-checks.mjs).
+  banner: { js: `/*gantry-build:${ID_HOLDER}*/${WRAP_OPEN}` },
+  footer: { js: WRAP_CLOSE },
   logLevel: 'warning',
 });
 const out = new URL('../dist/gantry.cjs', import.meta.url);
 const text = readFileSync(out, 'latin1');
-const problems = bundleProblems(text, `/*gantry-build:${ID_HOLDER}*/`);
+const problems = bundleProblems(text, `/*gantry-build:${ID_HOLDER}*/${WRAP_OPEN}`);
 if (problems.length) throw new Error(`dist/gantry.cjs: ${problems.join('; ')}`);
 // The id replaces the zeros in place (same length: the source map's positions stay right).
 const id = createHash('sha256').update(text).digest('hex').slice(0, ID_HOLDER.length);

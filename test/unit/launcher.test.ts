@@ -8,19 +8,25 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GANTRY, ROOT } from '../helpers/pty.js';
 import { LAUNCHER_FLAGS, TIERING } from '../../src/doctor/checks.js';
+// @ts-expect-error: a plain .mjs build script without types
+import { WRAP_CLOSE, WRAP_OPEN } from '../../scripts/bundle-checks.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'gantry-launcher-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A copy of the launcher beside a dist/gantry.cjs of the given text (none when undefined); runs it. */
-function launch(name: string, bundle: string | undefined, args: string[] = [], cache = join(dir, name, 'cache'), env: Record<string, string> = {}) {
+/**
+ * A copy of the launcher beside a dist/gantry.cjs of the given module text, wrapped as the build
+ * writes it (none when undefined; `raw`: the text as given, no wrapper); runs it.
+ */
+function launch(name: string, bundle: string | undefined, args: string[] = [], cache = join(dir, name, 'cache'), env: Record<string, string> = {}, raw = false) {
   const root = join(dir, name);
   mkdirSync(join(root, 'bin'), { recursive: true });
   copyFileSync(GANTRY, join(root, 'bin', 'gantry'));
   copyFileSync(join(ROOT, 'bin', 'package.json'), join(root, 'bin', 'package.json'));
   if (bundle !== undefined) {
     mkdirSync(join(root, 'dist'), { recursive: true });
-    writeFileSync(join(root, 'dist', 'gantry.cjs'), `/*gantry-build:${'0123456789abcdef'}*/\n${bundle}`);
+    const banner = `/*gantry-build:${'0123456789abcdef'}*/`;
+    writeFileSync(join(root, 'dist', 'gantry.cjs'), raw ? `${banner}\n${bundle}` : `${banner}${WRAP_OPEN}\n${bundle}\n${WRAP_CLOSE}\n`);
   }
   const r = spawnSync(join(root, 'bin', 'gantry'), args, { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cache, ...env }, timeout: 20_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, root };
@@ -92,6 +98,13 @@ describe('bin/gantry', () => {
     const r = launch('none', undefined);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('gantry: not built yet. Run `npm run setup`');
+  });
+
+  it('a bundle without the module wrapper the build writes: says to build again, exit 2, and runs none of it', () => {
+    const r = launch('unwrapped', "process.stdout.write('ran'); exports.main = async () => {};", [], undefined, {}, true);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^gantry: .*dist\/gantry\.cjs is not a gantry build \(its module wrapper is missing\)\. Run `npm run build` in the gantry folder\.\n$/);
   });
 
   it('a bundle that throws while loading: "could not start" with the stack, exit 70', () => {
