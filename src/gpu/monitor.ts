@@ -2,9 +2,18 @@
 // line by line and restarted with backoff when they die. Spawning nvidia-smi per poll costs
 // 25–110 ms of CPU each time; one loop child costs about 0.1 % CPU (fixtures README).
 import type { ResultPromise } from 'execa';
-import { createInterface } from 'node:readline';
+import { createRequire } from 'node:module';
+import type * as Readline from 'node:readline';
 import { quoteForMessage } from '../text/controls.js';
 import { APP_FIELDS, GPU_FIELDS, NvidiaSmiError, errorLine, parseAppLine, parseGpuLine, type GpuProcess, type GpuSample } from './parse.js';
+
+/**
+ * node:readline, loaded when the first nvidia-smi loop starts (after the first frame): imported
+ * here at the top, it was compiled on the way to the first frame (~1-2 ms). Required, not
+ * import()ed: bin/gantry's vm.Script has no import() (see src/engine/ping.ts).
+ */
+let readline: typeof Readline | undefined;
+const lineReader = (): typeof Readline => (readline ??= createRequire('/')('node:readline') as typeof Readline);
 
 /** execa (78 KiB of code) is loaded when the first loop starts, after the first frame, not at start-up. */
 let execa: typeof import('execa').execa | undefined;
@@ -215,7 +224,7 @@ export class GpuMonitor {
         const nl = t.lastIndexOf('\n');
         loop.partial = (nl < 0 ? loop.partial + t : t.slice(nl + 1)).slice(-200);
       });
-      createInterface({ input: child.stdout }).on('line', (line) => {
+      lineReader().createInterface({ input: child.stdout }).on('line', (line) => {
         if (loop.child !== child) return;
         loop.lineAt = Date.now();
         if (which === 'gpu') this.answered();
@@ -229,7 +238,7 @@ export class GpuMonitor {
         else this.onAppLine(line);
       });
     }
-    if (child.stderr) createInterface({ input: child.stderr }).on('line', remember);
+    if (child.stderr) lineReader().createInterface({ input: child.stderr }).on('line', remember);
     void child.then((r) => {
       if (loop.child !== child) return;
       loop.child = undefined;
