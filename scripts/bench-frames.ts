@@ -9,7 +9,7 @@ import { initialState, reducer, type Action, type AppState } from '../src/store/
 import { LogSession } from '../src/store/logs.js';
 import type { Container } from '../src/engine/models.js';
 import type { Controller } from '../src/ui/controller.js';
-import { FrameStdout } from '../src/ui/screen.js';
+import { FrameStdout, LOG_REGION } from '../src/ui/screen.js';
 import { mount, ready } from '../src/ui/mount.js';
 import { forgetFrames } from '../src/ui/ink/output.js';
 import { tickClocks } from '../src/ui/clock.js';
@@ -180,8 +180,8 @@ export async function frameCosts(cols = 160, rows = 45, n = Number(process.env.B
 
   const logLine = await measure(() => {
     session.append([line()]);
-    // What LogsController does when lines arrive with the panel on screen (its redraw option).
-    frames.redrawRegions();
+    // What LogsController does when lines arrive with the panel on screen (its redraw option: the log region alone).
+    frames.redrawRegions([LOG_REGION]);
   });
   let tick = 0;
   // As the GPU loop's sample lands: the strip's values change. Not a key, so it is paced (drawn at

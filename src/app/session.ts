@@ -11,6 +11,7 @@ import { trace } from '../trace.js';
 import { discoveryOptions, fail } from './bootstrap.js';
 import { makeStore, refusedMessage, wire, type Wired } from './wire.js';
 import type { Screen } from './screen.js';
+import { LOG_REGION } from '../ui/screen.js';
 import { serversFor } from './servers.js';
 
 /** After the first list, when bin/gantry saves V8's compiled code (a moment of work, once per build). */
@@ -58,7 +59,7 @@ export async function runSession({ args, config, color, screen, ui }: SessionSta
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
 
-  wired = wire(store, { args, config, color, stage: screen, quit: () => shutdown(0), servers, redraw: () => screen.frames.redrawRegions() });
+  wired = wire(store, { args, config, color, stage: screen, quit: () => shutdown(0), servers, redraw: () => screen.frames.redrawRegions([LOG_REGION]) });
   const w = wired;
   // This machine's engines (none when it is not among the servers asked for), joining as they answer.
   const failed: Attempt[] = [];

@@ -19,7 +19,7 @@ import { PruneDialog } from './modes/prune.js';
 import { PullDialog } from './modes/pull.js';
 import { RunCommand, RunForm } from './modes/run.js';
 import { PANE_DEFS, type PaneProps } from './panes/registry.js';
-import { RESIZED } from './screen.js';
+import { GPU_STRIP, RESIZED } from './screen.js';
 import { Pacer } from './pace.js';
 import { traceKey } from '../trace.js';
 
@@ -83,7 +83,7 @@ export function App({ store, controller, color = true, size, paceMs = 0 }: AppPr
     // A GPU sample that changes only the strip's figures redraws the strip (a region), not the App.
     const source = (listener: () => void) =>
       store.subscribe(() => {
-        if (shown.current && stripOnly(shown.current, store.getState())) host.redrawRegions();
+        if (shown.current && stripOnly(shown.current, store.getState())) host.redrawRegions([GPU_STRIP]);
         else listener();
       });
     return new Pacer(source, paceMs, undefined, firstList);

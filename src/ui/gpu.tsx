@@ -5,6 +5,7 @@ import type { GpuSample } from '../gpu/parse.js';
 import { printable, truncate } from '../text/width.js';
 import { paint, type Theme } from './theme.js';
 import { Region } from './region.js';
+import { GPU_STRIP } from './screen.js';
 import { bar } from '../present/bars.js';
 import { sharedGpus } from '../store/gpu.js';
 
@@ -95,7 +96,7 @@ export function stripRow(state: AppState, width: number, theme: Theme): string {
  * a GPU sample that changes only the strip's figures is drawn without a React render (App, stripOnly).
  */
 export function GpuStrip({ getState, width, theme }: { getState: () => AppState; width: number; theme: Theme }) {
-  return <Region id="gpu-strip" width={width} height={1} rows={(w) => [stripRow(getState(), w, theme)]} />;
+  return <Region id={GPU_STRIP} width={width} height={1} rows={(w) => [stripRow(getState(), w, theme)]} />;
 }
 
 const sameJson = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);

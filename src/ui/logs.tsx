@@ -12,6 +12,7 @@ import { printable, truncate } from '../text/width.js';
 import { paint, type Theme } from './theme.js';
 import { TabTitle } from './panel.js';
 import { Region, RegionHost } from './region.js';
+import { LOG_REGION } from './screen.js';
 
 export const TS_WIDTH = 19;
 
@@ -187,7 +188,7 @@ export function LogPanel({ session, selected, ui, search: typing, rows, width, t
     return (
       <>
         {title}
-        <Region id="logs" width={width} height={Math.max(1, rows - 1)} rows={(w, h) => switchingRows(w, h, theme)} />
+        <Region id={LOG_REGION} width={width} height={Math.max(1, rows - 1)} rows={(w, h) => switchingRows(w, h, theme)} />
       </>
     );
   }
@@ -203,7 +204,7 @@ export function LogPanel({ session, selected, ui, search: typing, rows, width, t
   return (
     <>
       {title}
-      <Region id="logs" width={width} height={Math.max(1, rows - 1)} rows={(w, h) => logPanelRows(input, w, h, host ? () => host.redrawRegions() : undefined)} />
+      <Region id={LOG_REGION} width={width} height={Math.max(1, rows - 1)} rows={(w, h) => logPanelRows(input, w, h, host ? () => host.redrawRegions([LOG_REGION]) : undefined)} />
     </>
   );
 }

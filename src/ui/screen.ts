@@ -14,6 +14,10 @@ import { traceKey } from '../trace.js';
 const BSU = '\x1b[?2026h';
 const ESU = '\x1b[?2026l';
 
+/** The regions' ids: a log line redraws the log's, a GPU sample that changes only figures the strip's. */
+export const LOG_REGION = 'logs';
+export const GPU_STRIP = 'gpu-strip';
+
 /** What FrameStdout emits when the terminal's size changed (the App draws for the new size). */
 export const RESIZED = 'gantry:resize';
 
@@ -79,6 +83,12 @@ export class FrameStdout extends Writable {
   private readonly regions = new Map<string, RegionState>();
   /** Places of regions that went away: Ink's rows there are drawn again. */
   private lost: Rect[] = [];
+  /**
+   * Regions whose rows are asked for at the next flush that brings no Ink frame: those said to
+   * have changed (a log line redraws the log, a GPU sample the strip, not each other), or all.
+   */
+  private dirty = new Set<string>();
+  private allDirty = true;
   readonly stats: FrameStats = { frames: 0, bytes: 0 };
   /** Called after each frame reaches the terminal (for measurements). */
   onFlush: (() => void) | undefined;
@@ -126,12 +136,19 @@ export class FrameStdout extends Writable {
     if (old?.drawn) this.lost.push(old.drawn);
     if (region) this.regions.set(id, { region, rows: [] });
     else this.regions.delete(id);
+    this.dirty.add(id);
     this.schedule();
   }
 
-  /** What a region shows changed: its rows are asked for again at the next flush. */
-  redrawRegions(): void {
-    if (this.regions.size > 0) this.schedule();
+  /**
+   * What regions show changed: their rows (`ids`, or every region's) are asked for again at the
+   * next flush. A frame from Ink asks every region again (a render may have changed what they show).
+   */
+  redrawRegions(ids?: readonly string[]): void {
+    if (this.regions.size === 0) return;
+    if (ids) for (const id of ids) this.dirty.add(id);
+    else this.allDirty = true;
+    this.schedule();
   }
 
   /** Stops writing (an interactive child owns the terminal); `resume` redraws everything. */
@@ -159,6 +176,8 @@ export class FrameStdout extends Writable {
     const height = this.rows;
     const width = this.columns;
     let out = '';
+    // Without an Ink frame, nothing moved or was drawn over: only the regions said to have changed are asked.
+    const every = this.allDirty || this.pending !== undefined || this.full || this.lost.length > 0;
     if (this.pending !== undefined) {
       const lines = this.pending.split('\n');
       if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
@@ -174,7 +193,8 @@ export class FrameStdout extends Writable {
     }
     // Where each region is now; the rows a region left are Ink's again.
     const rects = new Map<RegionState, Rect>();
-    for (const st of this.regions.values()) {
+    for (const [id, st] of this.regions) {
+      if (!every && !this.dirty.has(id)) continue;
       const r = clip(st.region.rect(), width, height);
       if (r) rects.set(st, r);
       if (st.drawn && !sameRect(r, st.drawn)) this.lost.push(st.drawn);
@@ -191,6 +211,8 @@ export class FrameStdout extends Writable {
     }
     this.previous = this.ink.slice(0, height);
     for (const [st, r] of rects) out += this.drawRegion(st, r, rewritten);
+    this.dirty.clear();
+    this.allDirty = false;
     if (!out) return;
     const payload = BSU + out + ESU;
     this.stats.frames++;

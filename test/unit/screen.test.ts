@@ -160,6 +160,57 @@ describe('FrameStdout regions', () => {
     expect(tty.out).toHaveLength(2);
   });
 
+  it('a redraw of one region asks only that region for its rows; an Ink frame, a resize or a plain redraw asks every region', async () => {
+    const tty = new FakeTty();
+    const f = new FrameStdout(tty);
+    const asked = { logs: 0, strip: 0 };
+    let log = ['one', 'two', 'three'];
+    let strip = ['gpu 10%'];
+    f.setRegion('logs', { rect: () => rect, rows: () => (asked.logs++, log) });
+    f.setRegion('strip', { rect: () => ({ x: 0, y: 5, width: 20, height: 1 }), rows: () => (asked.strip++, strip) });
+    f.write(INK);
+    await flushNow();
+    expect(asked).toEqual({ logs: 1, strip: 1 });
+    // A new log line: the strip is not asked (nor drawn).
+    log = ['two', 'three', 'four'];
+    f.redrawRegions(['logs']);
+    await flushNow();
+    expect(asked).toEqual({ logs: 2, strip: 1 });
+    expect(tty.out[1]).toContain('\x1b[4;12Hfour');
+    expect(tty.out[1]).not.toContain('gpu');
+    // A GPU sample: only the strip.
+    strip = ['gpu 55%'];
+    f.redrawRegions(['strip']);
+    await flushNow();
+    expect(asked).toEqual({ logs: 2, strip: 2 });
+    expect(tty.out[2]).toContain('\x1b[6;1Hgpu 55%');
+    expect(tty.out[2]).not.toContain('four');
+    // Both in one turn: both, in one write.
+    log = ['three', 'four', 'five'];
+    strip = ['gpu 60%'];
+    f.redrawRegions(['logs']);
+    f.redrawRegions(['strip']);
+    await flushNow();
+    expect(asked).toEqual({ logs: 3, strip: 3 });
+    expect(tty.out).toHaveLength(4);
+    // A frame from Ink (a render may have changed what any region shows) asks every region.
+    f.write(INK.replace('header', 'HEADER'));
+    await flushNow();
+    expect(asked).toEqual({ logs: 4, strip: 4 });
+    f.redrawRegions();
+    await flushNow();
+    expect(asked).toEqual({ logs: 5, strip: 5 });
+    tty.columns = 30;
+    tty.emit('resize');
+    f.write(INK);
+    await flushNow();
+    expect(asked).toEqual({ logs: 6, strip: 6 });
+    const s = await showOn(tty.out, 30);
+    expect(s.rows[3]).toBe('left part │five'.padEnd(30));
+    expect(s.rows[5]).toBe('gpu 60%'.padEnd(30));
+    s.dispose();
+  });
+
   it('a following log: each new line moves the rows up, every row lands right, and a narrower region cuts them again', async () => {
     const tty = new FakeTty();
     const f = new FrameStdout(tty);
