@@ -7,6 +7,7 @@ import { changesTimes, DetailsReader } from './details.js';
 import { Settling } from './settle.js';
 import type { Store } from './store.js';
 import type { Action, AppState } from './state.js';
+import { trace } from '../trace.js';
 
 export interface WatchOptions {
   /** Inspect running containers once each for their GPU settings. */
@@ -211,6 +212,7 @@ export class EngineWatcher {
     this.listing = true;
     try {
       const containers = this.details.apply(await this.engine.listContainers());
+      if (connecting) trace(`engine ${this.engine.id} listed`);
       this.lastListAt = Date.now();
       this.settleLater(this.settling.check(containers));
       // A resync that finds nothing new costs no render: compare what the rows are made of. A row
