@@ -18,7 +18,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  * A copy of the launcher beside a dist/gantry.cjs of the given module text, wrapped as the build
  * writes it (none when undefined; `raw`: the text as given, no wrapper); runs it.
  */
-function launch(name: string, bundle: string | undefined, args: string[] = [], cache = join(dir, name, 'cache'), env: Record<string, string> = {}, raw = false) {
+function launch(name: string, bundle: string | undefined, args: string[] = [], cache = join(dir, name, 'cache'), env: Record<string, string | undefined> = {}, raw = false) {
   const root = join(dir, name);
   mkdirSync(join(root, 'bin'), { recursive: true });
   copyFileSync(GANTRY, join(root, 'bin', 'gantry'));
@@ -74,6 +74,25 @@ describe('bin/gantry', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([missing, missing, missing]);
+  });
+
+  it("node runs with one malloc arena (MALLOC_ARENA_MAX=1), the programs gantry starts get the environment as it was, and a user's own setting is kept", () => {
+    const bundle = [
+      'exports.main = async () => {',
+      // What node was started with (its environment at exec), what gantry's code sees, what a child gets.
+      "  const environ = require('node:fs').readFileSync('/proc/self/environ', 'latin1').split('\\0').filter((v) => v.startsWith('MALLOC_ARENA_MAX='));",
+      "  const child = require('node:child_process').execFileSync(process.execPath, ['-p', 'String(process.env.MALLOC_ARENA_MAX)'], { encoding: 'utf8' }).trim();",
+      '  process.stdout.write(JSON.stringify([environ, process.env.MALLOC_ARENA_MAX ?? null, process.env.GANTRY_MALLOC_ARENA ?? null, child]));',
+      '};',
+    ].join('\n');
+    // (spawn leaves out a variable given as undefined)
+    const r = launch('arena', bundle, [], undefined, { MALLOC_ARENA_MAX: undefined });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([['MALLOC_ARENA_MAX=1'], null, null, 'undefined']);
+    const own = launch('arena', bundle, [], undefined, { MALLOC_ARENA_MAX: '4' });
+    expect(own.code).toBe(0);
+    expect(JSON.parse(own.stdout)).toEqual([['MALLOC_ARENA_MAX=4'], '4', null, '4']);
   });
 
   it("a cache made by another copy of the same build is not used: stack traces name this copy's file", () => {
