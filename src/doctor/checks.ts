@@ -21,7 +21,7 @@ export interface Check {
 /** The V8 flags bin/gantry gives node. */
 export const LAUNCHER_FLAGS = ['--min-semi-space-size=2', '--max-semi-space-size=2', '--max-old-space-size=256'];
 /** The V8 setting bin/gantry makes from JavaScript on Node 20 (TIERING in bin/gantry). */
-export const TIERING = '--ticks-before-optimization=60';
+export const TIERING = '--ticks-before-optimization=60 --wasm-tiering-budget=2000000000';
 /** The smallest terminal the TUI draws in. */
 export const MIN_TERMINAL = { cols: MIN_COLS, rows: MIN_ROWS };
 

@@ -52,7 +52,7 @@ describe('bin/gantry', () => {
     expect(out.line).toMatch(/dist\/gantry\.cjs:4:\d+\)?$/);
   });
 
-  it("node gets the launcher's V8 flags, the ones `gantry doctor` checks for; TurboFan's threshold is set without a word from V8", () => {
+  it("node gets the launcher's V8 flags, the ones `gantry doctor` checks for; TurboFan's thresholds (JavaScript's and WebAssembly's) are set without a word from V8", () => {
     const r = launch('flags', 'exports.main = async () => { process.stdout.write(JSON.stringify(process.execArgv)); };');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(LAUNCHER_FLAGS);
