@@ -19,7 +19,7 @@ export interface Check {
 }
 
 /** The V8 flags bin/gantry gives node. */
-export const LAUNCHER_FLAGS = ['--min-semi-space-size=2', '--max-semi-space-size=2', '--max-old-space-size=256'];
+export const LAUNCHER_FLAGS = ['--min-semi-space-size=2', '--max-semi-space-size=2', '--max-old-space-size=256', '--expose-gc'];
 /** The V8 setting bin/gantry makes from JavaScript on Node 20 (TIERING in bin/gantry). */
 export const TIERING = '--ticks-before-optimization=60 --wasm-tiering-budget=2000000000';
 /** The smallest terminal the TUI draws in. */

@@ -61,6 +61,12 @@ describe('bin/gantry', () => {
     expect(readFileSync(GANTRY, 'utf8')).toContain(`setFlagsFromString('${TIERING}')`);
   });
 
+  it("the bundle finds V8's gc (--expose-gc), which src/app/oldGc.ts needs", () => {
+    const r = launch('gc', "exports.main = async () => { process.stdout.write(typeof globalThis.gc + ' ' + typeof gc); };");
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('function function');
+  });
+
   it('node does not read NODE_EXTRA_CA_CERTS at start (gantry reads it for a TLS engine), and the programs gantry starts still get it', () => {
     // Node warns at start about a file it cannot read: it tried (40 ms for the 140 CAs on these machines).
     const missing = join(dir, 'no-such-cas.pem');
