@@ -13,7 +13,7 @@ import { makeStore, refusedMessage, wire, type Wired } from './wire.js';
 import type { Screen } from './screen.js';
 import { LOG_REGION } from '../ui/screen.js';
 import { serversFor } from './servers.js';
-import { startOldGc } from './oldGc.js';
+import { startOldGc, type OldGc } from './oldGc.js';
 
 /** After the first list, when bin/gantry saves V8's compiled code (a moment of work, once per build). */
 const SAVE_CODE_CACHE_MS = 3000;
@@ -36,7 +36,9 @@ export async function runSession({ args, config, color, screen, ui }: SessionSta
   let wired: Wired | undefined;
   let local: EngineStream | undefined;
   let exiting = false;
+  let oldGc: OldGc | undefined;
   const leave = () => {
+    oldGc?.stop();
     wired?.stop();
     screen.restore();
     local?.shutdown();
@@ -105,7 +107,7 @@ export async function runSession({ args, config, color, screen, ui }: SessionSta
     if (started || exiting) return;
     started = true;
     w.start();
-    startOldGc();
+    oldGc = startOldGc();
   };
   setTimeout(start, 1000).unref();
   screen.frames.onFlush = () => {
