@@ -3,6 +3,7 @@
 import { homedir, userInfo } from 'node:os';
 import type { Config } from '../config.js';
 import type { Attempt } from '../engine/discovery.js';
+import { namedByUser } from '../engine/endpoints.js';
 import type { Engine } from '../engine/engine.js';
 import { requestContainerAction, runContainerCommand, type ActionContext } from '../actions/containers.js';
 import { EngineWatcher } from '../store/sources.js';
@@ -65,10 +66,19 @@ export function makeStore(o: Pick<WireOptions, 'args' | 'config' | 'color'>): St
   );
 }
 
-/** Places that exist but refused us (permission, UID/GID) are worth a line even when others work: that line. */
+/**
+ * Places that refused us (permission, UID/GID), and places the user named with nothing there (a
+ * stale DOCKER_HOST, a --host typo), are worth a line even when other engines answered: that line.
+ * A default place with nothing there is normal and says nothing.
+ */
 export function refusedMessage(attempts: readonly Attempt[]): string | undefined {
-  const refused = attempts.filter((a) => !a.ok && !/no socket there/.test(a.detail));
-  return refused.length > 0 ? refused.map((a) => a.detail).join(' · ') : undefined;
+  const lines: string[] = [];
+  for (const a of attempts) {
+    if (a.ok) continue;
+    if (!/no socket there/.test(a.detail)) lines.push(a.detail);
+    else if (namedByUser(a.endpoint)) lines.push(`${a.endpoint.why} names ${a.detail}`);
+  }
+  return lines.length > 0 ? lines.join(' · ') : undefined;
 }
 
 function gpuMonitor(store: Store<AppState, Action>, args: Args, config: Config): GpuMonitor | undefined {

@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { dirname } from 'node:path';
 import { discoverEngines, findOnPath, type Attempt } from '../engine/discovery.js';
 import type { Engine } from '../engine/engine.js';
+import { namedByUser } from '../engine/endpoints.js';
 import { explainConnectError } from '../engine/errors.js';
 import { sanitizeLine } from '../engine/logs/sanitize.js';
 import { queryDriver } from '../gpu/driver.js';
@@ -32,8 +33,8 @@ export function engineChecks(attempts: readonly Attempt[], engines: number): Che
     const data = { url: a.endpoint.url, source: a.endpoint.source, why: a.endpoint.why, ok: a.ok, detail: a.detail };
     const text = `${a.endpoint.url} (${a.endpoint.why}): ${a.detail}`;
     if (a.ok) return { id: 'engine', status: 'ok', text, data };
-    // A default place with nothing there is normal; one that refused us is worth fixing.
-    const absent = /no socket there/.test(a.detail) && a.endpoint.source !== 'flag';
+    // A default place with nothing there is normal; one the user named, or one that refused us, is worth fixing.
+    const absent = /no socket there/.test(a.detail) && !namedByUser(a.endpoint);
     return { id: 'engine', status: absent ? 'info' : engines === 0 ? 'fail' : 'warn', text, data };
   });
   if (engines === 0)

@@ -131,6 +131,11 @@ export function candidateEndpoints(de: DiscoveryEnv, hosts: readonly string[] = 
   return out;
 }
 
+/** A place the user named (--host, DOCKER_HOST, the docker context in use): nothing there is worth saying, unlike at a default place. */
+export function namedByUser(ep: Pick<Endpoint, 'source'>): boolean {
+  return ep.source === 'flag' || ep.source === 'DOCKER_HOST' || ep.source === 'context';
+}
+
 export function socketPathOf(url: string): string | undefined {
   return url.toLowerCase().startsWith('unix://') ? url.slice('unix://'.length) : undefined;
 }

@@ -1,7 +1,8 @@
 // Start-up as a person sees it: each engine's list as soon as that engine answers, a place that
 // has not answered yet named "connecting…" in the header meanwhile; no engine at all: the message
-// on the main screen (after a drawn TUI, too), exit 1.
-import { mkdtempSync, rmSync } from 'node:fs';
+// on the main screen (after a drawn TUI, too), exit 1; a stale DOCKER_HOST named on screen while
+// another engine is shown.
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -65,5 +66,26 @@ describe.skipIf(!engines)('start-up with a place that does not answer', () => {
     const screen = await s.screen();
     expect(screen).toContain('gantry: no container engine is reachable. Tried:');
     expect(screen).toContain(`unix://${silent.path} (--host):`);
+  });
+});
+
+describe.skipIf(!engines)('start-up with DOCKER_HOST naming a socket that is not there', () => {
+  const own = mkdtempSync(join(tmpdir(), 'gh-'));
+  afterAll(() => rmSync(own, { recursive: true, force: true }));
+
+  it('shows the engine that answered, and the status line says DOCKER_HOST names no socket', async () => {
+    const podman = engines!.find((e) => e.kind === 'podman')!;
+    // Rootless Podman where gantry looks for it ($XDG_RUNTIME_DIR/podman/podman.sock), no docker context (HOME).
+    const xdg = join(own, 'xdg');
+    mkdirSync(join(xdg, 'podman'), { recursive: true });
+    symlinkSync(podman.socket, join(xdg, 'podman', 'podman.sock'));
+    const stale = join(own, 'gone.sock');
+    const s = PtySession.gantry(['--no-gpu', '--no-podman-service'], { cols: 140, rows: 30, env: { ...env, HOME: own, XDG_RUNTIME_DIR: xdg, DOCKER_HOST: `unix://${stale}` } });
+    sessions.push(s);
+    const screen = await s.waitFor((t) => t.includes('DOCKER_HOST names') && /podman ●/.test(t.split('\n')[0]!));
+    expect(screen.replace(/\n /g, ' ')).toContain(`DOCKER_HOST names ${stale}: no socket there (the engine is not running, or listens elsewhere).`);
+    // Esc puts the message away; the list stays.
+    s.type('\x1b');
+    await s.waitFor((t) => !t.includes('DOCKER_HOST names') && t.split('\n')[0]!.includes('podman ●'));
   });
 });

@@ -62,6 +62,19 @@ describe('engines and the Podman service', () => {
     expect(lines.map((l) => l.status)).toEqual(['ok', 'warn']);
   });
 
+  it('a socket missing where DOCKER_HOST or the docker context points is worth a warning, as at --host; at a default place it is not', () => {
+    const lines = engineChecks(
+      [
+        attempt('unix:///stale.sock', 'DOCKER_HOST', false, '/stale.sock: no socket there'),
+        attempt('unix:///ctx.sock', 'context', false, '/ctx.sock: no socket there'),
+        attempt('unix:///var/run/docker.sock', 'docker-default', false, '/var/run/docker.sock: no socket there'),
+        attempt('unix:///run/user/0/podman/podman.sock', 'podman-rootless', true, 'podman 4.3.1'),
+      ],
+      1,
+    );
+    expect(lines.map((l) => l.status)).toEqual(['warn', 'warn', 'info', 'ok']);
+  });
+
   it('says which way Podman is reached', () => {
     const session = attempt('unix:///tmp/gantry-podman-x/podman.sock', 'podman-session', true, 'podman 4.9.3');
     expect(podmanServiceCheck([session], [], { wanted: true, hostsGiven: false, podman: '/usr/bin/podman' }).text).toMatch(/gantry starts `podman system service` for its session .*podman 4\.9\.3/);
