@@ -1,5 +1,8 @@
 // The container list's CPU % and MEM columns. Local engines: every 2 s each running container's
-// cgroup files are read (found once per start from its main pid), no stream per container.
+// cgroup files are read (found once per start from its main pid), no stream per container. CPU %
+// is the difference of two readings: a container's first reading is taken the moment its files are
+// found, and the next round then comes a second later, so both columns fill in about a second
+// after the list rather than two rounds (4 s or more) later.
 // Remote engines (their cgroups are on another machine): the API's stats stream for the selected
 // row only. At most one store update per round, none when nothing shown changed; a reading that
 // moved less than a person would notice (0.1 → 0.2 %, a few KiB) waits up to DRIFT_MS to be drawn,
@@ -15,6 +18,8 @@ import { SelectionTask } from '../store/task.js';
 import { compactBytes } from '../present/bytes.js';
 
 const ROUND_MS = 2000;
+/** After containers' files are found (and their first reading taken): the next round comes this soon, with their CPU %. */
+const FIRST_CPU_MS = 1000;
 /** How long a small move (see usageChange) may wait to be drawn. */
 export const DRIFT_MS = 10_000;
 /** A CPU % move of this many points or more is drawn at once. */
@@ -61,6 +66,7 @@ interface Tracked {
 
 export class UsageController {
   private timer: NodeJS.Timeout | undefined;
+  private soonTimer: NodeJS.Timeout | undefined;
   private readonly tracked = new Map<string, Tracked>();
   private readonly pending = new Set<string>();
   private readonly remote = new SelectionTask();
@@ -75,6 +81,7 @@ export class UsageController {
     private readonly engines: ReadonlyMap<string, Engine>,
     private readonly procRoot = '/proc',
     private readonly cgroupRoot = '/sys/fs/cgroup',
+    private readonly clock: () => number = Date.now,
   ) {}
 
   start(): void {
@@ -96,6 +103,9 @@ export class UsageController {
 
   stop(): void {
     clearInterval(this.timer);
+    this.timer = undefined;
+    clearTimeout(this.soonTimer);
+    this.soonTimer = undefined;
     this.unsubscribe?.();
     this.remote.cancel();
   }
@@ -106,11 +116,11 @@ export class UsageController {
   }
 
   /** One reading of every running local container, and the remote selection's latest. */
-  async round(now = Date.now()): Promise<void> {
+  async round(now = this.clock()): Promise<void> {
     const s = this.store.getState();
     if (!usageOnScreen(s)) return;
     const out: Record<string, ContainerUsage> = {};
-    let inspects = 0;
+    const finds: Promise<void>[] = [];
     for (const [engineId, list] of Object.entries(s.containers)) {
       if (!this.local(engineId)) continue;
       for (const c of list) {
@@ -118,7 +128,7 @@ export class UsageController {
         let t = this.tracked.get(c.key);
         if (t && t.startedAt !== c.since) t = undefined;
         if (!t) {
-          if (inspects++ < INSPECTS_PER_ROUND && !this.pending.has(c.key)) void this.find(engineId, c.key, c.id, c.since);
+          if (finds.length < INSPECTS_PER_ROUND && !this.pending.has(c.key)) finds.push(this.find(engineId, c.key, c.id, c.since));
           continue;
         }
         const u = readCgroupUsage(t.files);
@@ -128,6 +138,8 @@ export class UsageController {
         out[c.key] = cpuPct === undefined ? { memBytes: u.memBytes } : { cpuPct, memBytes: u.memBytes };
       }
     }
+    // Those found this round have their first reading: the next round, with their CPU %, comes soon.
+    if (finds.length > 0) void Promise.all(finds).then(() => this.soon());
     this.followRemote(s);
     Object.assign(out, this.remoteUsage);
     const change = usageChange(s.usage, out);
@@ -137,7 +149,17 @@ export class UsageController {
     }
   }
 
-  /** The cgroup files of a container, from its main pid. */
+  /** A round FIRST_CPU_MS from now (one at a time; none once stopped or before start). */
+  private soon(): void {
+    if (!this.timer || this.soonTimer) return;
+    this.soonTimer = setTimeout(() => {
+      this.soonTimer = undefined;
+      void this.round();
+    }, FIRST_CPU_MS);
+    this.soonTimer.unref?.();
+  }
+
+  /** The cgroup files of a container, from its main pid, and their first reading (the base of its first CPU %). */
   private async find(engineId: string, key: string, id: string, since: number | undefined): Promise<void> {
     const e = this.engines.get(engineId);
     if (!e) return;
@@ -145,7 +167,9 @@ export class UsageController {
     try {
       const pid = (await e.inspect(id)).State?.Pid;
       const text = pid ? readCgroup(pid, this.procRoot) : undefined;
-      this.tracked.set(key, { files: text ? cgroupFiles(text, this.cgroupRoot) : {}, startedAt: since });
+      const files = text ? cgroupFiles(text, this.cgroupRoot) : {};
+      const first = readCgroupUsage(files);
+      this.tracked.set(key, { files, startedAt: since, ...(first ? { prev: { cpuNs: first.cpuNs, at: this.clock() } } : {}) });
     } catch {
       // gone meanwhile: the next round sees
     } finally {

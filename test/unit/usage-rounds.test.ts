@@ -1,11 +1,13 @@
-// The CPU % and MEM columns' rounds: a reading that moved enough to notice is drawn at once, a
-// small drift waits (DRIFT_MS) so idle containers do not cost a frame every round, and nothing is
-// read while the columns are off screen; coming back reads at once. Rounds are driven by hand
-// (round(now)) against cgroup files laid out here.
+// The CPU % and MEM columns' rounds: a container's first reading is taken as its files are found,
+// so the next round has its CPU %, and that round comes FIRST_CPU_MS later rather than a whole
+// round; a reading that moved enough to notice is drawn at once, a small drift waits (DRIFT_MS) so
+// idle containers do not cost a frame every round, and nothing is read while the columns are off
+// screen; coming back reads at once. Rounds are driven by hand on a clock set here, against
+// cgroup files laid out here (or by the controller's timers, faked).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { DRIFT_MS, UsageController, usageChange, usageOnScreen } from '../../src/actions/usage.js';
 import { createStore } from '../../src/store/store.js';
 import { initialState, reducer, type Action, type AppState } from '../../src/store/state.js';
@@ -49,7 +51,8 @@ describe('usageOnScreen', () => {
   });
 });
 
-function rig() {
+/** `clock`: the controller's clock (undefined: Date.now, as when faked timers move it). */
+function rig(clock?: { now: number }) {
   const proc = join(root, 'proc');
   const cg = join(root, 'cgroup');
   mkdirSync(join(proc, '42'), { recursive: true });
@@ -66,7 +69,7 @@ function rig() {
   store.dispatch({ type: 'engines/set', engines: [{ id: 'docker', kind: 'docker', label: 'd', endpoint: 'unix:///d', status: 'up' }] });
   const c: Container = { key: 'docker/abc', engineId: 'docker', id: 'abc', name: 'walk-llama', image: 'i', state: 'running', status: 'Up', created: 0, ports: [], command: '', labels: {} };
   store.dispatch({ type: 'containers/set', engineId: 'docker', containers: [c] });
-  const usage = new UsageController(store, new Map([['docker', engine]]), proc, cg);
+  const usage = new UsageController(store, new Map([['docker', engine]]), proc, cg, clock ? () => clock.now : Date.now);
   const sets = { n: 0 };
   store.subscribe(() => sets.n++);
   /** One round at `t` s after `files` moved by CPU time (ms of one core) and memory (MiB). */
@@ -74,7 +77,8 @@ function rig() {
     files.cpuUsec += cpuMs * 1000;
     files.memBytes += memMiB * MiB;
     write();
-    await usage.round(t * 1000);
+    if (clock) clock.now = t * 1000;
+    await usage.round();
     // The first round finds the files (an inspect): let it land.
     await new Promise((r) => setImmediate(r));
   };
@@ -84,20 +88,46 @@ function rig() {
 }
 
 describe('UsageController rounds', () => {
-  it('draws a move worth noticing at once and a small drift only after DRIFT_MS', async () => {
-    const r = rig();
-    await r.step(0, 0); // finds the files
-    await r.step(2, 0); // memory, no CPU % yet
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('takes the first reading as the files are found: the next round has CPU % and memory', async () => {
+    const r = rig({ now: 0 });
+    await r.step(0, 0); // finds the files, reads them once
+    expect(r.mem()).toBeUndefined();
+    await r.step(1, 3); // 3 ms of CPU in the 1 s since
+    expect(r.cpu()).toBeCloseTo(0.3, 5);
     expect(r.mem()).toBe(10 * MiB);
+  });
+
+  it('after start(), the round with the first CPU % comes FIRST_CPU_MS after the files are found, not a whole round later', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    const r = rig();
+    r.usage.start(); // a round at once: it finds the files
+    await vi.advanceTimersByTimeAsync(0);
+    expect(r.mem()).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(999);
     expect(r.cpu()).toBeUndefined();
-    await r.step(4, 2); // 2 ms in 2 s: 0.1 %
-    expect(r.cpu()).toBeCloseTo(0.1, 5);
+    await vi.advanceTimersByTimeAsync(1); // FIRST_CPU_MS after the find: before the 2 s interval's round
+    expect(r.cpu()).toBe(0);
+    expect(r.mem()).toBe(10 * MiB);
+    r.usage.stop();
+  });
+
+  it('draws a move worth noticing at once and a small drift only after DRIFT_MS', async () => {
+    const r = rig({ now: 0 });
+    await r.step(0, 0); // finds the files
+    await r.step(2, 0); // memory, and 0 % CPU: drawn (readings gained)
+    expect(r.mem()).toBe(10 * MiB);
+    expect(r.cpu()).toBe(0);
     const drawn = r.sets.n;
-    await r.step(6, 4); // 0.2 %: a drift, not drawn yet
+    await r.step(4, 2); // 2 ms in 2 s: 0.1 %, a drift, not drawn yet
+    await r.step(6, 4); // 0.2 %
     await r.step(8, 6); // 0.3 %
     expect(r.sets.n).toBe(drawn);
-    expect(r.cpu()).toBeCloseTo(0.1, 5);
-    const t = 4 + DRIFT_MS / 1000; // the drift drawn once DRIFT_MS has passed since the last drawing
+    expect(r.cpu()).toBe(0);
+    const t = 2 + DRIFT_MS / 1000; // the drift drawn once DRIFT_MS has passed since the last drawing
     await r.step(t, 0.005 * (t - 8) * 1000); // 0.5 % since the last reading
     expect(r.sets.n).toBe(drawn + 1);
     expect(r.cpu()).toBeCloseTo(0.5, 5);
@@ -109,7 +139,7 @@ describe('UsageController rounds', () => {
   });
 
   it('reads nothing while the columns are off screen, and reads at once when they come back', async () => {
-    const r = rig();
+    const r = rig({ now: 0 });
     r.usage.start();
     try {
       await r.step(0, 0);
