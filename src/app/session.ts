@@ -7,6 +7,8 @@ import { reportCrash } from '../crash.js';
 import type { Args } from '../cli/args.js';
 import type { Config } from '../config.js';
 import type { Mount } from '../ui/mount.js';
+import type { Store } from '../store/store.js';
+import type { Action, AppState } from '../store/state.js';
 import { trace } from '../trace.js';
 import { discoveryOptions, fail } from './bootstrap.js';
 import { makeStore, refusedMessage, wire, type Wired } from './wire.js';
@@ -17,6 +19,29 @@ import { startOldGc, type OldGc } from './oldGc.js';
 
 /** After the first list, when bin/gantry saves V8's compiled code (a moment of work, once per build). */
 const SAVE_CODE_CACHE_MS = 3000;
+
+/** How long the first frame waits, once the UI code is in, for an engine's first list (the splash shows "connecting…" meanwhile). */
+const FIRST_LIST_WAIT_MS = 150;
+
+/** Resolves when a list is in the store, when discovery ends with no engine, or after `ms`: one first render with the list rather than two. */
+export function firstList(store: Store<AppState, Action>, done: Promise<{ engines: readonly unknown[] }> | undefined, ms: number): Promise<void> {
+  const has = () => Object.keys(store.getState().loaded).length > 0;
+  if (has()) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    let unsubscribe = () => {};
+    const end = () => {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve();
+    };
+    const timer = setTimeout(end, ms);
+    unsubscribe = store.subscribe(() => {
+      if (has()) end();
+    });
+    // No engine here answered: nothing to wait for.
+    void done?.then((d) => d.engines.length === 0 && end());
+  });
+}
 
 export interface SessionStart {
   args: Args;
@@ -98,6 +123,8 @@ export async function runSession({ args, config, color, screen, ui }: SessionSta
   const { mount, ready } = await ui;
   await ready;
   trace('ui loaded');
+  await firstList(store, local?.done, FIRST_LIST_WAIT_MS);
+  trace('first list in');
   screen.show(mount, store, w.controller);
   trace('first render');
   // The GPU monitor and usage readings start once a list is on screen (spawning nvidia-smi costs
