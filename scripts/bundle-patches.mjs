@@ -5,7 +5,11 @@
 //   `fetch` whenever `fetch` exists. In Node, the first touch of `fetch` loads undici (Node's HTTP
 //   client, ~50 ms of module compiling on the 2-core test machine, before the first frame) only to
 //   decode the string yoga then decodes itself on failure. Patched: yoga decodes it itself at once,
-//   with Buffer's base64 decoder rather than its atob and a loop (~6 ms → ~0.6 ms).
+//   with Buffer's base64 decoder rather than its atob and a loop (~6 ms → ~0.6 ms). Its
+//   WebAssembly also declares 16 MiB of memory to start with (it uses ~80 KiB: its data and a 64 KiB
+//   stack end at 74,256, then its nodes) and may grow it; V8 counts a WebAssembly memory as external
+//   memory, and those 16 MiB brought a full mark-compact of the heap (~5 ms: "GC in old space
+//   requested", `--trace-gc`) into the list's first render. Patched: 1 MiB to start, growing as before.
 // - string-width 8.3.0 (and wrap-ansi's 7.2.0), slice-ansi 8.0.0 and @alcalzone/ansi-tokenize 0.2.5 each make an
 //   Intl.Segmenter when they are imported; the first one made costs ~18-30 ms of ICU set-up on the
 //   way to the first frame, though the first frame's text never needs one. Patched: made on first use.
@@ -40,12 +44,34 @@ const lazyRequire = (text) => [text, text.replace(/require\((['"])[^'"]+\1\)/, (
 
 const WRAPPER_PATH = fileURLToPath(new URL('../src/text/stringWidth.ts', import.meta.url));
 
+/** Pages of 64 KiB Yoga's WebAssembly memory starts with (yoga-layout 3.2.1 declares 256; it grows, up to 32,768). */
+export const YOGA_INITIAL_PAGES = 16;
+
+/** The edit that gives yoga-layout 3.2.1's WebAssembly (the base64 in FILE) YOGA_INITIAL_PAGES of memory to start with instead of 256. */
+function yogaInitialMemory(file) {
+  const text = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
+  const b64 = /data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)/.exec(text)?.[1];
+  if (!b64) throw new Error(`scripts/bundle-patches.mjs: no base64 WebAssembly in ${file}`);
+  const wasm = Buffer.from(b64, 'base64');
+  // The memory section: id 5, 7 bytes long, one memory, flags 1 (a maximum follows), initial 256
+  // pages (LEB128 0x80 0x02), maximum 32,768 (0x80 0x80 0x02).
+  const section = Buffer.from([0x05, 0x07, 0x01, 0x01, 0x80, 0x02, 0x80, 0x80, 0x02]);
+  const at = wasm.indexOf(section);
+  if (at < 0 || wasm.indexOf(section, at + 1) >= 0) throw new Error(`scripts/bundle-patches.mjs: Yoga's memory section is not as expected in ${file}`);
+  // The new initial size in two LEB128 bytes (a padded encoding, which WebAssembly allows): the section keeps its length.
+  wasm[at + 4] = 0x80 | (YOGA_INITIAL_PAGES & 0x7f);
+  wasm[at + 5] = YOGA_INITIAL_PAGES >> 7;
+  return [b64, wasm.toString('base64'), 1];
+}
+const YOGA_WASM = 'node_modules/yoga-layout/dist/binaries/yoga-wasm-base64-esm.js';
+
 const PATCHES = [
   {
     pkg: 'yoga-layout',
     version: '3.2.1',
-    file: 'node_modules/yoga-layout/dist/binaries/yoga-wasm-base64-esm.js',
+    file: YOGA_WASM,
     edits: [
+      yogaInitialMemory(YOGA_WASM),
       ['"function"!=typeof fetch', '!0', 2],
       // Node 20's atob is JavaScript (and a loop of charCodeAt after it): ~6 ms for the 72 KB module; Buffer's decoder ~0.6 ms.
       ['var b=xa(a.slice(37)),c=new Uint8Array(b.length);for(a=0;a<b.length;++a)c[a]=b.charCodeAt(a);var d=c', 'var d=new Uint8Array(Buffer.from(a.slice(37),"base64"))', 1],

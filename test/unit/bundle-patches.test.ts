@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script without types
-import { startPatchesPlugin, UNUSED } from '../../scripts/bundle-patches.mjs';
+import { startPatchesPlugin, UNUSED, YOGA_INITIAL_PAGES } from '../../scripts/bundle-patches.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'gantry-patches-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -98,6 +98,40 @@ describe('bundle patches', () => {
       globalThis.RegExp = RealRegExp;
       if (fetchDesc) Object.defineProperty(globalThis, 'fetch', fetchDesc);
     }
+  });
+
+  it("Yoga's WebAssembly starts with 1 MiB of memory, not 16 (V8 counts it against the heap's limits), and grows as its nodes need", async () => {
+    const code = await bundle(`import Yoga, { yogaReady } from 'yoga-layout'; export { Yoga, yogaReady };`);
+    // The memory section as bundled: one memory, a maximum given, the initial pages in two LEB128 bytes.
+    const wasm = Buffer.from(/data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)/.exec(code)![1]!, 'base64');
+    const at = wasm.indexOf(Buffer.from([0x05, 0x07, 0x01, 0x01]));
+    expect(at).toBeGreaterThan(0);
+    expect((wasm[at + 4]! & 0x7f) | (wasm[at + 5]! << 7)).toBe(YOGA_INITIAL_PAGES);
+    expect(YOGA_INITIAL_PAGES * 65536).toBe(1024 * 1024);
+    const file = join(dir, 'yoga-memory.mjs');
+    writeFileSync(file, code);
+    const m = await import(pathToFileURL(file).href);
+    const before = process.memoryUsage().external;
+    await m.yogaReady;
+    // Unpatched, instantiating it adds over 16 MiB of external memory (measured: 18.2).
+    expect(process.memoryUsage().external - before).toBeLessThan(8 * 1024 * 1024);
+    // 20,000 nodes take more than the first 1 MiB: the memory grows (V8 counts it), and the layout is still right.
+    const loaded = process.memoryUsage().external;
+    const root = m.Yoga.Node.create();
+    root.setFlexDirection(m.Yoga.FLEX_DIRECTION_ROW);
+    const kids = Array.from({ length: 20_000 }, (_, i) => {
+      const n = m.Yoga.Node.create();
+      n.setWidth(2);
+      n.setHeight(1 + (i % 3));
+      root.insertChild(n, i);
+      return n;
+    });
+    root.calculateLayout(undefined, undefined);
+    expect(process.memoryUsage().external - loaded).toBeGreaterThan(1024 * 1024);
+    expect(root.getComputedWidth()).toBe(40_000);
+    expect(root.getComputedHeight()).toBe(3);
+    expect(kids[19_999]!.getComputedLeft()).toBe(39_998);
+    root.freeRecursive();
   });
 
   it('leaves no top-level await in Yoga or Ink, so the bundle can be CommonJS (bin/gantry compiles it with a code cache)', async () => {
