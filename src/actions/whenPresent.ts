@@ -3,9 +3,15 @@
 import type { Action, AppState } from '../store/state.js';
 import type { Store } from '../store/store.js';
 
-/** Runs `then` as soon as `present(state)` holds (at once if it does now); gives up after `timeoutMs`. */
-export function whenPresent(store: Store<AppState, Action>, present: (s: AppState) => boolean, then: () => void, timeoutMs = 15_000): void {
-  if (present(store.getState())) return then();
+/**
+ * Runs `then` as soon as `present(state)` holds (at once if it does now); gives up after
+ * `timeoutMs`, then runs `expired` if given. Returns a function that gives up at once (neither runs).
+ */
+export function whenPresent(store: Store<AppState, Action>, present: (s: AppState) => boolean, then: () => void, timeoutMs = 15_000, expired?: () => void): () => void {
+  if (present(store.getState())) {
+    then();
+    return () => undefined;
+  }
   let done = false;
   const finish = () => {
     done = true;
@@ -17,6 +23,10 @@ export function whenPresent(store: Store<AppState, Action>, present: (s: AppStat
     finish();
     then();
   });
-  const timer = setTimeout(finish, timeoutMs);
+  const timer = setTimeout(() => {
+    finish();
+    expired?.();
+  }, timeoutMs);
   timer.unref?.();
+  return finish;
 }

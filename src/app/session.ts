@@ -16,6 +16,7 @@ import type { Screen } from './screen.js';
 import { LOG_REGION } from '../ui/screen.js';
 import { serversFor } from './servers.js';
 import { startOldGc, type OldGc } from './oldGc.js';
+import { whenPresent } from '../actions/whenPresent.js';
 
 /** After the first list, when bin/gantry saves V8's compiled code (a moment of work, once per build). */
 const SAVE_CODE_CACHE_MS = 3000;
@@ -23,23 +24,19 @@ const SAVE_CODE_CACHE_MS = 3000;
 /** How long the first frame waits, once the UI code is in, for an engine's first list (the splash shows "connecting…" meanwhile). */
 const FIRST_LIST_WAIT_MS = 150;
 
+/** Whether any engine (this machine's or a server's) has listed its containers. */
+const listed = (s: AppState): boolean => Object.keys(s.loaded).length > 0;
+
 /** Resolves when a list is in the store, when discovery ends with no engine, or after `ms`: one first render with the list rather than two. */
 export function firstList(store: Store<AppState, Action>, done: Promise<{ engines: readonly unknown[] }> | undefined, ms: number): Promise<void> {
-  const has = () => Object.keys(store.getState().loaded).length > 0;
-  if (has()) return Promise.resolve();
   return new Promise<void>((resolve) => {
-    let unsubscribe = () => {};
-    const end = () => {
-      clearTimeout(timer);
-      unsubscribe();
-      resolve();
-    };
-    const timer = setTimeout(end, ms);
-    unsubscribe = store.subscribe(() => {
-      if (has()) end();
-    });
+    const cancel = whenPresent(store, listed, resolve, ms, resolve);
     // No engine here answered: nothing to wait for.
-    void done?.then((d) => d.engines.length === 0 && end());
+    void done?.then((d) => {
+      if (d.engines.length > 0) return;
+      cancel();
+      resolve();
+    });
   });
 }
 
@@ -138,7 +135,7 @@ export async function runSession({ args, config, color, screen, ui }: SessionSta
   };
   setTimeout(start, 1000).unref();
   screen.frames.onFlush = () => {
-    if (Object.keys(store.getState().loaded).length > 0) {
+    if (listed(store.getState())) {
       trace('list painted');
       screen.frames.onFlush = undefined;
       setImmediate(start);
