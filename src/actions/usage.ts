@@ -54,7 +54,7 @@ export function usageOnScreen(s: AppState): boolean {
   const ui = s.ui;
   return ui.pane === 'containers' && !ui.help && !ui.confirm && !ui.menu && !ui.prune && !ui.pull && !ui.run && !ui.logs.full;
 }
-/** Inspects per round for containers not seen before (a server with hundreds fills in over rounds). */
+/** Inspects in flight at most, for containers not seen before (a server with hundreds fills in over rounds). */
 const INSPECTS_PER_ROUND = 16;
 
 interface Tracked {
@@ -128,7 +128,8 @@ export class UsageController {
         let t = this.tracked.get(c.key);
         if (t && t.startedAt !== c.since) t = undefined;
         if (!t) {
-          if (finds.length < INSPECTS_PER_ROUND && !this.pending.has(c.key)) finds.push(this.find(engineId, c.key, c.id, c.since));
+          // At most INSPECTS_PER_ROUND in flight: an engine slow to answer them is not sent more each round.
+          if (this.pending.size < INSPECTS_PER_ROUND && !this.pending.has(c.key)) finds.push(this.find(engineId, c.key, c.id, c.since));
           continue;
         }
         const u = readCgroupUsage(t.files);

@@ -138,6 +138,18 @@ describe('UsageController rounds', () => {
     expect(r.mem()).toBe(30 * MiB);
   });
 
+  it('sends an engine that does not answer its inspects no more than 16 at a time, however many rounds pass', async () => {
+    let asked = 0;
+    const hung = { id: 'docker', inspect: () => (asked++, new Promise(() => undefined)) } as unknown as Engine;
+    const store = createStore<AppState, Action>(reducer, initialState());
+    store.dispatch({ type: 'engines/set', engines: [{ id: 'docker', kind: 'docker', label: 'd', endpoint: 'unix:///d', status: 'up' }] });
+    const rows: Container[] = Array.from({ length: 40 }, (_, i) => ({ key: `docker/c${i}`, engineId: 'docker', id: `c${i}`, name: `c${i}`, image: 'i', state: 'running', status: 'Up', created: 0, ports: [], command: '', labels: {} }));
+    store.dispatch({ type: 'containers/set', engineId: 'docker', containers: rows });
+    const usage = new UsageController(store, new Map([['docker', hung]]), join(root, 'proc'), join(root, 'cgroup'), () => 0);
+    for (let i = 0; i < 5; i++) await usage.round();
+    expect(asked).toBe(16);
+  });
+
   it('reads nothing while the columns are off screen, and reads at once when they come back', async () => {
     const r = rig({ now: 0 });
     r.usage.start();
