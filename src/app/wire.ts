@@ -67,16 +67,18 @@ export function makeStore(o: Pick<WireOptions, 'args' | 'config' | 'color'>): St
 }
 
 /**
- * Places that refused us (permission, UID/GID), and places the user named with nothing there (a
- * stale DOCKER_HOST, a --host typo), are worth a line even when other engines answered: that line.
- * A default place with nothing there is normal and says nothing.
+ * Places that refused us (permission, UID/GID), and every place the user named that did not work
+ * (a stale DOCKER_HOST, a --host typo, a docker context whose engine is stopped) — said with the
+ * setting that named it — are worth a line even when other engines answered: that line. A
+ * default place with nothing there is normal and says nothing.
  */
 export function refusedMessage(attempts: readonly Attempt[]): string | undefined {
   const lines: string[] = [];
   for (const a of attempts) {
     if (a.ok) continue;
-    if (!/no socket there/.test(a.detail)) lines.push(a.detail);
-    else if (namedByUser(a.endpoint)) lines.push(`${a.endpoint.why} names ${a.detail}`);
+    const missing = /no socket there/.test(a.detail);
+    if (namedByUser(a.endpoint)) lines.push(missing ? `${a.endpoint.why} names ${a.detail}` : `${a.endpoint.why}: ${a.detail}`);
+    else if (!missing) lines.push(a.detail);
   }
   return lines.length > 0 ? lines.join(' · ') : undefined;
 }

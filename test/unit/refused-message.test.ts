@@ -23,6 +23,15 @@ describe('refusedMessage', () => {
     expect(refusedMessage([attempt('unix:///tmp/dcoker.sock', 'flag', '--host', missing('/tmp/dcoker.sock'))])).toMatch(/^--host names \/tmp\/dcoker\.sock: no socket there/);
   });
 
+  it('names the setting for any other failure at a place the user named (a bad address, a refused port)', () => {
+    expect(refusedMessage([attempt('garbage', 'DOCKER_HOST', 'DOCKER_HOST', '"garbage" is not an engine address: use unix:///path/to.sock, tcp://host:port or ssh://user@host')])).toBe(
+      'DOCKER_HOST: "garbage" is not an engine address: use unix:///path/to.sock, tcp://host:port or ssh://user@host',
+    );
+    expect(refusedMessage([attempt('tcp://127.0.0.1:1', 'flag', '--host', 'tcp://127.0.0.1:1: connection refused (nothing listens on that port).')])).toBe(
+      '--host: tcp://127.0.0.1:1: connection refused (nothing listens on that port).',
+    );
+  });
+
   it('keeps a refusal as the engine error words it, and joins several with a dot; places that answered are left out', () => {
     const denied = attempt('unix:///var/run/docker.sock', 'docker-default', 'Docker default socket', '/var/run/docker.sock: permission denied. Add your user to the docker group.');
     const ok: Attempt = { endpoint: { url: 'unix:///run/podman/podman.sock', source: 'podman-rootful', why: 'rootful Podman socket' }, ok: true, detail: 'podman 4.3.1' };
