@@ -25,6 +25,10 @@
 //   util.inspect for a debug line only DEBUG=modem writes: formatted only then.
 // - Ink's and its libraries' imports of string-width get src/text/stringWidth.ts (string-width
 //   with a fast path for the narrow characters gantry's chrome draws; it says why).
+// - Ink 6.8.0 tokenizes, one character at a time, the text of every text node with an escape in it
+//   whenever it measures or draws it, to drop the escapes that would move the cursor: every
+//   coloured row of gantry's, every frame. Text whose only escapes are the colours Ink keeps is
+//   returned as it is after one regular-expression test (the same text Ink's tokens gave back).
 // - The bundle is one CommonJS file (V8 can then keep its compiled code between starts: bin/gantry),
 //   and CommonJS has no top-level await. yoga-layout 3.2.1 awaits its WebAssembly at the top of its
 //   index: patched to start loading at once and export `yogaReady`, which src/ui/mount.ts's `ready`
@@ -91,6 +95,17 @@ const PATCHES = [
       ["if (isDev()) {\n    try {\n        await import('./devtools.js');", "if (false) {\n    try {", 1],
       ['const packageJson = isDev()\n    ? await loadPackageJson()\n    : { name: undefined, version: undefined };', 'const packageJson = { name: undefined, version: undefined };', 1],
     ],
+  },
+  {
+    pkg: 'ink',
+    version: '6.8.0',
+    file: 'node_modules/ink/build/sanitize-ansi.js',
+    // Every frame, Ink passes the text of each text node through this (once to measure it, once to
+    // draw it), and text with any escape in it was tokenized one character at a time: gantry's rows
+    // are coloured, so that was every row, every frame (~1.8 ms of the list's first render). Text
+    // whose only escapes are the SGR sequences Ink keeps (ESC [ digits ; : m) and that has no C1
+    // control comes out unchanged: returned as it is, after one regular-expression test.
+    edits: [['const sanitizeAnsi = (text) => {\n', 'const needsTokens = /[\\u0080-\\u009f]|\\u001b(?!\\[[\\d:;]*m)/;\nconst sanitizeAnsi = (text) => {\n    if (!needsTokens.test(text)) {\n        return text;\n    }\n', 1]],
   },
   {
     pkg: 'string-width',

@@ -209,6 +209,54 @@ describe('bundle patches', () => {
     expect(patched('e\u0301漢')).toEqual(original('e\u0301漢'));
   });
 
+  it("Ink's sanitizer returns coloured text as it is without reading it character by character, and all other text exactly as Ink's own does", async () => {
+    const file = join(dir, 'sanitize.mjs');
+    const inkFile = join(process.cwd(), 'node_modules/ink/build/sanitize-ansi.js');
+    writeFileSync(file, await bundle(`export { default } from ${JSON.stringify(inkFile)};`));
+    const patched = (await import(pathToFileURL(file).href)).default as (s: string) => string;
+    const original = (await import(pathToFileURL(inkFile).href)).default as (s: string) => string;
+    // Kept by Ink: SGR colours (digits, ; and :), OSC hyperlinks. Dropped: cursor moves, private
+    // modes, SGR with other parameter bytes or intermediates, C1 controls, lone and unfinished ESCs.
+    const pieces = ['a', ' ', '│', '●', 'é', '漢', '👩‍💻', '\x1b[31m', '\x1b[39m', '\x1b[1;38;5;244m', '\x1b[38:2:1:2:3m', '\x1b[m', '\x1b[0m',
+      '\x1b[2J', '\x1b[?25l', '\x1b[31;<m', '\x1b[1 m', '\x1b]8;;http://x\x07', '\x1b]8;;\x1b\\', '\x9b31m', '\x9d0;t\x9c', '\x85', '\x9c', '\x1b', '\x1b\x1b', '\x1bc', '\x1b[', '\x1b[31', '[31m', 'm'];
+    let seed = 11;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const texts = Array.from({ length: 5000 }, () => Array.from({ length: rnd(12) }, () => pieces[rnd(pieces.length)]).join(''));
+    expect(texts.map(patched)).toEqual(texts.map(original));
+    // Coloured text (gantry's rows) is not read a character at a time: Ink's tokenizer reads
+    // each character's code point, and its check for C1 controls iterates the string.
+    const row = '\x1b[32m●\x1b[39m \x1b[1mtrain-vla\x1b[22m  │ up 3h │ \x1b[38;5;244m12.5 %\x1b[39m';
+    const proto = String.prototype as unknown as Record<PropertyKey, unknown>;
+    const realCodePointAt = proto.codePointAt as (this: string, i: number) => number | undefined;
+    const realIterator = proto[Symbol.iterator] as (this: string) => Iterator<string>;
+    let reads = 0;
+    proto.codePointAt = function (this: string, i: number) {
+      reads++;
+      return realCodePointAt.call(this, i);
+    };
+    proto[Symbol.iterator] = function (this: string) {
+      reads++;
+      return realIterator.call(this);
+    };
+    let patchedReads: number;
+    let originalReads: number;
+    try {
+      expect(patched(row)).toBe(row);
+      patchedReads = reads;
+      reads = 0;
+      expect(original(row)).toBe(row);
+      originalReads = reads;
+    } finally {
+      proto.codePointAt = realCodePointAt;
+      proto[Symbol.iterator] = realIterator;
+    }
+    expect(patchedReads).toBe(0);
+    expect(originalReads).toBeGreaterThan(row.length / 2);
+  });
+
   // What the build stubs (scripts/bundle-patches.mjs UNUSED) is left out here too, and stands in empty.
   const STUBBED = Object.keys(UNUSED as Record<string, string>);
   it('dockerode loads https, zlib and crypto on first use, and formats no debug line nobody asked for', async () => {
