@@ -4,7 +4,7 @@ import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { bundleProblems, WRAP_CLOSE, WRAP_OPEN } from './bundle-checks.mjs';
-import { startPatchesPlugin, UNUSED } from './bundle-patches.mjs';
+import { sharedImportsPlugin, startPatchesPlugin, UNUSED } from './bundle-patches.mjs';
 import { inkOutputPlugin } from './ink-output.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -56,7 +56,7 @@ const result = await build({
   external: ['cpu-features', '*.node'],
   // Ink's output stage and text caches replaced by gantry's (scripts/ink-output.mjs says why);
   // less work before the first frame, no top-level await (scripts/bundle-patches.mjs).
-  plugins: [stubUnused, inkOutputPlugin, startPatchesPlugin],
+  plugins: [stubUnused, inkOutputPlugin, startPatchesPlugin, sharedImportsPlugin],
   define: {
     GANTRY_VERSION: JSON.stringify(pkg.version),
     GANTRY_NODE_MAJOR: String(Number(/\d+/.exec(pkg.engines.node)[0])),

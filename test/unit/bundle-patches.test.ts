@@ -2,7 +2,7 @@
 // and touch no `fetch` (nor https, zlib, crypto) when they load, still work (Yoga lays out, widths come out right), and
 // every import of string-width v8 gets gantry's wrapper.
 import { build } from 'esbuild';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script without types
-import { startPatchesPlugin, UNUSED, YOGA_INITIAL_PAGES } from '../../scripts/bundle-patches.mjs';
+import { SHARED_IMPORTS, sharedImportsPlugin, startPatchesPlugin, UNUSED, YOGA_INITIAL_PAGES } from '../../scripts/bundle-patches.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'gantry-patches-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -255,6 +255,62 @@ describe('bundle patches', () => {
     }
     expect(patchedReads).toBe(0);
     expect(originalReads).toBeGreaterThan(row.length / 2);
+  });
+
+  it("many modules importing React and process get its exports copied once, not once each, and read React's and process's own values", async () => {
+    const many = join(dir, 'many');
+    mkdirSync(many, { recursive: true });
+    const N = 20;
+    for (let i = 0; i < N; i++) {
+      writeFileSync(
+        join(many, `m${i}.mjs`),
+        `import React, { useState, createElement } from 'react';\nimport process from 'node:process';\nimport { env } from 'process';\nexport const m${i} = [React, useState, createElement, process, env];\n`,
+      );
+    }
+    writeFileSync(join(many, 'entry.mjs'), Array.from({ length: N }, (_, i) => `export { m${i} } from './m${i}.mjs';`).join('\n'));
+    const load = async (plugins: unknown[]) => {
+      const r = await build({
+        entryPoints: [join(many, 'entry.mjs')],
+        nodePaths: [join(process.cwd(), 'node_modules')],
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        write: false,
+        plugins: plugins as never[],
+        define: { 'process.env.NODE_ENV': '"production"' },
+        logLevel: 'silent',
+      });
+      const file = join(many, `out-${plugins.length}.cjs`);
+      writeFileSync(file, r.outputFiles[0]!.text);
+      // Getters defined while the bundle loads: what copying exports costs.
+      const real = Object.defineProperty;
+      let getters = 0;
+      Object.defineProperty = function (o: object, k: PropertyKey, d: PropertyDescriptor) {
+        if (d && typeof d.get === 'function') getters++;
+        return real(o, k, d);
+      } as typeof Object.defineProperty;
+      try {
+        return { exports: createRequire(import.meta.url)(file) as Record<string, unknown[]>, getters };
+      } finally {
+        Object.defineProperty = real;
+      }
+    };
+    const plain = await load([]);
+    const shared = await load([sharedImportsPlugin]);
+    for (const { exports } of [plain, shared]) {
+      // The bundle's one React (its production build), its named exports its own, and Node's process.
+      const [React, useState, createElement, proc, env] = exports.m0 as [Record<string, unknown>, ...unknown[]];
+      expect(typeof useState).toBe('function');
+      expect([useState, createElement, proc, env]).toEqual([React.useState, React.createElement, process, process.env]);
+      expect(proc).toBe(process);
+      expect(env).toBe(process.env);
+      for (let i = 1; i < N; i++) exports[`m${i}`]!.forEach((v, k) => expect(v).toBe(exports.m0![k]));
+    }
+    const React = plain.exports.m0![0] as object;
+    const perCopy = Object.getOwnPropertyNames(React).length + Object.getOwnPropertyNames(process).length;
+    expect(plain.getters).toBeGreaterThan(N * perCopy);
+    expect(shared.getters).toBeLessThan(SHARED_IMPORTS.length * 2 * perCopy);
   });
 
   // What the build stubs (scripts/bundle-patches.mjs UNUSED) is left out here too, and stands in empty.
