@@ -313,6 +313,31 @@ describe('bundle patches', () => {
     expect(shared.getters).toBeLessThan(SHARED_IMPORTS.length * 2 * perCopy);
   });
 
+  it('signal-exit (Ink\'s, restore-cursor\'s) loads no node:assert, still refuses a callback that is not a function, and still calls one at exit', async () => {
+    const file = join(dir, 'signal-exit.cjs');
+    const r = await build({
+      stdin: { contents: `export { default as ink } from './node_modules/ink/node_modules/signal-exit/index.js'; export { default as cursor } from './node_modules/restore-cursor/node_modules/signal-exit/index.js';`, resolveDir: process.cwd(), loader: 'ts' },
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      write: false,
+      plugins: [startPatchesPlugin],
+      logLevel: 'silent',
+    });
+    writeFileSync(file, r.outputFiles[0]!.text);
+    const probe = `
+      const before = new Set(process.moduleLoadList);
+      const { ink, cursor } = require(${JSON.stringify(file)});
+      const refused = [ink, cursor].map((f) => { try { f('not a function'); return 'accepted'; } catch (e) { return e.message; } });
+      ink(() => process.stdout.write(JSON.stringify({ assert: process.moduleLoadList.some((x) => x === 'NativeModule assert' && !before.has(x)), refused })));
+      cursor(() => process.stdout.write(" and restore-cursor's"));`;
+    writeFileSync(join(dir, 'exit-probe.cjs'), probe);
+    const out = execFileSync(process.execPath, [join(dir, 'exit-probe.cjs')], { encoding: 'utf8' });
+    expect(out).toMatch(/ and restore-cursor's$/);
+    expect(JSON.parse(out.replace(/ and restore-cursor's$/, ''))).toEqual({ assert: false, refused: ['a callback must be provided for exit handler', 'a callback must be provided for exit handler'] });
+  });
+
   // What the build stubs (scripts/bundle-patches.mjs UNUSED) is left out here too, and stands in empty.
   const STUBBED = Object.keys(UNUSED as Record<string, string>);
   it('dockerode loads https, zlib and crypto on first use, and formats no debug line nobody asked for', async () => {
