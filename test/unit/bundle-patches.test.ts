@@ -30,6 +30,24 @@ async function bundle(source: string): Promise<string> {
   return r.outputFiles[0]!.text;
 }
 
+/** `source` bundled with the patches as CommonJS into dir/NAME, for a fresh node to require: that file's path. */
+async function bundleCjs(name: string, source: string, external: string[] = []): Promise<string> {
+  const r = await build({
+    stdin: { contents: source, resolveDir: process.cwd(), loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    write: false,
+    plugins: [startPatchesPlugin],
+    external,
+    logLevel: 'silent',
+  });
+  const file = join(dir, name);
+  writeFileSync(file, r.outputFiles[0]!.text);
+  return file;
+}
+
 /** Counts the segmenters made until `restore` is called. */
 function countSegmenters(): { made: unknown[]; restore: () => void } {
   const made: unknown[] = [];
@@ -314,18 +332,10 @@ describe('bundle patches', () => {
   });
 
   it('signal-exit (Ink\'s, restore-cursor\'s) loads no node:assert, still refuses a callback that is not a function, and still calls one at exit', async () => {
-    const file = join(dir, 'signal-exit.cjs');
-    const r = await build({
-      stdin: { contents: `export { default as ink } from './node_modules/ink/node_modules/signal-exit/index.js'; export { default as cursor } from './node_modules/restore-cursor/node_modules/signal-exit/index.js';`, resolveDir: process.cwd(), loader: 'ts' },
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      write: false,
-      plugins: [startPatchesPlugin],
-      logLevel: 'silent',
-    });
-    writeFileSync(file, r.outputFiles[0]!.text);
+    const file = await bundleCjs(
+      'signal-exit.cjs',
+      `export { default as ink } from './node_modules/ink/node_modules/signal-exit/index.js'; export { default as cursor } from './node_modules/restore-cursor/node_modules/signal-exit/index.js';`,
+    );
     const probe = `
       const before = new Set(process.moduleLoadList);
       const { ink, cursor } = require(${JSON.stringify(file)});
@@ -341,20 +351,8 @@ describe('bundle patches', () => {
   // What the build stubs (scripts/bundle-patches.mjs UNUSED) is left out here too, and stands in empty.
   const STUBBED = Object.keys(UNUSED as Record<string, string>);
   it('dockerode loads https, zlib and crypto on first use, and formats no debug line nobody asked for', async () => {
-    const file = join(dir, 'dockerode.cjs');
-    const r = await build({
-      stdin: { contents: `export { default as Docker } from 'dockerode';`, resolveDir: process.cwd(), loader: 'ts' },
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      write: false,
-      plugins: [startPatchesPlugin],
-      // As the real build stubs them (scripts/build.mjs): they are not what this test is about.
-      external: [...STUBBED, 'cpu-features', '*.node'],
-      logLevel: 'silent',
-    });
-    writeFileSync(file, r.outputFiles[0]!.text);
+    // As the real build stubs them (scripts/build.mjs): they are not what this test is about.
+    const file = await bundleCjs('dockerode.cjs', `export { default as Docker } from 'dockerode';`, [...STUBBED, 'cpu-features', '*.node']);
     // A fresh node (vitest's own process has them all loaded): what the import loads, then a request
     // over https to a closed port, which must fail as a connection does, not as a missing function.
     const probe = `
