@@ -10,14 +10,6 @@
 import { ansiCodesToString, diffAnsiCodes, reduceAnsiCodesIncremental, tokenize, type AnsiCode } from '@alcalzone/ansi-tokenize';
 import stringWidth from '../../text/stringWidth.js';
 
-interface Cell {
-  value: string;
-  styles: AnsiCode[];
-}
-
-const NONE: AnsiCode[] = [];
-const BLANK: Cell = { value: ' ', styles: NONE };
-
 // 0 not decided yet, 1 a lone one-column grapheme, 2 not.
 const simple = new Uint8Array(0x2c00);
 const OTHER = /[\p{M}\p{C}\p{Zl}\p{Zp}]/u;
@@ -44,73 +36,119 @@ export function isPlain(text: string): boolean {
   return true;
 }
 
-// An SGR sequence → its codes, as Ink's tokenizer splits them (bounded: sequences are few).
-const sgrCodes = new Map<string, AnsiCode[] | null>();
+// A set of styles, as Ink's reducer leaves them after a run of SGR codes: one object per distinct
+// set (interned by its codes), so that a row compares styles by identity, and what each one
+// becomes after a given SGR sequence, and the codes between two of them, are worked out once.
+interface Style {
+  codes: AnsiCode[];
+  /** The codes that turn this style on from none. */
+  open: string;
+  /** The style after each SGR sequence seen after this one (null: not SGR codes alone). */
+  after: Map<string, Style | null>;
+  /** The codes from this style to another, as Ink's Output writes them between two cells. */
+  to: Map<Style, string>;
+}
 
-function codesOf(seq: string): AnsiCode[] | undefined {
-  let codes = sgrCodes.get(seq);
-  if (codes === undefined) {
+const styles = new Map<string, Style>();
+
+function styleOf(codes: AnsiCode[]): Style {
+  const key = codes.map((c) => c.code).join('');
+  let s = styles.get(key);
+  if (s === undefined) {
+    // Bounded: the sets a terminal UI uses are few. Styles already handed out stay correct; an
+    // equal set made after the clear is another object, and the codes between them are worked out.
+    if (styles.size >= 1024) styles.clear();
+    s = { codes, open: ansiCodesToString(codes), after: new Map(), to: new Map() };
+    styles.set(key, s);
+  }
+  return s;
+}
+
+const NONE = styleOf([]);
+
+/** The style after the SGR sequence `seq` (ESC [ digits and semicolons m), or undefined when Ink's tokenizer must read it. */
+function after(style: Style, seq: string): Style | undefined {
+  let next = style.after.get(seq);
+  if (next === undefined) {
     const tokens = tokenize(seq);
-    codes = tokens.length > 0 && tokens.every((t) => t.type === 'ansi') ? (tokens as AnsiCode[]) : null;
-    if (sgrCodes.size >= 1024) sgrCodes.clear();
-    sgrCodes.set(seq, codes);
+    next = tokens.length > 0 && tokens.every((t) => t.type === 'ansi') ? styleOf(reduceAnsiCodesIncremental(style.codes, tokens as AnsiCode[])) : null;
+    if (style.after.size >= 256) style.after.clear();
+    style.after.set(seq, next);
   }
-  return codes ?? undefined;
+  return next ?? undefined;
 }
 
-/** A write's characters with their styles, or undefined when Ink's tokenizer must read it. */
-function cellsOf(line: string): Cell[] | undefined {
-  const out: Cell[] = [];
-  let styles = NONE;
-  const n = line.length;
-  for (let i = 0; i < n; ) {
-    const c = line.charCodeAt(i);
-    if (c === 0x1b) {
-      // ESC [ digits and semicolons m, as Ink's tokenizer finds an SGR sequence; nothing else.
-      if (line.charCodeAt(i + 1) !== 0x5b) return undefined;
-      let j = i + 2;
-      for (; j < n; j++) {
-        const d = line.charCodeAt(j);
-        if (d === 0x6d) break;
-        if (d !== 0x3b && (d < 0x30 || d > 0x39)) return undefined;
-      }
-      if (j >= n) return undefined;
-      const codes = codesOf(line.slice(i, j + 1));
-      if (!codes) return undefined;
-      styles = reduceAnsiCodesIncremental(styles, codes);
-      i = j + 1;
-      continue;
-    }
-    if (!isSimple(c)) return undefined;
-    out.push({ value: line[i]!, styles });
-    i++;
+function between(from: Style, to: Style): string {
+  let codes = from.to.get(to);
+  if (codes === undefined) {
+    codes = ansiCodesToString(diffAnsiCodes(from.codes, to.codes));
+    if (from.to.size >= 256) from.to.clear();
+    from.to.set(to, codes);
   }
-  return out;
+  return codes;
 }
+
+// The row being composed: a character and its style per column (undefined: no cell there). Reused
+// from row to row (composing is synchronous), so a frame makes no object per cell.
+const chars: (string | undefined)[] = [];
+const looks: Style[] = [];
 
 /**
  * The row Ink's Output (one row high, `width` wide) gives for these writes ([x, text] in order,
  * already clipped and transformed), or undefined where Ink's own must draw it.
  */
 export function composeRow(width: number, writes: readonly (readonly [number, string])[]): string | undefined {
-  const row: (Cell | undefined)[] = new Array<Cell>(width).fill(BLANK);
+  let len = width;
+  for (let i = 0; i < width; i++) {
+    chars[i] = ' ';
+    looks[i] = NONE;
+  }
   for (const [x, line] of writes) {
-    const cells = cellsOf(line);
-    if (!cells) return undefined;
-    // As Ink: one cell per character from x on (the row grows past the width; places left of 0 are not cells).
+    // As Ink: one cell per character from x on; the row grows past the width (with no cells
+    // between its end and a write that starts further on); places left of 0 are not cells.
     let at = x;
-    for (const cell of cells) row[at++] = cell;
+    let style = NONE;
+    const n = line.length;
+    for (let i = 0; i < n; ) {
+      const c = line.charCodeAt(i);
+      if (c === 0x1b) {
+        // ESC [ digits and semicolons m, as Ink's tokenizer finds an SGR sequence; nothing else.
+        if (line.charCodeAt(i + 1) !== 0x5b) return undefined;
+        let j = i + 2;
+        for (; j < n; j++) {
+          const d = line.charCodeAt(j);
+          if (d === 0x6d) break;
+          if (d !== 0x3b && (d < 0x30 || d > 0x39)) return undefined;
+        }
+        if (j >= n) return undefined;
+        const next = after(style, line.slice(i, j + 1));
+        if (!next) return undefined;
+        style = next;
+        i = j + 1;
+        continue;
+      }
+      if (!isSimple(c)) return undefined;
+      if (at >= 0) {
+        for (; len < at; len++) chars[len] = undefined;
+        chars[at] = line[i];
+        looks[at] = style;
+        if (at >= len) len = at + 1;
+      }
+      at++;
+      i++;
+    }
   }
   let out = '';
-  let prev: AnsiCode[] | undefined;
-  for (let i = 0; i < row.length; i++) {
-    const cell = row[i];
-    if (cell === undefined) continue;
-    if (prev === undefined) out += ansiCodesToString(cell.styles);
-    else if (cell.styles !== prev) out += ansiCodesToString(diffAnsiCodes(prev, cell.styles));
-    out += cell.value;
-    prev = cell.styles;
+  let prev: Style | undefined;
+  for (let i = 0; i < len; i++) {
+    const ch = chars[i];
+    if (ch === undefined) continue;
+    const style = looks[i]!;
+    if (prev === undefined) out += style.open;
+    else if (style !== prev) out += between(prev, style);
+    out += ch;
+    prev = style;
   }
-  if (prev !== undefined) out += ansiCodesToString(diffAnsiCodes(prev, []));
+  if (prev !== undefined) out += between(prev, NONE);
   return out.trimEnd();
 }
