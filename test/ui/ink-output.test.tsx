@@ -184,8 +184,8 @@ describe("gantry's text caches for Ink", () => {
       wrap(`reading ${i}`, 30, 'truncate');
     }
     expect(measure('abc')).toEqual({ width: 3, height: 1 });
-    expect(measureMod.remembered()).toBeLessThanOrEqual(2048);
-    expect(wrapMod.remembered()).toBeLessThanOrEqual(2048);
+    expect(measureMod.remembered()).toBeLessThanOrEqual(1024);
+    expect(wrapMod.remembered()).toBeLessThanOrEqual(1024);
     expect(measureMod.remembered()).toBeGreaterThan(0);
   });
 });

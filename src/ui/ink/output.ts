@@ -9,6 +9,7 @@ import sliceAnsi from 'slice-ansi';
 import stringWidth from '../../text/stringWidth.js';
 import InkOutput from '../../../node_modules/ink/build/output.js';
 import { composeRow, isPlain } from './row.js';
+import { Recent } from './recent.js';
 
 type Transformer = (s: string, index: number) => string;
 
@@ -21,29 +22,14 @@ interface Clip {
 
 type Operation = { type: 'write'; x: number; y: number; text: string; transformers: Transformer[] } | { type: 'clip'; clip: Clip } | { type: 'unclip' };
 
-/** A map that forgets everything when it grows past `max` entries: bounded, and cheap. */
-class Bounded<V> {
-  readonly map = new Map<string, V>();
-  constructor(private readonly max: number) {}
-  get(key: string, make: () => V): V {
-    let v = this.map.get(key);
-    if (v === undefined) {
-      v = make();
-      if (this.map.size >= this.max) this.map.clear();
-      this.map.set(key, v);
-    }
-    return v;
-  }
-}
-
-// Shared by every frame, bounded: what a frame's text looks like changes slowly.
-const widths = new Bounded<number>(4096);
-const slices = new Bounded<string>(4096);
-const rowsDrawn = new Bounded<string>(1024);
+// Shared by every frame, bounded: what a frame's text looks like changes slowly (./recent.ts).
+const widths = new Recent<number>(512);
+const slices = new Recent<string>(512);
+const rowsDrawn = new Recent<string>(256);
 
 /** Forgets every row and text kept from earlier frames (the bench measures a frame drawn cold). */
 export function forgetFrames(): void {
-  for (const b of [widths, slices, rowsDrawn]) b.map.clear();
+  for (const r of [widths, slices, rowsDrawn]) r.clear();
 }
 
 const width = (s: string) => widths.get(s, () => stringWidth(s));

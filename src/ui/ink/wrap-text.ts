@@ -1,10 +1,11 @@
 // Ink's wrapping and truncating of text to a width, with a cache that cannot grow without end (Ink
 // 6.8's never forgets: ink issue #986). Replaced at bundle time (scripts/ink-output.mjs); same
-// results, at most 2,048 texts remembered.
+// results, at most 1,024 texts remembered (the last frames': ./recent.ts).
 import wrapAnsi from 'wrap-ansi';
 import cliTruncate from 'cli-truncate';
+import { Recent } from './recent.js';
 
-const done = new Map<string, string>();
+const done = new Recent<string>(512);
 
 function wrap(text: string, maxWidth: number, wrapType: string): string {
   if (wrapType === 'wrap') return wrapAnsi(text, maxWidth, { trim: false, hard: true });
@@ -16,17 +17,10 @@ function wrap(text: string, maxWidth: number, wrapType: string): string {
 }
 
 export default function wrapText(text: string, maxWidth: number, wrapType: string): string {
-  const key = `${maxWidth}\u0000${wrapType}\u0000${text}`;
-  let out = done.get(key);
-  if (out === undefined) {
-    out = wrap(text, maxWidth, wrapType);
-    if (done.size >= 2048) done.clear();
-    done.set(key, out);
-  }
-  return out;
+  return done.get(`${maxWidth}\u0000${wrapType}\u0000${text}`, () => wrap(text, maxWidth, wrapType));
 }
 
 /** How many texts are remembered (for the tests). */
 export function remembered(): number {
-  return done.size;
+  return done.held;
 }
