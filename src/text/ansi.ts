@@ -49,11 +49,15 @@ export function colRange(plain: string, startCol: number, width: number, from?: 
  * indexes. Built a slice at a time (`step`) so that no single piece of work is long; `done` once
  * the whole text (or `max` rows) is laid out.
  */
+// A log line keeps its wrapped rows while it is in the buffer (10,000 lines by default): what a
+// finished layout keeps is only its rows, and a one-row line (most) shares one pair of arrays.
+const ONE_ROW: readonly number[] = Object.freeze([0]);
+
 export class WrapRows {
-  readonly cols: number[] = [0];
-  readonly idx: number[] = [0];
+  cols: readonly number[] = [0];
+  idx: readonly number[] = [0];
   done = false;
-  private readonly c: Clusters;
+  private c: Clusters | undefined;
   private col = 0;
   private rowStart = 0;
 
@@ -63,13 +67,22 @@ export class WrapRows {
     private readonly max = 2000,
   ) {
     this.c = new Clusters(plain);
-    if (plain.length === 0) this.done = true;
+    if (plain.length === 0) this.finish();
+  }
+
+  private finish(): void {
+    this.done = true;
+    this.c = undefined;
+    if (this.cols.length === 1) this.cols = this.idx = ONE_ROW;
   }
 
   /** Lays out more rows, until done or past `until` (a performance.now() time); returns `done`. */
   step(until = Infinity): boolean {
     const w = Math.max(1, this.width);
     const c = this.c;
+    if (!c) return this.done;
+    const cols = this.cols as number[];
+    const idx = this.idx as number[];
     let n = 0;
     while (!this.done) {
       if ((++n & 127) === 0 && performance.now() > until) break;
@@ -80,14 +93,14 @@ export class WrapRows {
         continue;
       }
       if (!c.next()) {
-        this.done = true;
+        this.finish();
         break;
       }
       if (this.col + c.width - this.rowStart > w) {
         this.rowStart = this.col;
-        this.cols.push(this.col);
-        this.idx.push(c.start);
-        if (this.cols.length >= this.max) this.done = true;
+        cols.push(this.col);
+        idx.push(c.start);
+        if (cols.length >= this.max) this.finish();
       }
       this.col += c.width;
     }
@@ -99,19 +112,23 @@ export class WrapRows {
 export function wrapStarts(plain: string, width: number, max = 2000): number[] {
   const rows = new WrapRows(plain, width, max);
   rows.step();
-  return rows.cols;
+  return [...rows.cols];
 }
 
 /** Text with SGR sequences taken out and remembered by position, for slicing without rescanning. */
 export interface SgrText {
   plain: string;
   /** Positions in `plain` where each sequence was, ascending. */
-  at: number[];
-  seqs: string[];
+  at: readonly number[];
+  seqs: readonly string[];
 }
 
+const NO_AT: readonly number[] = Object.freeze([]);
+const NO_SEQS: readonly string[] = Object.freeze([]);
+
 export function sgrText(text: string): SgrText {
-  if (!hasEsc(text)) return { plain: text, at: [], seqs: [] };
+  // Most log lines have no colour: they share the empty lists (each line keeps its SgrText).
+  if (!hasEsc(text)) return { plain: text, at: NO_AT, seqs: NO_SEQS };
   const at: number[] = [];
   const seqs: string[] = [];
   let plain = '';

@@ -1,7 +1,7 @@
 // Columns of text with wide characters, combining marks, emoji and SGR colour inside: cutting,
 // scrolling sideways and wrapping (src/text/ansi.ts).
 import { describe, expect, it } from 'vitest';
-import { colRange, hasEsc, sliceSgr, stripSgr, wrapStarts } from '../../src/text/ansi.js';
+import { colRange, hasEsc, sgrText, sliceSgr, stripSgr, wrapStarts, WrapRows } from '../../src/text/ansi.js';
 
 describe('columns', () => {
   it('cuts by display width and never splits a wide character', () => {
@@ -62,5 +62,30 @@ describe('wide, combining and emoji', () => {
     expect(out.endsWith('\x1b[0m')).toBe(true);
     expect(sliceSgr('日本語', 2, 4)).toBe('本語');
     expect(sliceSgr('👍👍👍', 1, 4)).toBe('👍');
+  });
+});
+
+describe('what a log line keeps', () => {
+  // Each line in the buffer (10,000 by default) keeps its colour positions and wrapped rows once drawn.
+  it('one-row lines share their rows and lines without colour share empty lists, so a buffer of them costs little', () => {
+    const rows = ['step 1 loss 0.42', 'step 2 loss 0.41', ''].map((t) => {
+      const w = new WrapRows(t, 80);
+      w.step();
+      return w;
+    });
+    expect(rows.every((w) => w.done)).toBe(true);
+    expect(rows[0]!.cols).toEqual([0]);
+    expect(rows[1]!.cols).toBe(rows[0]!.cols);
+    expect(rows[2]!.idx).toBe(rows[0]!.idx);
+    expect(sgrText('plain a').at).toBe(sgrText('plain b').at);
+    expect(sgrText('plain a').seqs).toBe(sgrText('plain b').seqs);
+    // Lines that wrap or carry colour keep their own, right.
+    const long = new WrapRows('x'.repeat(200), 80);
+    long.step();
+    expect(long.cols).toEqual([0, 80, 160]);
+    expect(long.idx).toEqual([0, 80, 160]);
+    expect(long.step()).toBe(true);
+    const red = sgrText('\x1b[31mred\x1b[0m ok');
+    expect(red).toEqual({ plain: 'red ok', at: [0, 3], seqs: ['\x1b[31m', '\x1b[0m'] });
   });
 });
