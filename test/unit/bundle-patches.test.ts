@@ -15,16 +15,18 @@ import { SHARED_IMPORTS, sharedImportsPlugin, startPatchesPlugin, UNUSED, YOGA_I
 const dir = mkdtempSync(join(tmpdir(), 'gantry-patches-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function bundle(source: string): Promise<string> {
+/** `source` bundled with the patches: as an ES module (with a `require`) by default, or as CommonJS. */
+async function bundle(source: string, format: 'esm' | 'cjs' = 'esm', external: string[] = []): Promise<string> {
   const r = await build({
     stdin: { contents: source, resolveDir: process.cwd(), loader: 'ts' },
     bundle: true,
     platform: 'node',
-    format: 'esm',
+    format,
     target: 'node20',
     write: false,
     plugins: [startPatchesPlugin],
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    external,
+    ...(format === 'esm' ? { banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" } } : {}),
     logLevel: 'silent',
   });
   return r.outputFiles[0]!.text;
@@ -32,19 +34,8 @@ async function bundle(source: string): Promise<string> {
 
 /** `source` bundled with the patches as CommonJS into dir/NAME, for a fresh node to require: that file's path. */
 async function bundleCjs(name: string, source: string, external: string[] = []): Promise<string> {
-  const r = await build({
-    stdin: { contents: source, resolveDir: process.cwd(), loader: 'ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    write: false,
-    plugins: [startPatchesPlugin],
-    external,
-    logLevel: 'silent',
-  });
   const file = join(dir, name);
-  writeFileSync(file, r.outputFiles[0]!.text);
+  writeFileSync(file, await bundle(source, 'cjs', external));
   return file;
 }
 
