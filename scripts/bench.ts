@@ -8,10 +8,10 @@
 // loggers with the log panel following one: resident memory in the first minute against the last.
 // Prints tables with ratios and writes JSON to bench-results.json.
 import Docker from 'dockerode';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { PtySession, GANTRY, ROOT } from '../test/helpers/pty.js';
 import { frameCosts, frameTable, type FrameCosts } from './bench-frames.js';
 import { cpuTicks, pct, rssKiB, rssSummary, soak, TICK, type RssSummary, type SoakResult } from './bench-proc.js';
@@ -219,6 +219,51 @@ async function flood(label: string, s: PtySession, keys: boolean): Promise<Flood
   return out;
 }
 
+/** The newest flood line's mark in the last few KiB of a file (the uptime it was printed at), or undefined. */
+function newestMark(file: string): number | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const size = fstatSync(fd).size;
+    const buf = Buffer.alloc(Math.min(size, 8192));
+    readSync(fd, buf, 0, buf.length, size - buf.length);
+    const marks = [...buf.toString('latin1').matchAll(/(\d+\.\d\d) \d+ flood line/g)].map((m) => Number(m[1]));
+    return marks.length ? Math.max(...marks) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * The engine's own follow under the same flood, no terminal: `docker logs -f` (Docker's own
+ * client) writing into a file, the newest line in the file read twice a second. What no client
+ * can be ahead of; undefined when there is no docker CLI.
+ */
+async function engineFollow(dsock: string, name: string, seconds: number): Promise<{ lagP50Ms: number; lagP95Ms: number } | undefined> {
+  if (spawnSync('docker', ['--version'], { stdio: 'ignore' }).status !== 0) return undefined;
+  process.stderr.write(`bench: docker logs -f for ${seconds} s… `);
+  const file = `${ROOT}.gantry-test/bench-follow.log`;
+  const out = openSync(file, 'w');
+  const child = spawn('docker', ['logs', '-f', '--tail', '0', name], { stdio: ['ignore', out, out], env: { ...process.env, DOCKER_HOST: `unix://${dsock}` } });
+  closeSync(out);
+  const lag: number[] = [];
+  const end = Date.now() + seconds * 1000;
+  await new Promise((r) => setTimeout(r, 1000));
+  while (Date.now() < end) {
+    const mark = newestMark(file);
+    if (mark !== undefined) lag.push((hostUptime() - mark) * 1000);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  child.kill();
+  await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(undefined) : child.once('exit', r)));
+  rmSync(file, { force: true });
+  const r = { lagP50Ms: pct(lag, 50), lagP95Ms: pct(lag, 95) };
+  process.stderr.write(`lag p50 ${r.lagP50Ms.toFixed(0)} ms, p95 ${r.lagP95Ms.toFixed(0)} ms\n`);
+  return r;
+}
+
 /** Key → screen latency (move the selection) with MANY containers listed. */
 async function manyKeys(s: PtySession, painted: (scr: string) => boolean): Promise<{ firstPaintMs: number; keyP50Ms: number; keyP95Ms: number }> {
   const t0 = performance.now();
@@ -363,6 +408,7 @@ async function main() {
   for (const n of names) await docker.getContainer(n).remove({ force: true }).catch(() => undefined);
   await docker.getContainer('aaa-flood').remove({ force: true }).catch(() => undefined);
   const floods: Record<string, FloodResult> = {};
+  let engineFollowed: { lagP50Ms: number; lagP95Ms: number } | undefined;
   if (PARTS.has('flood')) {
     const fc = await docker.createContainer({
       name: 'aaa-flood',
@@ -383,6 +429,7 @@ async function main() {
       floods.lazydocker = await flood('lazydocker', s, false);
       await s.dispose();
     }
+    engineFollowed = await engineFollow(dsock, 'aaa-flood', Math.min(FLOOD_S, 30));
     await fc.remove({ force: true });
   }
 
@@ -456,6 +503,9 @@ async function main() {
     `| newest line on screen, age p50 / p95 | ${f2(fg.lagP50Ms, 'ms')} / ${f2(fg.lagP95Ms, 'ms')} | ${fl ? `${f2(fl.lagP50Ms, 'ms')} / ${f2(fl.lagP95Ms, 'ms')}` : '-'} | ≤ 200 ms |`,
     `| resident memory, first minute → last minute (max) | ${f2(fg.rssFirstMinMiB, 'MiB')} → ${f2(fg.rssLastMinMiB, 'MiB')} (${f2(fg.rssMaxMiB, 'MiB')}) | ${fl ? `${f2(fl.rssFirstMinMiB, 'MiB')} → ${f2(fl.rssLastMinMiB, 'MiB')} (${f2(fl.rssMaxMiB, 'MiB')})` : '-'} | flat |`,
     `| CPU | ${f2(fg.cpuPct, '%')} | ${fl ? f2(fl.cpuPct, '%') : '-'} | |`,
+    ...(engineFollowed
+      ? [`The engine's own follow, same flood, no terminal (\`docker logs -f\` into a file, ${Math.min(FLOOD_S, 30)} s): newest line's age p50 / p95 ${f2(engineFollowed.lagP50Ms, 'ms')} / ${f2(engineFollowed.lagP95Ms, 'ms')}.`]
+      : []),
   );
   if (many.gantry) {
     const mg = many.gantry;
@@ -481,7 +531,7 @@ async function main() {
   console.log(lines.join('\n'));
   writeFileSync(
     `${ROOT}bench-results.json`,
-    JSON.stringify({ date: new Date().toISOString(), idleSeconds: IDLE_S, frames, results, codeCache, gpuPolling: { seconds: GPU_S, withPct: withGpu, withoutPct: withoutGpu }, flood: { seconds: FLOOD_S, ...floods }, soak: soaked, many: { count: MANY, ...many } }, null, 2),
+    JSON.stringify({ date: new Date().toISOString(), idleSeconds: IDLE_S, frames, results, codeCache, gpuPolling: { seconds: GPU_S, withPct: withGpu, withoutPct: withoutGpu }, flood: { seconds: FLOOD_S, ...floods, engineFollow: engineFollowed }, soak: soaked, many: { count: MANY, ...many } }, null, 2),
   );
   console.log(`\n(JSON: ${ROOT}bench-results.json; gantry is ${GANTRY})`);
 }
