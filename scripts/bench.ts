@@ -3,7 +3,8 @@
 // each tool in a pseudo-terminal and measures: time to the first paint of the container list,
 // CPU % and resident memory over an idle period, and key-press-to-screen latency (move the
 // selection); then a log flood (a container printing as fast as it can, its log on screen: key
-// latency, age of the newest line on screen, memory over time) and 1,000 containers (key latency).
+// latency, age of the newest line on screen, memory over time; then the engine's own follow of it,
+// `docker logs -f`, for reference) and 1,000 containers (key latency).
 // The soak part (not run by default) keeps gantry open for BENCH_SOAK_S (30 minutes) on the 20
 // loggers with the log panel following one: resident memory in the first minute against the last.
 // Prints tables with ratios and writes JSON to bench-results.json.
