@@ -153,6 +153,9 @@ async function measure(label: string, start: () => PtySession, painted: (screen:
 
 const hostUptime = () => Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
 
+/** The uptime marks of the flood lines in `text` (each line starts with the host's uptime when printed). */
+const floodMarks = (text: string): number[] => [...text.matchAll(/(\d+\.\d\d) \d+ flood line/g)].map((m) => Number(m[1]));
+
 /** A flood line with the log panel's time column before it ("12-03 14:59:01.123 "). */
 const STAMPED = /\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} +\d+\.\d\d \d+ flood line/;
 
@@ -190,7 +193,7 @@ async function flood(label: string, s: PtySession, keys: boolean): Promise<Flood
     const screen = await s.screen();
     const now = hostUptime();
     // (Beside the list on a wide screen, so not at the start of a row.)
-    const marks = [...screen.matchAll(/(\d+\.\d\d) \d+ flood line/g)].map((m) => Number(m[1]));
+    const marks = floodMarks(screen);
     if (marks.length) lag.push((now - Math.max(...marks)) * 1000);
     if (keys && n % 2 === 0) {
       // A key that changes the screen in a known way and keeps the log on it (the flood drawn the
@@ -228,7 +231,7 @@ function newestMark(file: string): number | undefined {
     const size = fstatSync(fd).size;
     const buf = Buffer.alloc(Math.min(size, 8192));
     readSync(fd, buf, 0, buf.length, size - buf.length);
-    const marks = [...buf.toString('latin1').matchAll(/(\d+\.\d\d) \d+ flood line/g)].map((m) => Number(m[1]));
+    const marks = floodMarks(buf.toString('latin1'));
     return marks.length ? Math.max(...marks) : undefined;
   } catch {
     return undefined;
@@ -240,7 +243,8 @@ function newestMark(file: string): number | undefined {
 /**
  * The engine's own follow under the same flood, no terminal: `docker logs -f` (Docker's own
  * client) writing into a file, the newest line in the file read twice a second. What no client
- * can be ahead of; undefined when there is no docker CLI.
+ * can be ahead of; undefined when there is no docker CLI. The file grows by ~10 MB a second of
+ * the flood (a few hundred MB in all) and is removed after.
  */
 async function engineFollow(dsock: string, name: string, seconds: number): Promise<{ lagP50Ms: number; lagP95Ms: number } | undefined> {
   if (spawnSync('docker', ['--version'], { stdio: 'ignore' }).status !== 0) return undefined;
@@ -260,6 +264,10 @@ async function engineFollow(dsock: string, name: string, seconds: number): Promi
   child.kill();
   await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(undefined) : child.once('exit', r)));
   rmSync(file, { force: true });
+  if (lag.length === 0) {
+    process.stderr.write('no flood line came through docker logs -f (left out)\n');
+    return undefined;
+  }
   const r = { lagP50Ms: pct(lag, 50), lagP95Ms: pct(lag, 95) };
   process.stderr.write(`lag p50 ${r.lagP50Ms.toFixed(0)} ms, p95 ${r.lagP95Ms.toFixed(0)} ms\n`);
   return r;
